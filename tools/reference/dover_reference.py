@@ -188,7 +188,7 @@ def main():
 
     b = sub.add_parser("bench", help="PyTorch CPU latency, 1x3x32x224x224 clips")
     b.add_argument("--weights", required=True)
-    b.add_argument("--threads", type=int, default=2)
+    b.add_argument("--threads", type=int, default=argparse.SUPPRESS, help="same as the global --threads")
     b.add_argument("--repeats", type=int, default=3)
     b.add_argument("--json", action="store_true", help="print JSON instead of a table")
     b.set_defaults(func=cmd_bench)

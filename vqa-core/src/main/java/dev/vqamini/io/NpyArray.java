@@ -1,0 +1,88 @@
+package dev.vqamini.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A float32 array in NumPy's {@code .npy} format (version 1/2 header, C order, little-endian {@code <f4};
+ * {@code <f8} is narrowed on read). The format is a short text header plus raw data, documented in
+ * numpy/lib/format.py; no maintained Java library covers it with fewer moving parts than this.
+ */
+public record NpyArray(long[] shape, float[] data) {
+
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']+)'");
+    private static final Pattern ORDER = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    public static NpyArray read(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
+            throw new IOException(file + ": not a .npy file (bad magic)");
+        }
+        int major = bytes[6];
+        int headerLen = major == 1 ? buf.getShort(8) & 0xffff : buf.getInt(8);
+        int start = major == 1 ? 10 : 12;
+        if (start + headerLen > bytes.length) {
+            throw new IOException(file + ": truncated .npy header");
+        }
+        String header = new String(bytes, start, headerLen, StandardCharsets.ISO_8859_1);
+        String descr = find(DESCR, header, file);
+        if (find(ORDER, header, file).equals("True")) {
+            throw new IOException(file + ": Fortran-order arrays are not supported; save with np.ascontiguousarray");
+        }
+        String[] dims = find(SHAPE, header, file).split(",");
+        long[] shape = Arrays.stream(dims).map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+        int n = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
+        int width = switch (descr) {
+            case "<f4" -> 4;
+            case "<f8" -> 8;
+            default -> throw new IOException(file + ": dtype " + descr + " not supported (need float32 '<f4' or '<f8')");
+        };
+        int dataStart = start + headerLen;
+        if (bytes.length - dataStart < (long) n * width) {
+            throw new IOException(file + ": shape " + Arrays.toString(shape) + " needs " + (long) n * width
+                    + " bytes of data, file has " + (bytes.length - dataStart));
+        }
+        float[] data = new float[n];
+        for (int i = 0; i < n; i++) {
+            data[i] = width == 4 ? buf.getFloat(dataStart + 4 * i) : (float) buf.getDouble(dataStart + 8 * i);
+        }
+        return new NpyArray(shape, data);
+    }
+
+    public void write(Path file) throws IOException {
+        StringBuilder dims = new StringBuilder();
+        for (long d : shape) {
+            dims.append(d).append(", ");
+        }
+        String shapeText = shape.length == 1 ? "(" + shape[0] + ",)" : "(" + (shape.length == 0 ? "" : dims.substring(0, dims.length() - 2)) + ")";
+        String header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shapeText + ", }";
+        int total = 10 + header.length() + 1;
+        header = header + " ".repeat((64 - total % 64) % 64) + "\n"; // pad so data starts 64-byte aligned
+        ByteBuffer buf = ByteBuffer.allocate(10 + header.length() + 4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length())
+                .put(header.getBytes(StandardCharsets.ISO_8859_1));
+        buf.asFloatBuffer().put(data);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(buf.array());
+        }
+    }
+
+    private static String find(Pattern p, String header, Path file) throws IOException {
+        Matcher m = p.matcher(header);
+        if (!m.find()) {
+            throw new IOException(file + ": .npy header lacks " + p.pattern() + ": " + header.trim());
+        }
+        return m.group(1);
+    }
+}

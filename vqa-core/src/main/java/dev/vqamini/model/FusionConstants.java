@@ -1,0 +1,33 @@
+package dev.vqamini.model;
+
+/**
+ * How the two branch scores fuse into one number in [0,1]:
+ * {@code sigmoid((t - technicalMean) / technicalStd * technicalWeight + (a - aestheticMean) / aestheticStd * aestheticWeight)}.
+ * Upstream's constants ({@link #PUBLISHED}) hold only for the published weights; any other weights, a pruned
+ * model included, get their own, fitted on calibration data.
+ */
+public record FusionConstants(double technicalMean, double technicalStd, double aestheticMean, double aestheticStd,
+                              double technicalWeight, double aestheticWeight) {
+
+    public static final FusionConstants PUBLISHED = new FusionConstants(0.1107, 0.07355, -0.08285, 0.03774, 0.6104, 0.3896);
+
+    public FusionConstants {
+        if (!(technicalStd > 0) || !(aestheticStd > 0)) {
+            throw new IllegalArgumentException("fusion std must be positive: " + technicalStd + ", " + aestheticStd);
+        }
+    }
+
+    public double fuse(double technical, double aesthetic) {
+        double z = (technical - technicalMean) / technicalStd * technicalWeight
+                + (aesthetic - aestheticMean) / aestheticStd * aestheticWeight;
+        return 1 / (1 + Math.exp(-z));
+    }
+
+    /** Constants that standardise each branch with the given calibration scores, keeping upstream's weights. */
+    public static FusionConstants fit(double[] technical, double[] aesthetic) {
+        var t = new org.apache.commons.math3.stat.descriptive.DescriptiveStatistics(technical);
+        var a = new org.apache.commons.math3.stat.descriptive.DescriptiveStatistics(aesthetic);
+        return new FusionConstants(t.getMean(), Math.max(t.getStandardDeviation(), 1e-9), a.getMean(),
+                Math.max(a.getStandardDeviation(), 1e-9), PUBLISHED.technicalWeight(), PUBLISHED.aestheticWeight());
+    }
+}

@@ -1,0 +1,189 @@
+package dev.vqamini.model.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.vqamini.model.spec.BlockSpec;
+import dev.vqamini.model.spec.BranchKeys;
+import dev.vqamini.model.spec.BranchSpec;
+import dev.vqamini.model.spec.StageSpec;
+import dev.vqamini.model.weights.StateDict;
+import dev.vqamini.model.weights.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds one DOVER-Mobile branch (backbone + head) as an ONNX graph from a spec and a state_dict.
+ *
+ * <p>The residual stream stays channels-last (N,T,H,W,C) so LayerNorm, the pointwise layers, GRN and the
+ * head need no transposes; only the depthwise and downsampling convs are framed by a pair of transposes.
+ * Exact rewrites keep the work small: GRN's {@code gamma*(x*Nx)+beta+x} becomes {@code x*(gamma*Nx+1)} with
+ * {@code beta} folded into pwconv2's bias, and for uint8 input the normalisation is folded into the stem conv.
+ * Outputs: {@code head_map} N x 1 x T' x H' x W' (the head before pooling) and {@code score} N (its mean).
+ */
+public final class BranchGraph {
+
+    private static final float EPS = 1e-6f;
+    private static final long[] TO_CHANNELS_LAST = {0, 2, 3, 4, 1};
+    private static final long[] TO_CHANNELS_FIRST = {0, 4, 1, 2, 3};
+
+    private final GraphBuilder g;
+    private final StateDict weights;
+    private final BranchKeys keys;
+    private final BranchSpec spec;
+
+    private BranchGraph(BranchSpec spec, StateDict weights, BranchKeys keys) {
+        this.g = new GraphBuilder(keys.prefix() + "dover_mobile");
+        this.weights = weights;
+        this.keys = keys;
+        this.spec = spec;
+    }
+
+    /** Input value name for each format. */
+    public static String inputName(InputFormat format) {
+        return format == InputFormat.RGB_UINT8 ? "pixels" : "input";
+    }
+
+    public static ModelProto build(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
+                                   Map<String, String> metadata) {
+        return new BranchGraph(spec, weights, keys).build(format, metadata);
+    }
+
+    private ModelProto build(InputFormat format, Map<String, String> metadata) {
+        Object[] dims = {"N", BranchSpec.IN_CHANNELS, "T", "H", "W"};
+        String x = g.input(inputName(format), format == InputFormat.RGB_UINT8 ? DataType.UINT8 : DataType.FLOAT, dims);
+        if (format == InputFormat.RGB_UINT8) {
+            x = g.node(OnnxOp.CAST, List.of(x), Map.of("to", (long) DataType.FLOAT.getNumber()));
+        }
+        x = stem(x, format == InputFormat.RGB_UINT8);
+        int in = spec.stage(0).width();
+        for (int s = 0; s < spec.stages().size(); s++) {
+            StageSpec stage = spec.stage(s);
+            if (s > 0) {
+                x = layerNorm(x, keys.downNorm(s), in);
+                x = conv(x, keys.downConv(s), stage.width(), in, new long[] {1, 2, 2}, new long[] {1, 2, 2},
+                        new long[] {0, 0, 0, 0, 0, 0}, 1);
+            }
+            for (BlockSpec block : stage.blocks()) {
+                x = block(x, keys.block(s, block.index()), stage.width(), block);
+            }
+            in = stage.width();
+        }
+        x = layerNorm(x, keys.finalNorm(), in);
+        String h = linear(x, keys.headHidden(), spec.headHidden(), in, null);
+        h = gelu(h);
+        h = linear(h, keys.headLast(), 1, spec.headHidden(), null); // N,T',H',W',1
+        String map = g.node(OnnxOp.TRANSPOSE, List.of(h), Map.of("perm", TO_CHANNELS_FIRST));
+        String score = g.node(OnnxOp.REDUCE_MEAN, List.of(h), Map.of("axes", new long[] {1, 2, 3, 4}, "keepdims", 0L));
+        g.output(map, "head_map", DataType.FLOAT, "N", 1, "T_out", "H_out", "W_out");
+        g.output(score, "score", DataType.FLOAT, "N");
+        return g.build(metadata);
+    }
+
+    /** Stem conv (2,4,4)/(2,4,4) then LayerNorm; returns channels-last. */
+    private String stem(String x, boolean foldNormalisation) {
+        int d = spec.stage(0).width();
+        int c = BranchSpec.IN_CHANNELS;
+        Tensor w = weights.require(keys.stemConv() + ".weight", d, c, 2, 4, 4);
+        Tensor b = weights.require(keys.stemConv() + ".bias", d);
+        float[] wd = w.data();
+        float[] bd = b.data();
+        if (foldNormalisation) {
+            // conv((x - mean) / std) = conv'(x) with w' = w / std[c] and b' = b - sum(w * mean / std): exact algebra.
+            wd = wd.clone();
+            bd = bd.clone();
+            int k = 2 * 4 * 4;
+            for (int o = 0; o < d; o++) {
+                double shift = 0;
+                for (int ci = 0; ci < c; ci++) {
+                    for (int i = 0; i < k; i++) {
+                        int at = (o * c + ci) * k + i;
+                        shift += w.data()[at] * InputFormat.MEAN[ci] / InputFormat.STD[ci];
+                        wd[at] = (float) (w.data()[at] / InputFormat.STD[ci]);
+                    }
+                }
+                bd[o] = (float) (bd[o] - shift);
+            }
+        }
+        String y = g.node(OnnxOp.CONV, List.of(x, g.floats("stem_w", w.shape(), wd), g.floats("stem_b", b.shape(), bd)),
+                Map.of("kernel_shape", new long[] {2, 4, 4}, "strides", new long[] {2, 4, 4}));
+        y = g.node(OnnxOp.TRANSPOSE, List.of(y), Map.of("perm", TO_CHANNELS_LAST));
+        return layerNorm(y, keys.stemNorm(), d);
+    }
+
+    /** A conv on channels-last data: transpose in, conv, transpose out. */
+    private String conv(String x, String key, int out, int in, long[] kernel, long[] strides, long[] pads, int groups) {
+        long[] shape = {out, in / groups, kernel[0], kernel[1], kernel[2]};
+        String w = g.floats(key + ".weight", shape, weights.require(key + ".weight", shape).data());
+        String b = g.floats(key + ".bias", new long[] {out}, weights.require(key + ".bias", out).data());
+        String y = g.node(OnnxOp.TRANSPOSE, List.of(x), Map.of("perm", TO_CHANNELS_FIRST));
+        y = g.node(OnnxOp.CONV, List.of(y, w, b), Map.of("kernel_shape", kernel, "strides", strides, "pads", pads,
+                "group", (long) groups));
+        return g.node(OnnxOp.TRANSPOSE, List.of(y), Map.of("perm", TO_CHANNELS_LAST));
+    }
+
+    /** x + pwconv2(GRN(GELU(pwconv1(LN(dwconv(x)))))) on channels-last data. */
+    private String block(String x, String key, int d, BlockSpec block) {
+        int k = block.temporalKernel();
+        int hidden = block.hidden();
+        String y = conv(x, key + ".dwconv", d, d, new long[] {k, 7, 7}, new long[] {1, 1, 1},
+                new long[] {k / 2, 3, 3, k / 2, 3, 3}, d);
+        y = layerNorm(y, key + ".norm", d);
+        y = linear(y, key + ".pwconv1", hidden, d, null);
+        y = gelu(y);
+        // GRN: Gx = L2 over T and H (upstream reduces dims 1,2 of 5D channels-last data; W is not reduced),
+        // Nx = Gx / (mean_C Gx + eps); gamma*(y*Nx) + beta + y = y * (gamma*Nx + 1) + beta.
+        float[] gamma = weights.require(key + ".grn.gamma", 1, 1, 1, hidden).data();
+        float[] beta = weights.require(key + ".grn.beta", 1, 1, 1, hidden).data();
+        String gx = g.node(OnnxOp.REDUCE_L2, List.of(y), Map.of("axes", new long[] {1, 2}, "keepdims", 1L));
+        String mean = g.node(OnnxOp.REDUCE_MEAN, List.of(gx), Map.of("axes", new long[] {-1}, "keepdims", 1L));
+        String nx = g.node(OnnxOp.DIV, List.of(gx, g.node(OnnxOp.ADD, List.of(mean, g.scalar("eps", EPS)), Map.of())),
+                Map.of());
+        String scale = g.node(OnnxOp.MUL, List.of(nx, g.floats(key + ".grn.gamma", new long[] {hidden}, gamma)), Map.of());
+        scale = g.node(OnnxOp.ADD, List.of(scale, g.scalar("one", 1f)), Map.of());
+        y = g.node(OnnxOp.MUL, List.of(y, scale), Map.of());
+        y = linear(y, key + ".pwconv2", d, hidden, beta);
+        return g.node(OnnxOp.ADD, List.of(x, y), Map.of());
+    }
+
+    /**
+     * y = x W^T + b over the last axis. Weights come as Linear [out, in] or 1x1x1 Conv [out, in, 1, 1, 1].
+     * {@code inputShift}, when given, is a constant added to x first, folded into the bias: b + W shift.
+     */
+    private String linear(String x, String key, int out, int in, float[] inputShift) {
+        Tensor w = weights.get(key + ".weight");
+        if (w.numel() != (long) out * in || w.dim(0) != out || w.dim(1) != in) {
+            throw new dev.vqamini.model.weights.WeightFileException(weights.source() + ": key '" + key + ".weight' has shape "
+                    + w.shapeText() + " but the architecture needs [" + out + ", " + in + "]");
+        }
+        float[] bias = weights.require(key + ".bias", out).data().clone();
+        float[] wt = new float[in * out];
+        for (int o = 0; o < out; o++) {
+            double acc = bias[o];
+            for (int i = 0; i < in; i++) {
+                float v = w.data()[o * in + i];
+                wt[i * out + o] = v;
+                if (inputShift != null) {
+                    acc += (double) v * inputShift[i];
+                }
+            }
+            bias[o] = (float) acc;
+        }
+        String y = g.node(OnnxOp.MATMUL, List.of(x, g.floats(key + ".weight_t", new long[] {in, out}, wt)), Map.of());
+        return g.node(OnnxOp.ADD, List.of(y, g.floats(key + ".bias", new long[] {out}, bias)), Map.of());
+    }
+
+    private String layerNorm(String x, String key, int d) {
+        String w = g.floats(key + ".weight", new long[] {d}, weights.require(key + ".weight", d).data());
+        String b = g.floats(key + ".bias", new long[] {d}, weights.require(key + ".bias", d).data());
+        return g.node(OnnxOp.LAYER_NORMALIZATION, List.of(x, w, b), Map.of("axis", -1L, "epsilon", EPS));
+    }
+
+    /** Exact GELU, 0.5 x (1 + erf(x / sqrt 2)), in the form ONNX Runtime fuses into one Gelu kernel. */
+    private String gelu(String x) {
+        String e = g.node(OnnxOp.ERF, List.of(g.node(OnnxOp.DIV, List.of(x, g.scalar("sqrt2", (float) Math.sqrt(2))),
+                Map.of())), Map.of());
+        String one = g.node(OnnxOp.ADD, List.of(e, g.scalar("one", 1f)), Map.of());
+        String xm = g.node(OnnxOp.MUL, List.of(x, one), Map.of());
+        return g.node(OnnxOp.MUL, List.of(xm, g.scalar("half", 0.5f)), Map.of());
+    }
+}

@@ -1,0 +1,77 @@
+package dev.vqamini.model.runtime;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+
+/**
+ * Runs one branch graph in one reused ONNX Runtime session. Input bytes are staged in a direct buffer that
+ * is kept per thread and only grows, so steady-state calls allocate no large buffers on the Java side.
+ * Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls.
+ */
+public final class BranchRunner implements AutoCloseable {
+
+    private final OrtRuntime.Session session;
+    private final String inputName;
+    private final ThreadLocal<ByteBuffer> staging = new ThreadLocal<>();
+
+    public BranchRunner(byte[] onnx, String inputName, RunnerOptions options) throws OrtException {
+        this.session = OrtRuntime.open(onnx, options);
+        this.inputName = inputName;
+    }
+
+    /** Where the session runs, e.g. "CPU" or "CUDA:0". */
+    public String provider() {
+        return session.provider();
+    }
+
+    /** Runs uint8 RGB clips, N x 3 x T x H x W. */
+    public BranchOutput runPixels(byte[] pixels, long[] shape) throws OrtException {
+        ByteBuffer buf = staging(pixels.length);
+        buf.put(pixels).flip();
+        try (OnnxTensor t = OnnxTensor.createTensor(OrtRuntime.environment(), buf, shape, OnnxJavaType.UINT8)) {
+            return run(t);
+        }
+    }
+
+    /** Runs normalised float32 clips, N x 3 x T x H x W. */
+    public BranchOutput runFloats(float[] input, long[] shape) throws OrtException {
+        ByteBuffer buf = staging(4 * input.length);
+        buf.asFloatBuffer().put(input);
+        buf.limit(4 * input.length);
+        try (OnnxTensor t = OnnxTensor.createTensor(OrtRuntime.environment(), buf.asFloatBuffer(), shape)) {
+            return run(t);
+        }
+    }
+
+    private BranchOutput run(OnnxTensor input) throws OrtException {
+        try (OrtSession.Result r = session.session().run(Map.of(inputName, input))) {
+            OnnxTensor map = (OnnxTensor) r.get("head_map").orElseThrow();
+            OnnxTensor score = (OnnxTensor) r.get("score").orElseThrow();
+            float[] mapData = new float[Math.toIntExact(map.getInfo().getNumElements())];
+            map.getFloatBuffer().get(mapData);
+            float[] scores = new float[Math.toIntExact(score.getInfo().getNumElements())];
+            score.getFloatBuffer().get(scores);
+            return new BranchOutput(mapData, map.getInfo().getShape(), scores);
+        }
+    }
+
+    private ByteBuffer staging(int bytes) {
+        ByteBuffer buf = staging.get();
+        if (buf == null || buf.capacity() < bytes) {
+            buf = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+            staging.set(buf);
+        }
+        buf.clear();
+        return buf;
+    }
+
+    @Override
+    public void close() throws OrtException {
+        session.close();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.vqamini.model.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+/**
+ * The process-wide ONNX Runtime environment and the session options every model uses: full graph
+ * optimisation, memory arena and patterns on, CUDA when asked for and usable, CPU otherwise (logged once).
+ */
+public final class OrtRuntime {
+
+    private static final Logger LOG = Logger.getLogger(OrtRuntime.class.getName());
+    private static final AtomicBoolean PROVIDER_LOGGED = new AtomicBoolean();
+
+    private OrtRuntime() {
+    }
+
+    public static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /** Creates a session for {@code onnx} bytes; the returned provider name says where it runs. */
+    public static Session open(byte[] onnx, RunnerOptions options) throws OrtException {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        try {
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            so.setIntraOpNumThreads(options.intraOpThreads());
+            so.setInterOpNumThreads(1);
+            so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            String provider = "CPU";
+            if (options.preferGpu()) {
+                try {
+                    // Listing providers does not detect a GPU; only adding CUDA tells (it throws when unusable).
+                    so.addCUDA(options.gpuDevice());
+                    provider = "CUDA:" + options.gpuDevice();
+                } catch (OrtException | UnsatisfiedLinkError | IllegalArgumentException e) {
+                    provider = "CPU (CUDA unavailable: " + firstLine(e.getMessage()) + ")";
+                }
+            }
+            OrtSession session = environment().createSession(onnx, so);
+            if (PROVIDER_LOGGED.compareAndSet(false, true)) {
+                LOG.info("ONNX Runtime " + environment().getVersion() + " on " + provider
+                        + ", " + options.intraOpThreads() + " intra-op threads");
+            }
+            return new Session(session, provider);
+        } finally {
+            so.close();
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no detail";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** An open session and the provider it runs on. */
+    public record Session(OrtSession session, String provider) implements AutoCloseable {
+        @Override
+        public void close() throws OrtException {
+            session.close();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.vqamini.model.weights;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/** The bytes of one torch storage, and the rebuild of a (possibly strided) float32 tensor view of them. */
+record TorchStorage(StateDictUnpickler.StorageType type, ByteBuffer bytes, long numel) {
+
+    /** {@code torch._utils._rebuild_tensor_v2(storage, offset, size, stride, ...)}. */
+    static Tensor rebuildTensor(Object[] args, String source) {
+        if (args.length < 4 || !(args[0] instanceof TorchStorage storage)) {
+            throw new WeightFileException(source + ": malformed tensor record " + Arrays.deepToString(args));
+        }
+        long offset = ((Number) args[1]).longValue();
+        long[] shape = longs(args[2]);
+        long[] stride = longs(args[3]);
+        long n = Tensor.numel(shape);
+        float[] data = new float[Math.toIntExact(n)];
+        if (storage.type().name().equals("FloatStorage") && Arrays.equals(stride, contiguousStrides(shape))
+                && offset + n <= storage.numel) {
+            storage.bytes.duplicate().order(storage.bytes.order()).position(Math.toIntExact(offset * 4))
+                    .asFloatBuffer().get(data);
+            return new Tensor(shape, data);
+        }
+        long[] index = new long[shape.length];
+        for (int i = 0; i < n; i++) {
+            long pos = offset;
+            for (int d = 0; d < shape.length; d++) {
+                pos += index[d] * stride[d];
+            }
+            if (pos < 0 || pos >= storage.numel) {
+                throw new WeightFileException(source + ": tensor of shape " + Arrays.toString(shape)
+                        + " reads past its storage of " + storage.numel + " elements");
+            }
+            data[i] = storage.get(pos);
+            for (int d = shape.length - 1; d >= 0; d--) {
+                if (++index[d] < shape[d]) {
+                    break;
+                }
+                index[d] = 0;
+            }
+        }
+        return new Tensor(shape, data);
+    }
+
+    private float get(long i) {
+        int at = Math.toIntExact(i * type.elementSize());
+        return switch (type.name()) {
+            case "FloatStorage" -> bytes.getFloat(at);
+            case "DoubleStorage" -> (float) bytes.getDouble(at);
+            case "HalfStorage" -> halfToFloat(bytes.getShort(at));
+            case "BFloat16Storage" -> Float.intBitsToFloat((bytes.getShort(at) & 0xffff) << 16);
+            case "LongStorage" -> bytes.getLong(at);
+            case "IntStorage" -> bytes.getInt(at);
+            case "ShortStorage" -> bytes.getShort(at);
+            case "CharStorage" -> bytes.get(at);
+            case "ByteStorage", "BoolStorage" -> bytes.get(at) & 0xff;
+            default -> throw new IllegalStateException(type.name());
+        };
+    }
+
+    private static long[] contiguousStrides(long[] shape) {
+        long[] s = new long[shape.length];
+        long acc = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            s[d] = acc;
+            acc *= shape[d];
+        }
+        return s;
+    }
+
+    /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
+    static float halfToFloat(short h) {
+        int bits = h & 0xffff;
+        int sign = (bits & 0x8000) << 16;
+        int exp = (bits >>> 10) & 0x1f;
+        int mant = bits & 0x3ff;
+        if (exp == 0) {
+            return (sign != 0 ? -1 : 1) * mant * 0x1p-24f;
+        }
+        if (exp == 31) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+
+    private static long[] longs(Object o) {
+        Object[] a = (Object[]) o;
+        long[] r = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = ((Number) a[i]).longValue();
+        }
+        return r;
+    }
+}
