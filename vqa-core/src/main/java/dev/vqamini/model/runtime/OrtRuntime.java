@@ -30,6 +30,10 @@ public final class OrtRuntime {
             so.setIntraOpNumThreads(options.intraOpThreads());
             so.setInterOpNumThreads(1);
             so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            String profile = System.getProperty("vqa.ort.profile");
+            if (profile != null) {
+                so.enableProfiling(profile); // per-operator timings as Chrome trace JSON, for performance work
+            }
             String provider = "CPU";
             if (options.preferGpu()) {
                 try {

@@ -1,0 +1,197 @@
+package dev.vqamini.cli;
+
+import ai.onnxruntime.OrtException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.model.QualityModel;
+import dev.vqamini.model.onnx.InputFormat;
+import dev.vqamini.model.runtime.BranchOutput;
+import dev.vqamini.model.runtime.BranchRunner;
+import dev.vqamini.views.View;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vqa bench-model}: CPU latency of our ONNX graphs per 32 x 224 x 224 clip and per video (1 aesthetic +
+ * 3 technical clips), next to the same network exported by {@code torch.onnx.export} and run by the same
+ * ONNX Runtime in the same process, and next to PyTorch's own numbers when given.
+ */
+@Command(name = "bench-model", mixinStandardHelpOptions = true,
+        description = {"Benchmark the model's CPU latency (a benchmark, not a test: it prints numbers).",
+                "Compares our graph (float and uint8 input) with a torch.onnx.export of the same weights when --torch-export",
+                "is given (tools/reference/dover_reference.py export-onnx), and shows PyTorch's own timing from --pytorch-json."})
+public final class ModelBenchCommand implements Callable<Integer> {
+
+    @Mixin
+    WeightsOption weights;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Option(names = "--torch-export", paramLabel = "DIR", description = "Directory with technical.onnx and aesthetic.onnx from torch.onnx.export.")
+    Path torchExport;
+
+    @Option(names = "--pytorch-json", paramLabel = "FILE", description = "PyTorch timings written by the reference tool's bench --json.")
+    Path pytorchJson;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed runs after one warm-up (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--frames", defaultValue = "32") int frames;
+    @Option(names = "--size", defaultValue = "224") int size;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (runtime.threads == 0) {
+            runtime.threads = 2;
+        }
+        SplittableRandom random = new SplittableRandom(1);
+        long[] clip = {1, 3, frames, size, size};
+        long[] three = {3, 3, frames, size, size};
+        float[] x1 = gaussian(random, clip);
+        float[] x3 = gaussian(random, three);
+        byte[] p1 = new byte[x1.length];
+        byte[] p3 = new byte[x3.length];
+        for (int i = 0; i < p3.length; i++) {
+            p3[i] = (byte) random.nextInt(256);
+        }
+        System.arraycopy(p3, 0, p1, 0, p1.length);
+
+        List<Map<String, Object>> rows = new ArrayList<>();
+        ModelDefinition definition;
+        Map<View, BranchOutput> ours = new LinkedHashMap<>();
+        try (QualityModel model = QualityModel.load(weights.path(), runtime.options())) {
+            definition = model.definition();
+            progress("building graphs for " + definition.version());
+            Map<View, BranchRunner> floats = new LinkedHashMap<>();
+            Map<View, BranchRunner> pixels = new LinkedHashMap<>();
+            for (View v : View.values()) {
+                floats.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.NORMALISED_FLOAT), "input", runtime.options()));
+                pixels.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.RGB_UINT8), "pixels", runtime.options()));
+            }
+            rows.add(measure("vqa-mini graph, float input", floats, x1, x3, null, null));
+            for (View v : View.values()) {
+                ours.put(v, floats.get(v).runFloats(v == View.TECHNICAL ? x3 : x1, v == View.TECHNICAL ? three : clip));
+            }
+            rows.add(measure("vqa-mini graph, uint8 input", pixels, null, null, p1, p3));
+            closeAll(floats);
+            closeAll(pixels);
+        }
+        if (torchExport != null) {
+            Map<View, BranchRunner> exported = new LinkedHashMap<>();
+            for (View v : View.values()) {
+                exported.put(v, new BranchRunner(Files.readAllBytes(torchExport.resolve(v.key() + ".onnx")), "input", runtime.options()));
+            }
+            Map<String, Object> row = measure("torch.onnx.export (opset 17)", exported, x1, x3, null, null);
+            double maxDiff = 0;
+            for (View v : View.values()) {
+                BranchOutput theirs = exported.get(v).runFloats(v == View.TECHNICAL ? x3 : x1, v == View.TECHNICAL ? three : clip);
+                for (int i = 0; i < theirs.headMap().length; i++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(theirs.headMap()[i] - ours.get(v).headMap()[i]));
+                }
+            }
+            row.put("head_map_max_abs_diff_vs_ours", maxDiff);
+            rows.add(row);
+            closeAll(exported);
+        }
+        if (pytorchJson != null) {
+            JsonNode py = new ObjectMapper().readTree(pytorchJson.toFile());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", "PyTorch " + py.path("torch").asText("") + " eager");
+            row.put("clip_s", py.path("results").path("branch_1_clip").path("median_s").asDouble(Double.NaN));
+            row.put("video_s", py.path("results").path("video_1a_3t").path("median_s").asDouble(Double.NaN));
+            rows.add(row);
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("model", definition.version());
+        report.put("threads", runtime.threads);
+        report.put("clip_shape", Arrays.toString(clip));
+        report.put("repeats", repeats);
+        report.put("results", rows);
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        } else {
+            System.out.printf("model %s, %d threads, clip %s, median of %d%n", definition.version(), runtime.threads,
+                    Arrays.toString(clip), repeats);
+            System.out.printf("%-34s %12s %12s %14s%n", "graph", "s / clip", "s / video", "max|diff|");
+            for (Map<String, Object> r : rows) {
+                Object diff = r.getOrDefault("head_map_max_abs_diff_vs_ours", "");
+                System.out.printf("%-34s %12.3f %12.3f %14s%n", r.get("name"), (Double) r.get("clip_s"),
+                        (Double) r.get("video_s"), diff instanceof Double d ? String.format("%.2e", d) : "");
+            }
+        }
+        return 0;
+    }
+
+    /** Median seconds for one technical clip and for one video (1 aesthetic clip + a batch of 3 technical clips). */
+    private Map<String, Object> measure(String name, Map<View, BranchRunner> runners, float[] x1, float[] x3,
+                                        byte[] p1, byte[] p3) throws OrtException {
+        progress("timing " + name);
+        long[] clip = {1, 3, frames, size, size};
+        long[] three = {3, 3, frames, size, size};
+        double[] clipTimes = new double[repeats];
+        double[] videoTimes = new double[repeats];
+        for (int r = -1; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            run(runners.get(View.TECHNICAL), x1, p1, clip);
+            long t1 = System.nanoTime();
+            run(runners.get(View.AESTHETIC), x1, p1, clip);
+            run(runners.get(View.TECHNICAL), x3, p3, three);
+            long t2 = System.nanoTime();
+            if (r >= 0) {
+                clipTimes[r] = (t1 - t0) / 1e9;
+                videoTimes[r] = (t2 - t1) / 1e9;
+            }
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", name);
+        row.put("clip_s", median(clipTimes));
+        row.put("video_s", median(videoTimes));
+        return row;
+    }
+
+    private static void run(BranchRunner runner, float[] floats, byte[] pixels, long[] shape) throws OrtException {
+        if (floats != null) {
+            runner.runFloats(floats, shape);
+        } else {
+            runner.runPixels(pixels, shape);
+        }
+    }
+
+    private static double median(double[] values) {
+        return new org.apache.commons.math3.stat.descriptive.rank.Median().evaluate(values);
+    }
+
+    private static float[] gaussian(SplittableRandom r, long[] shape) {
+        float[] v = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextDouble() * 2 - 1) * 1.7f;
+        }
+        return v;
+    }
+
+    private static void closeAll(Map<View, BranchRunner> runners) throws OrtException {
+        for (BranchRunner r : runners.values()) {
+            r.close();
+        }
+    }
+
+    private static void progress(String message) {
+        System.err.println("bench-model: " + message);
+    }
+}
