@@ -66,6 +66,18 @@ public final class GraphBuilder {
         return unique;
     }
 
+    /** An int64 initializer (shapes, slice bounds, pads). */
+    public String longs(String name, long... values) {
+        String unique = uniqueName(name);
+        TensorProto.Builder t = TensorProto.newBuilder().setName(unique).setDataType(TensorProto.DataType.INT64.getNumber())
+                .addDims(values.length);
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        graph.addInitializer(t);
+        return unique;
+    }
+
     public String scalar(String name, float value) {
         return floats(name, new long[0], new float[] {value});
     }

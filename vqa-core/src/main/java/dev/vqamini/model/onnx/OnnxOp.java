@@ -19,7 +19,12 @@ public enum OnnxOp {
     LAYER_NORMALIZATION("LayerNormalization", 2, 3, Set.of("axis", "epsilon")),
     REDUCE_MEAN("ReduceMean", 1, 1, Set.of("axes", "keepdims")),
     REDUCE_L2("ReduceL2", 1, 1, Set.of("axes", "keepdims")),
-    IDENTITY("Identity", 1, 1, Set.of());
+    IDENTITY("Identity", 1, 1, Set.of()),
+    SHAPE("Shape", 1, 1, Set.of()),
+    SLICE("Slice", 3, 5, Set.of()),
+    CONCAT("Concat", 1, Integer.MAX_VALUE, Set.of("axis")),
+    RESHAPE("Reshape", 2, 2, Set.of()),
+    PAD("Pad", 2, 3, Set.of());
 
     /** The opset every graph is built for: LayerNormalization needs 17; Reduce* keep axes as attributes up to 17. */
     public static final int OPSET = 17;
