@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code vqa} command: one subcommand per job, each in its own class. */
 @Command(name = "vqa", mixinStandardHelpOptions = true, version = "vqa 0.1.0",
         description = "Score, evaluate and prune DOVER-Mobile video quality models; run a local Kafka broker.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ModelCommand.class, ImportWeightsCommand.class, ModelBenchCommand.class})
 public final class VqaCommand implements Runnable {
 
     @CommandLine.Spec
@@ -18,6 +18,17 @@ public final class VqaCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new VqaCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with one-line error reporting (set VQA_DEBUG=1 for stack traces). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new VqaCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("vqa " + cmd.getCommandName() + ": error: " + (e.getMessage() != null ? e.getMessage() : e));
+            if (System.getenv("VQA_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
     }
 }
