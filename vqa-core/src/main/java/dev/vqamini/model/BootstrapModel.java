@@ -23,6 +23,7 @@ public final class BootstrapModel {
                 FusionConstants.PUBLISHED, Map.of(
                         "weights.source", "bootstrap: seeded random weights (seed " + SEED + ")",
                         "weights.published", "false",
+                        "heads", "random",
                         "note", "NOT the published DOVER-Mobile model; pass --weights DOVER-Mobile.pth for real scores"));
     }
 }

@@ -53,6 +53,10 @@ class TinyParityTest {
             assertArrayEquals(expected.shape(), out.headMapShape(), view + " head map shape");
             double err = Fixtures.maxAbsDiff(expected.data(), out.headMap());
             assertTrue(err <= 1e-5, view + " head map max abs error " + err);
+            if (view == View.AESTHETIC) {
+                double featureErr = Fixtures.maxAbsDiff(Fixtures.npy("tiny/aesthetic_pooled_features.npy").data(), out.features());
+                assertTrue(featureErr <= 1e-5, "pooled features max abs error " + featureErr);
+            }
             for (int i = 0; i < out.scores().length; i++) {
                 assertEquals(scores.get(view.key()).get(i).asDouble(), out.scores()[i], 5e-6, view + " clip " + i);
             }

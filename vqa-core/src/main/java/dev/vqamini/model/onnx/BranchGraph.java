@@ -18,7 +18,9 @@ import java.util.Map;
  * head need no transposes; only the depthwise and downsampling convs are framed by a pair of transposes.
  * Exact rewrites keep the work small: GRN's {@code gamma*(x*Nx)+beta+x} becomes {@code x*(gamma*Nx+1)} with
  * {@code beta} folded into pwconv2's bias, and for uint8 input the normalisation is folded into the stem conv.
- * Outputs: {@code head_map} N x 1 x T' x H' x W' (the head before pooling) and {@code score} N (its mean).
+ * Outputs: {@code head_map} N x 1 x T' x H' x W' (the head before pooling), {@code score} N (its mean) and
+ * {@code features} N x C, the backbone's output averaged over positions: since a refitted head is linear in it,
+ * it is all that head refitting needs.
  */
 public final class BranchGraph {
 
@@ -30,6 +32,8 @@ public final class BranchGraph {
     private final StateDict weights;
     private final BranchKeys keys;
     private final BranchSpec spec;
+    private boolean probes;
+    private String hiddenGrnOutput;
 
     private BranchGraph(BranchSpec spec, StateDict weights, BranchKeys keys) {
         this.g = new GraphBuilder(keys.prefix() + "dover_mobile");
@@ -45,10 +49,29 @@ public final class BranchGraph {
 
     public static ModelProto build(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
                                    Map<String, String> metadata) {
-        return new BranchGraph(spec, weights, keys).build(format, metadata);
+        return new BranchGraph(spec, weights, keys).build(format, metadata, false);
     }
 
-    private ModelProto build(InputFormat format, Map<String, String> metadata) {
+    /**
+     * The same graph with probe outputs for activation-based pruning: {@code probe.S.B} (N x hidden), the mean
+     * absolute GRN output of block B of stage S, and {@code probe.S} (N x width), that of stage S's output.
+     */
+    public static ModelProto buildWithProbes(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format) {
+        return new BranchGraph(spec, weights, keys).build(format, Map.of(), true);
+    }
+
+    /** Name of the probe output of a block's hidden channels. */
+    public static String hiddenProbe(int stage, int block) {
+        return "probe." + stage + "." + block;
+    }
+
+    /** Name of the probe output of a stage's residual channels. */
+    public static String residualProbe(int stage) {
+        return "probe." + stage;
+    }
+
+    private ModelProto build(InputFormat format, Map<String, String> metadata, boolean probes) {
+        this.probes = probes;
         Object[] dims = {"N", BranchSpec.IN_CHANNELS, "T", "H", "W"};
         String x = g.input(inputName(format), format == InputFormat.RGB_UINT8 ? DataType.UINT8 : DataType.FLOAT, dims);
         if (format == InputFormat.RGB_UINT8) {
@@ -65,10 +88,17 @@ public final class BranchGraph {
             }
             for (BlockSpec block : stage.blocks()) {
                 x = block(x, keys.block(s, block.index()), stage.width(), block);
+                if (probes) {
+                    probe(hiddenGrnOutput, hiddenProbe(s, block.index()), block.hidden());
+                }
+            }
+            if (probes) {
+                probe(x, residualProbe(s), stage.width());
             }
             in = stage.width();
         }
         x = layerNorm(x, keys.finalNorm(), in);
+        String features = g.node(OnnxOp.REDUCE_MEAN, List.of(x), Map.of("axes", new long[] {1, 2, 3}, "keepdims", 0L));
         String h = linear(x, keys.headHidden(), spec.headHidden(), in, null);
         h = gelu(h);
         h = linear(h, keys.headLast(), 1, spec.headHidden(), null); // N,T',H',W',1
@@ -76,6 +106,7 @@ public final class BranchGraph {
         String score = g.node(OnnxOp.REDUCE_MEAN, List.of(h), Map.of("axes", new long[] {1, 2, 3, 4}, "keepdims", 0L));
         g.output(map, "head_map", DataType.FLOAT, "N", 1, "T_out", "H_out", "W_out");
         g.output(score, "score", DataType.FLOAT, "N");
+        g.output(features, "features", DataType.FLOAT, "N", in);
         return g.build(metadata);
     }
 
@@ -108,6 +139,12 @@ public final class BranchGraph {
                 Map.of("kernel_shape", new long[] {2, 4, 4}, "strides", new long[] {2, 4, 4}));
         y = g.node(OnnxOp.TRANSPOSE, List.of(y), Map.of("perm", TO_CHANNELS_LAST));
         return layerNorm(y, keys.stemNorm(), d);
+    }
+
+    private void probe(String x, String name, int channels) {
+        String mean = g.node(OnnxOp.REDUCE_MEAN, List.of(g.node(OnnxOp.ABS, List.of(x), Map.of())),
+                Map.of("axes", new long[] {1, 2, 3}, "keepdims", 0L));
+        g.output(mean, name, DataType.FLOAT, "N", channels);
     }
 
     /** A conv on channels-last data: transpose in, conv, transpose out. */
@@ -191,6 +228,7 @@ public final class BranchGraph {
         String scale = g.node(OnnxOp.MUL, List.of(nx, g.floats(key + ".grn.gamma", new long[] {hidden}, gamma)), Map.of());
         scale = g.node(OnnxOp.ADD, List.of(scale, g.scalar("one", 1f)), Map.of());
         y = g.node(OnnxOp.MUL, List.of(y, scale), Map.of());
+        hiddenGrnOutput = y; // GRN output minus beta (beta is folded into pwconv2): what probes measure
         y = linear(y, key + ".pwconv2", d, hidden, beta);
         return g.node(OnnxOp.ADD, List.of(x, y), Map.of());
     }

@@ -12,6 +12,7 @@ public enum OnnxOp {
     MUL("Mul", 2, 2, Set.of()),
     DIV("Div", 2, 2, Set.of()),
     ERF("Erf", 1, 1, Set.of()),
+    ABS("Abs", 1, 1, Set.of()),
     CAST("Cast", 1, 1, Set.of("to")),
     CONV("Conv", 2, 3, Set.of("kernel_shape")),
     TRANSPOSE("Transpose", 1, 1, Set.of("perm")),

@@ -56,7 +56,20 @@ public final class BranchRunner implements AutoCloseable {
             map.getFloatBuffer().get(mapData);
             float[] scores = new float[Math.toIntExact(score.getInfo().getNumElements())];
             score.getFloatBuffer().get(scores);
-            return new BranchOutput(mapData, map.getInfo().getShape(), scores);
+            float[] featureData = new float[0]; // graphs not built here (e.g. a torch export) have no features output
+            if (r.get("features").orElse(null) instanceof OnnxTensor features) {
+                featureData = new float[Math.toIntExact(features.getInfo().getNumElements())];
+                features.getFloatBuffer().get(featureData);
+            }
+            java.util.Map<String, float[]> extras = new java.util.LinkedHashMap<>();
+            for (java.util.Map.Entry<String, ai.onnxruntime.OnnxValue> e : r) {
+                if (e.getKey().startsWith("probe.") && e.getValue() instanceof OnnxTensor t) {
+                    float[] v = new float[Math.toIntExact(t.getInfo().getNumElements())];
+                    t.getFloatBuffer().get(v);
+                    extras.put(e.getKey(), v);
+                }
+            }
+            return new BranchOutput(mapData, map.getInfo().getShape(), scores, featureData, extras);
         }
     }
 

@@ -1,0 +1,25 @@
+package dev.vqamini.prune;
+
+import java.util.Arrays;
+
+/**
+ * One step of pruning history as plain data: which group, and which of its channels were kept (empty for a
+ * removed block). Replaying the steps on fresh weights of the same architecture reproduces the pruned model.
+ */
+public record PruneStep(PruneGroup group, int[] kept) {
+
+    @Override
+    public String toString() {
+        return group.name() + " keep " + kept.length + (kept.length <= 16 ? " " + Arrays.toString(kept) : "");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PruneStep s && s.group.equals(group) && Arrays.equals(s.kept, kept);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * group.hashCode() + Arrays.hashCode(kept);
+    }
+}
