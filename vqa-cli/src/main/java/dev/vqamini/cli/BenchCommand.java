@@ -1,0 +1,150 @@
+package dev.vqamini.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.model.ModelLoader;
+import dev.vqamini.model.bundle.ModelBundle;
+import dev.vqamini.model.spec.ModelComplexity;
+import dev.vqamini.prune.UnstructuredPruner;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vqa bench --models ...}: the cost table of several model versions measured side by side in one run,
+ * each in its own process (so peak memory is its own), with the quality their manifests recorded, and a PNG
+ * chart of latency against parameters per recipe.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure model versions side by side: parameters present and non-zero, FLOPs per clip, ONNX bytes,",
+                "CPU latency per 32 x 224 x 224 clip and peak memory (each model in a fresh process), with the SRCC/PLCC",
+                "their pruning reports recorded. Writes a chart of latency against parameters (--chart)."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--models", split = ",", required = true, paramLabel = "M",
+            description = "Bundles or weight files, the unpruned model first (ratios are against it).")
+    List<Path> models;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timed runs per model after a warm-up.")
+    int repeats;
+
+    @Option(names = "--chart", paramLabel = "PNG", description = "Write a latency-vs-parameters chart here.")
+    Path chart;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Path m : models) {
+            System.err.println("bench: measuring " + m);
+            rows.add(measure(m));
+        }
+        Map<String, Object> base = rows.get(0);
+        for (Map<String, Object> r : rows) {
+            r.put("params_ratio", ratio(r, base, "params_present"));
+            r.put("flops_ratio", ratio(r, base, "flops_per_clip"));
+            r.put("latency_ratio", ratio(r, base, "latency_s_per_clip"));
+            r.put("memory_ratio", ratio(r, base, "peak_memory_bytes"));
+        }
+        if (chart != null) {
+            writeChart(rows);
+        }
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
+            return 0;
+        }
+        System.out.printf("%-24s %-24s %11s %11s %9s %8s %9s %7s %9s %7s %7s %7s %8s%n", "version", "recipe", "params",
+                "non-zero", "GFLOPs", "ONNX MB", "s/clip", "x", "mem MB", "x", "SRCC", "PLCC", "SRCC/up");
+        for (Map<String, Object> r : rows) {
+            System.out.printf("%-24s %-24s %,11d %,11d %9.2f %8.1f %9.3f %7.2f %9.1f %7.2f %7.3f %7.3f %8.3f%n",
+                    trim((String) r.get("version")), r.get("recipe"), (Long) r.get("params_present"), (Long) r.get("params_nonzero"),
+                    (Long) r.get("flops_per_clip") / 1e9, (Long) r.get("onnx_bytes") / 1e6, (Double) r.get("latency_s_per_clip"),
+                    (Double) r.get("latency_ratio"), (Long) r.get("peak_memory_bytes") / 1e6, (Double) r.get("memory_ratio"),
+                    (Double) r.get("srcc_labels"), (Double) r.get("plcc_labels"), (Double) r.get("srcc_vs_parent"));
+        }
+        return 0;
+    }
+
+    private Map<String, Object> measure(Path model) throws Exception {
+        ModelDefinition d = ModelLoader.load(model);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("model", model.toString());
+        r.put("version", d.version());
+        r.put("recipe", d.provenance().getOrDefault("recipe", "none"));
+        r.put("params_present", ModelComplexity.of(d.spec(), 32, 224, 224).parameters());
+        r.put("params_nonzero", UnstructuredPruner.nonZero(d.weights()));
+        r.put("flops_per_clip", ModelComplexity.of(d.spec(), 32, 224, 224).flops());
+        long onnx = 0;
+        for (var v : dev.vqamini.views.View.values()) {
+            onnx += Files.isDirectory(model) ? Files.size(model.resolve(ModelBundle.onnxFile(v)))
+                    : dev.vqamini.model.QualityModel.onnx(d, v, dev.vqamini.model.onnx.InputFormat.RGB_UINT8).length;
+        }
+        r.put("onnx_bytes", onnx);
+        JsonNode worker = runWorker(model);
+        r.put("latency_s_per_clip", worker.get("latency_s_per_clip").asDouble());
+        r.put("peak_memory_bytes", worker.get("rss_peak_bytes").asLong() - worker.get("rss_before_bytes").asLong());
+        JsonNode report = Files.isDirectory(model)
+                ? new ObjectMapper().readTree(model.resolve(ModelBundle.MANIFEST).toFile()).path("evaluation") : null;
+        r.put("srcc_labels", report == null ? Double.NaN : report.path("srccLabels").asDouble(Double.NaN));
+        r.put("plcc_labels", report == null ? Double.NaN : report.path("plccLabels").asDouble(Double.NaN));
+        r.put("srcc_vs_parent", report == null ? Double.NaN : report.path("srccVsParent").asDouble(Double.NaN));
+        return r;
+    }
+
+    /** Runs `vqa bench-worker` in a fresh JVM with this process's class path. */
+    private JsonNode runWorker(Path model) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"), VqaCommand.class.getName(),
+                "bench-worker", model.toString(), "--cpu", "--threads", String.valueOf(threads), "--repeats", String.valueOf(repeats));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0 || out.isEmpty()) {
+            throw new IllegalStateException("measuring " + model + " failed (exit " + p.exitValue() + "): " + out);
+        }
+        return new ObjectMapper().readTree(out.substring(out.lastIndexOf('\n') + 1));
+    }
+
+    private void writeChart(List<Map<String, Object>> rows) throws java.io.IOException {
+        System.setProperty("java.awt.headless", "true");
+        Map<String, XYSeries> byRecipe = new LinkedHashMap<>();
+        for (Map<String, Object> r : rows) {
+            byRecipe.computeIfAbsent((String) r.get("recipe"), XYSeries::new)
+                    .add((Long) r.get("params_nonzero") / 1e6, (Double) r.get("latency_s_per_clip"));
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        byRecipe.values().forEach(data::addSeries);
+        JFreeChart c = ChartFactory.createScatterPlot("DOVER-Mobile: CPU latency vs parameters (" + threads + " threads)",
+                "non-zero parameters (millions)", "seconds per 32x224x224 clip", data);
+        File file = chart.toFile();
+        ChartUtils.saveChartAsPNG(file, c, 900, 560);
+        System.err.println("bench: chart written to " + file);
+    }
+
+    private static double ratio(Map<String, Object> r, Map<String, Object> base, String key) {
+        return ((Number) r.get(key)).doubleValue() / ((Number) base.get(key)).doubleValue();
+    }
+
+    private static String trim(String s) {
+        return s.length() <= 24 ? s : s.substring(0, 23) + "~";
+    }
+}

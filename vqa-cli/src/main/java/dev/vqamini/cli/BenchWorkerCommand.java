@@ -1,0 +1,54 @@
+package dev.vqamini.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vqamini.model.ModelLoader;
+import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.prune.ModelCosts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Measures one model in a fresh process, so its peak memory is its own: `vqa bench` starts one per model.
+ * Prints one JSON line: latency per clip, resident memory before loading and at peak.
+ */
+@Command(name = "bench-worker", hidden = true, mixinStandardHelpOptions = true,
+        description = "Measure one model's CPU latency and peak memory in this process (used by `vqa bench`).")
+public final class BenchWorkerCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL") Path model;
+
+    @Mixin RuntimeOptions runtime;
+
+    @Option(names = "--repeats", defaultValue = "3") int repeats;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelDefinition definition = ModelLoader.load(model);
+        long before = residentBytes("VmRSS");
+        double latency = ModelCosts.latency(definition, runtime.options(), repeats);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("version", definition.version());
+        out.put("latency_s_per_clip", latency);
+        out.put("rss_before_bytes", before);
+        out.put("rss_peak_bytes", residentBytes("VmHWM"));
+        System.out.println(new ObjectMapper().writeValueAsString(out));
+        return 0;
+    }
+
+    /** A line of /proc/self/status in bytes (Linux): VmRSS now, VmHWM the peak so far. */
+    static long residentBytes(String field) throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+}
