@@ -114,7 +114,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** Runs `vqa bench-worker` in a fresh JVM with this process's class path. */
     private JsonNode runWorker(Path model) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"), VqaCommand.class.getName(),
+        // A fixed, pre-touched heap keeps Java's own growth out of the resident-memory measurement.
+        List<String> cmd = List.of(java, "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"), VqaCommand.class.getName(),
                 "bench-worker", model.toString(), "--cpu", "--threads", String.valueOf(threads), "--repeats", String.valueOf(repeats));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

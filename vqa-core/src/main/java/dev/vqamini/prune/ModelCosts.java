@@ -34,14 +34,22 @@ public record ModelCosts(long parametersPresent, long parametersNonZero, long fl
 
     /** Median seconds of the technical branch on one 1 x 3 x 32 x 224 x 224 uint8 clip. */
     public static double latency(ModelDefinition model, RunnerOptions options, int repeats) {
+        try {
+            return latency(QualityModel.onnx(model, View.TECHNICAL, InputFormat.RGB_UINT8), options, repeats);
+        } catch (OrtException e) {
+            throw new IllegalStateException("latency measurement of " + model.version() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Median seconds of a uint8-input branch graph on one 1 x 3 x 32 x 224 x 224 clip. */
+    public static double latency(byte[] onnx, RunnerOptions options, int repeats) throws OrtException {
         long[] shape = {1, 3, 32, 224, 224};
         byte[] pixels = new byte[3 * 32 * 224 * 224];
         SplittableRandom r = new SplittableRandom(5);
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (byte) r.nextInt(256);
         }
-        try (BranchRunner runner = new BranchRunner(QualityModel.onnx(model, View.TECHNICAL, InputFormat.RGB_UINT8),
-                "pixels", options)) {
+        try (BranchRunner runner = new BranchRunner(onnx, "pixels", options)) {
             runner.runPixels(pixels, shape);
             double[] times = new double[repeats];
             for (int i = 0; i < repeats; i++) {
@@ -51,8 +59,6 @@ public record ModelCosts(long parametersPresent, long parametersNonZero, long fl
             }
             Arrays.sort(times);
             return times[repeats / 2];
-        } catch (OrtException e) {
-            throw new IllegalStateException("latency measurement of " + model.version() + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,225 @@
+package dev.vqamini.pruning.jobs;
+
+import dev.vqamini.dataset.DatasetFolder;
+import dev.vqamini.model.BootstrapModel;
+import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.model.ModelLoader;
+import dev.vqamini.model.bundle.ModelBundle;
+import dev.vqamini.model.runtime.RunnerOptions;
+import dev.vqamini.prune.CalibrationVideo;
+import dev.vqamini.prune.PruneConfig;
+import dev.vqamini.prune.PruneRecipe;
+import dev.vqamini.prune.PruningJob;
+import dev.vqamini.views.ViewSampler;
+import dev.vqamini.wire.ModelTopic;
+import dev.vqamini.wire.TopicCatalog;
+import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.wire.proto.ModelChunk;
+import dev.vqamini.wire.proto.Rollout;
+import dev.vqamini.wire.proto.RolloutCandidate;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Runs pruning jobs one at a time (each uses every core) and keeps their status. A job publishes its bundle on
+ * vqa.models, and optionally a canary on vqa.rollouts, only after it succeeded; a failed job says why and
+ * publishes nothing.
+ */
+@ApplicationScoped
+public class PruneJobs {
+
+    private static final int PROGRESS_LINES = 50;
+
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "prune-jobs"));
+    private final String bootstrapServers;
+    private final Path workDir;
+    private final int threads;
+    private final MeterRegistry meters;
+
+    public PruneJobs(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                     @ConfigProperty(name = "vqa.prune.work-dir") Optional<Path> workDir,
+                     @ConfigProperty(name = "vqa.prune.threads", defaultValue = "0") int threads, MeterRegistry meters) {
+        this.bootstrapServers = bootstrapServers;
+        this.workDir = workDir.orElse(Path.of(System.getProperty("java.io.tmpdir"), "vqa-prune-jobs"));
+        this.threads = threads;
+        this.meters = meters;
+    }
+
+    /** Validates and queues a job; an invalid request is refused with the reason. */
+    public PruneJobStatus submit(PruneJobRequest request) {
+        PruneConfig config = config(request);
+        if (request.calibrationDir() != null && !Files.isDirectory(Path.of(request.calibrationDir()))) {
+            throw new IllegalArgumentException("calibrationDir " + request.calibrationDir() + " is not a directory");
+        }
+        if (request.weights() != null && !Files.exists(Path.of(request.weights()))) {
+            throw new IllegalArgumentException("weights " + request.weights() + " do not exist");
+        }
+        if (request.canaryWeight() != null && !(request.canaryWeight() > 0 && request.canaryWeight() <= 1)) {
+            throw new IllegalArgumentException("canaryWeight must be in (0, 1], got " + request.canaryWeight());
+        }
+        Job job = new Job(UUID.randomUUID().toString(), request, config);
+        jobs.put(job.id, job);
+        meters.counter("vqa.prune.jobs.submitted", "recipe", config.recipe().cliName()).increment();
+        executor.submit(() -> run(job));
+        return job.status();
+    }
+
+    public Optional<PruneJobStatus> status(String id) {
+        return Optional.ofNullable(jobs.get(id)).map(Job::status);
+    }
+
+    public List<PruneJobStatus> all() {
+        return jobs.values().stream().map(Job::status).toList();
+    }
+
+    static PruneConfig config(PruneJobRequest r) {
+        if (r.recipe() == null) {
+            throw new IllegalArgumentException("recipe is required");
+        }
+        PruneConfig base = PruneConfig.of(PruneRecipe.parse(r.recipe()), r.targetParams());
+        if (r.targetFlops() != null) {
+            base = base.withTargetFlops(r.targetFlops());
+        }
+        if (r.importance() != null) {
+            base = base.withImportance(PruneConfig.ImportanceKind.valueOf(r.importance().toUpperCase()));
+        }
+        if (r.refitTarget() != null) {
+            base = base.withRefitTarget(PruneConfig.RefitTarget.valueOf(r.refitTarget().toUpperCase()));
+        }
+        return base;
+    }
+
+    private void run(Job job) {
+        job.state = PruneJobStatus.State.RUNNING;
+        long start = System.nanoTime();
+        try {
+            PruneJobRequest r = job.request;
+            ModelDefinition parent = r.weights() == null ? BootstrapModel.definition() : ModelLoader.load(Path.of(r.weights()));
+            List<CalibrationVideo> videos = calibration(r, job);
+            String version = r.version() != null ? r.version()
+                    : parent.version() + "-" + job.config.recipe().cliName().replace('+', '-') + "-" + job.id.substring(0, 8);
+            RunnerOptions options = threads > 0 ? RunnerOptions.defaults().withThreads(threads) : RunnerOptions.defaults();
+            PruningJob.Outcome outcome = new PruningJob(job.config, options, job::log).run(parent, version, videos);
+            Path bundle = workDir.resolve(version);
+            Map<String, Object> evaluation = new LinkedHashMap<>(
+                    new com.fasterxml.jackson.databind.ObjectMapper().convertValue(outcome.report(), Map.class));
+            evaluation.put("history", outcome.history().stream().map(Object::toString).toList());
+            ModelBundle.write(outcome.model(), bundle, outcome.parent().version(), job.config.recipe().cliName() + " " + job.config,
+                    evaluation);
+            job.report = outcome.report();
+            job.version = version;
+            if (r.publish() == null || r.publish()) {
+                publish(job, outcome, bundle);
+            }
+            job.state = PruneJobStatus.State.SUCCEEDED;
+        } catch (Exception | OutOfMemoryError e) {
+            job.error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            job.state = PruneJobStatus.State.FAILED;
+            Log.warnf(e, "prune job %s failed", job.id);
+        } finally {
+            job.finishedAt = Instant.now().toString();
+            meters.timer("vqa.prune.job.duration", "recipe", job.config.recipe().cliName(), "state", job.state.name())
+                    .record(java.time.Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private List<CalibrationVideo> calibration(PruneJobRequest r, Job job) throws java.io.IOException {
+        if (r.calibrationDir() != null) {
+            Path dir = Path.of(r.calibrationDir());
+            ViewSampler sampler = new ViewSampler();
+            return DatasetFolder.list(dir, DatasetFolder.defaultLabels(dir, r.labels() == null ? null : Path.of(r.labels())))
+                    .stream().map(e -> new CalibrationVideo(e.name(), e.mos(), () -> sampler.sample(e.file(), 0))).toList();
+        }
+        return new TopicSample(bootstrapServers).read(r.fragmentSample() == null ? 40 : r.fragmentSample(), job::log);
+    }
+
+    private void publish(Job job, PruningJob.Outcome outcome, Path bundle) throws Exception {
+        byte[] archive = ModelBundle.zip(bundle);
+        Map<String, Object> settings = new LinkedHashMap<>(ModelTopic.producerSettings());
+        settings.put("bootstrap.servers", bootstrapServers);
+        try (KafkaProducer<String, ModelChunk> models = new KafkaProducer<>(settings, new StringSerializer(),
+                WireSerdes.models().serializer())) {
+            job.chunks = ModelTopic.publish(models, outcome.model().name(), job.version, archive);
+        }
+        job.log(String.format("published %s on %s: %d chunks, %.1f MB", job.version, TopicCatalog.MODELS.name(), job.chunks,
+                archive.length / 1e6));
+        if (job.request.canaryWeight() != null) {
+            Rollout rollout = Rollout.newBuilder().setModelName(outcome.model().name())
+                    .setStableVersion(outcome.parent().version()).setUpdatedAtMs(System.currentTimeMillis())
+                    .addCandidates(RolloutCandidate.newBuilder().setModelVersion(job.version)
+                            .setTrafficWeight(job.request.canaryWeight())).build();
+            try (KafkaProducer<String, Rollout> rollouts = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers,
+                    "acks", "all"), new StringSerializer(), WireSerdes.rollouts().serializer())) {
+                rollouts.send(new ProducerRecord<>(TopicCatalog.ROLLOUTS.name(), rollout.getModelName(), rollout)).get();
+            }
+            job.rollout = true;
+            job.log("canary: " + job.request.canaryWeight() + " of " + outcome.model().name() + " traffic to " + job.version);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    /** Mutable state of one job, written by the job thread, read by status calls. */
+    private static final class Job {
+        final String id;
+        final PruneJobRequest request;
+        final PruneConfig config;
+        final String createdAt = Instant.now().toString();
+        final List<String> progress = Collections.synchronizedList(new ArrayList<>());
+        volatile PruneJobStatus.State state = PruneJobStatus.State.QUEUED;
+        volatile String error;
+        volatile String version;
+        volatile Integer chunks;
+        volatile boolean rollout;
+        volatile dev.vqamini.prune.PruneReport report;
+        volatile String finishedAt;
+
+        Job(String id, PruneJobRequest request, PruneConfig config) {
+            this.id = id;
+            this.request = request;
+            this.config = config;
+        }
+
+        void log(String line) {
+            Log.infof("prune job %s: %s", id, line);
+            synchronized (progress) {
+                progress.add(line);
+                if (progress.size() > PROGRESS_LINES) {
+                    progress.remove(0);
+                }
+            }
+        }
+
+        PruneJobStatus status() {
+            List<String> lines;
+            synchronized (progress) {
+                lines = List.copyOf(progress);
+            }
+            return new PruneJobStatus(id, state, config.recipe().cliName(), lines, error, version, chunks, rollout, report,
+                    createdAt, finishedAt);
+        }
+    }
+}

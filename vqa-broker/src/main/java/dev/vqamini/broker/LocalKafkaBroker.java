@@ -1,0 +1,115 @@
+package dev.vqamini.broker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A real single-node Apache Kafka broker (KRaft, combined broker and controller) running in this
+ * JVM from Kafka's own jars: for tests, the demo and {@code ./vqa broker}.
+ *
+ * <pre>{@code
+ * try (LocalKafkaBroker broker = LocalKafkaBroker.startEphemeral()) {
+ *     String bootstrap = broker.bootstrapServers();
+ * }
+ * }</pre>
+ *
+ * <p>It accepts records up to 16 MiB (the catalog's largest topics). {@link #close()} may be
+ * called any number of times.
+ */
+public final class LocalKafkaBroker implements AutoCloseable {
+
+    private final RunningBroker broker;
+    private final Optional<Path> tempDir;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LocalKafkaBroker(RunningBroker broker, Optional<Path> tempDir) {
+        this.broker = broker;
+        this.tempDir = tempDir;
+    }
+
+    /**
+     * Starts a broker on ephemeral ports with throw-away storage (about 2 s).
+     *
+     * @throws BrokerStartException when Kafka fails to start
+     */
+    public static LocalKafkaBroker startEphemeral() {
+        try {
+            return new LocalKafkaBroker(TestKitBroker.start(), Optional.empty());
+        } catch (Exception e) {
+            throw new BrokerStartException("cannot start the in-process Kafka broker on ephemeral ports: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a broker whose clients connect to {@code host:port}.
+     *
+     * @param host    address to listen on and advertise, e.g. {@code 127.0.0.1}
+     * @param port    client port, e.g. 9092
+     * @param dataDir log directory kept across restarts; empty for a temporary one deleted on close
+     * @throws BrokerStartException when the port is taken, the directory unusable or Kafka fails
+     */
+    public static LocalKafkaBroker startFixed(String host, int port, Optional<Path> dataDir) {
+        Optional<Path> temp = Optional.empty();
+        try {
+            Path dir;
+            if (dataDir.isPresent()) {
+                dir = dataDir.get().toAbsolutePath();
+            } else {
+                temp = Optional.of(Files.createTempDirectory("vqa-kafka-"));
+                dir = temp.get();
+            }
+            return new LocalKafkaBroker(RaftServerBroker.start(host, port, dir), temp);
+        } catch (Exception e) {
+            temp.ifPresent(LocalKafkaBroker::deleteQuietly);
+            throw new BrokerStartException("cannot start the Kafka broker on " + host + ":" + port
+                    + dataDir.map(d -> " with data in " + d).orElse("") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code host:port} list clients use as {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    /** Stops the broker (and deletes temporary storage). Later calls do nothing. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // KafkaClusterTestKit.close() throws when called twice
+        }
+        try {
+            broker.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Kafka broker " + bootstrapServers() + " did not stop cleanly: " + e.getMessage(), e);
+        } finally {
+            tempDir.ifPresent(LocalKafkaBroker::deleteQuietly);
+        }
+    }
+
+    private static void deleteQuietly(Path root) {
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException | UncheckedIOException ignored) {
+            // Best effort: a leftover temp dir is harmless and the OS cleans /tmp.
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.vqamini.broker;
+
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
+
+import java.util.Map;
+
+/** A combined broker+controller on ephemeral ports, via Kafka's own {@link KafkaClusterTestKit}. */
+final class TestKitBroker implements RunningBroker {
+
+    private final KafkaClusterTestKit cluster;
+
+    private TestKitBroker(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+    }
+
+    static TestKitBroker start() throws Exception {
+        TestKitNodes nodes = new TestKitNodes.Builder()
+                .setCombined(true)
+                .setNumBrokerNodes(1)
+                .setNumControllerNodes(1)
+                // Without it the kit formats at an unstable metadata version.
+                .setBootstrapMetadataVersion(MetadataVersion.LATEST_PRODUCTION)
+                .build();
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+        for (Map.Entry<String, String> e : BrokerSettings.singleNode().entrySet()) {
+            builder.setConfigProp(e.getKey(), e.getValue());
+        }
+        KafkaClusterTestKit cluster = builder.build();
+        try {
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new TestKitBroker(cluster);
+        } catch (Exception | Error e) {
+            try {
+                cluster.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    @Override
+    public void stop() throws Exception {
+        cluster.close();
+    }
+}
