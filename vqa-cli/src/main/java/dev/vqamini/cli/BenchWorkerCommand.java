@@ -35,6 +35,7 @@ public final class BenchWorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelDefinition definition = ModelLoader.load(model);
         byte[] onnx = QualityModel.onnx(definition, View.TECHNICAL, InputFormat.RGB_UINT8);
+        warmUpRuntime();
         System.gc();
         // Count only what inference needs (session, weights in ONNX Runtime, activations): reset the peak-RSS mark
         // (Linux: 5 > /proc/self/clear_refs) after loading, and measure from there.
@@ -48,6 +49,21 @@ public final class BenchWorkerCommand implements Callable<Integer> {
         out.put("rss_peak_bytes", residentBytes("VmHWM"));
         System.out.println(new ObjectMapper().writeValueAsString(out));
         return 0;
+    }
+
+    /**
+     * Starts ONNX Runtime once on a trivial graph, so that loading its native code and thread pools (the same for
+     * every model) is not counted as the model's memory.
+     */
+    private void warmUpRuntime() throws Exception {
+        var g = new dev.vqamini.model.onnx.GraphBuilder("warm-up");
+        String x = g.input("x", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, 1);
+        g.output(x, "y", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, 1);
+        try (var s = dev.vqamini.model.runtime.OrtRuntime.open(g.build(Map.of()).toByteArray(), runtime.options());
+             var t = ai.onnxruntime.OnnxTensor.createTensor(dev.vqamini.model.runtime.OrtRuntime.environment(), new float[] {1f});
+             var r = s.session().run(Map.of("x", t))) {
+            r.get(0);
+        }
     }
 
     /** A line of /proc/self/status in bytes (Linux): VmRSS now, VmHWM the peak so far. */

@@ -3,11 +3,9 @@ package dev.vqamini.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.dataset.DatasetFolder;
-import dev.vqamini.model.BootstrapModel;
 import dev.vqamini.model.ModelDefinition;
-import dev.vqamini.model.ModelLoader;
 import dev.vqamini.model.bundle.ModelBundle;
-import dev.vqamini.prune.CalibrationVideo;
+import dev.vqamini.dataset.CalibrationVideo;
 import dev.vqamini.prune.PruneConfig;
 import dev.vqamini.prune.PruneRecipe;
 import dev.vqamini.prune.PruningJob;
@@ -82,7 +80,7 @@ public final class PruneCommand implements Callable<Integer> {
         PruneConfig config = new PruneConfig(r, targetParams, targetFlops != null ? targetFlops : targetParams,
                 PruneConfig.ImportanceKind.valueOf(importance.toUpperCase()), global, 8, scanVideos,
                 PruneConfig.RefitTarget.valueOf(refitTarget.toUpperCase()));
-        ModelDefinition parent = weights.path() == null ? BootstrapModel.definition() : ModelLoader.load(weights.path());
+        ModelDefinition parent = weights.definition(runtime.options());
         ViewSampler sampler = new ViewSampler();
         List<CalibrationVideo> videos = DatasetFolder.list(calibration, DatasetFolder.defaultLabels(calibration, labels)).stream()
                 .map(e -> new CalibrationVideo(e.name(), e.mos(), () -> sampler.sample(e.file(), seed))).toList();

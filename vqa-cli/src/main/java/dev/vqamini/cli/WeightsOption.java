@@ -1,5 +1,9 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.heads.BootstrapHeads;
+import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.model.ModelLoader;
+import dev.vqamini.model.runtime.RunnerOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -8,10 +12,17 @@ public final class WeightsOption {
 
     @Option(names = {"-w", "--weights"}, paramLabel = "W",
             description = {"A DOVER-Mobile .pth state_dict, a .safetensors file, or a model bundle (directory or .zip).",
-                    "Default: the bootstrap model (seeded random weights; NOT the published DOVER-Mobile)."})
+                    "Default: the bootstrap model (seeded random backbone, heads fitted on synthetic videos; NOT the",
+                    "published DOVER-Mobile), built once and cached in $VQA_HOME or ~/.cache/vqa-mini."})
     Path weights;
 
     public Path path() {
         return weights;
+    }
+
+    /** The model to use: the given weights, or the (cached) fitted bootstrap model. */
+    public ModelDefinition definition(RunnerOptions options) {
+        return weights != null ? ModelLoader.load(weights)
+                : BootstrapHeads.load(BootstrapHeads.defaultCache(), options, m -> System.err.println("bootstrap: " + m));
     }
 }

@@ -1,5 +1,6 @@
 package dev.vqamini.prune;
 
+import dev.vqamini.dataset.CalibrationVideo;
 import dev.vqamini.views.VideoViews;
 import dev.vqamini.views.View;
 import dev.vqamini.views.ViewClips;
@@ -28,6 +29,22 @@ public final class FragmentCalibration {
                 .put(clip.getClipIndex(), clip);
     }
 
+    /** How many videos are complete so far (cheap: copies no pixels). */
+    public int completeVideos() {
+        int n = 0;
+        for (Map<View, TreeMap<Integer, FragmentClip>> byView : clips.values()) {
+            if (complete(byView.get(View.TECHNICAL)) && complete(byView.get(View.AESTHETIC))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static boolean complete(TreeMap<Integer, FragmentClip> byIndex) {
+        return byIndex != null && !byIndex.isEmpty() && byIndex.size() == byIndex.firstEntry().getValue().getClipCount()
+                && byIndex.firstKey() == 0 && byIndex.lastKey() == byIndex.size() - 1;
+    }
+
     /** Complete videos, at most {@code limit}, with MOS from {@code labels} when the clips carry none. */
     public List<CalibrationVideo> videos(Map<String, Double> labels, int limit) {
         List<CalibrationVideo> out = new ArrayList<>();
@@ -51,14 +68,11 @@ public final class FragmentCalibration {
 
     /** One ViewClips of all clips of a view, or null while some are missing or shapes disagree. */
     private static ViewClips merge(View view, TreeMap<Integer, FragmentClip> byIndex) {
-        if (byIndex == null || byIndex.isEmpty()) {
+        if (!complete(byIndex)) {
             return null;
         }
         FragmentClip first = byIndex.firstEntry().getValue();
         int count = first.getClipCount();
-        if (byIndex.size() != count || byIndex.firstKey() != 0 || byIndex.lastKey() != count - 1) {
-            return null;
-        }
         int clipBytes = 3 * first.getFrames() * first.getHeight() * first.getWidth();
         byte[] pixels = new byte[count * clipBytes];
         int[][] frames = new int[count][];

@@ -1,5 +1,8 @@
 package dev.vqamini.prune;
 
+import dev.vqamini.dataset.CalibrationVideo;
+import dev.vqamini.heads.VideoFeatures;
+import dev.vqamini.heads.FittedModel;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.runtime.RunnerOptions;

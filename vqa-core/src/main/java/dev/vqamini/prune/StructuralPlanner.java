@@ -35,13 +35,18 @@ public final class StructuralPlanner {
         return switch (config.recipe()) {
             case STRUCTURED -> uniform(full, budget, true);
             case CHANNEL -> uniform(full, budget, false);
-            case LAYER_SPECIFIC -> layerSpecific(full, budget, List.of());
+            case LAYER_SPECIFIC -> {
+                List<PruneStep> capped = memoryCaps(full, full);
+                yield layerSpecific(ChannelSurgery.apply(full.spec(), full.weights(), capped), budget, capped);
+            }
             case LAYER_SPECIFIC_CHANNEL -> {
                 // Residual widths carry the most parameters (they scale every layer of a stage): shrink them by
                 // sqrt(target), then let the sensitivity scan place the rest of the budget block by block.
-                List<PruneStep> residual = residualSteps(full, Math.sqrt(Math.min(config.targetParams(), config.targetFlops())));
-                ChannelSurgery.Pruned narrow = ChannelSurgery.apply(full.spec(), full.weights(), residual);
-                yield layerSpecific(narrow, budget, residual);
+                List<PruneStep> steps = new ArrayList<>(residualSteps(full, Math.sqrt(Math.min(config.targetParams(),
+                        config.targetFlops()))));
+                ChannelSurgery.Pruned narrow = ChannelSurgery.apply(full.spec(), full.weights(), steps);
+                steps.addAll(memoryCaps(full, narrow));
+                yield layerSpecific(ChannelSurgery.apply(full.spec(), full.weights(), steps), budget, steps);
             }
             case UNSTRUCTURED -> throw new IllegalArgumentException("unstructured pruning zeroes weights; it has no structural plan");
         };
@@ -121,6 +126,31 @@ public final class StructuralPlanner {
     private static boolean fits(ModelSpec spec, ModelComplexity budget) {
         ModelComplexity c = ModelComplexity.of(spec, 32, 224, 224);
         return c.parameters() <= budget.parameters() && c.flops() <= budget.flops();
+    }
+
+    /**
+     * Peak memory follows the largest activation, a block's hidden tensor at high resolution, not parameters or
+     * FLOPs: cap every block's hidden width so its activation stays within the FLOP budget's fraction of the
+     * unpruned model's largest one (channels kept by importance).
+     */
+    private List<PruneStep> memoryCaps(ChannelSurgery.Pruned full, ChannelSurgery.Pruned model) {
+        List<PruneStep> steps = new ArrayList<>();
+        for (View v : View.values()) {
+            long limit = (long) (config.targetFlops() * ModelComplexity.peakHiddenActivation(full.spec().branch(v), 32, 224, 224));
+            BranchSpec b = model.spec().branch(v);
+            for (int s = 0; s < b.stages().size(); s++) {
+                long positions = ModelComplexity.positions(s, 32, 224, 224);
+                for (BlockSpec block : b.stage(s).blocks()) {
+                    int cap = (int) Math.max(config.channelMultiple(), limit / positions / config.channelMultiple() * config.channelMultiple());
+                    if (block.hidden() > cap) {
+                        PruneGroup g = PruneGroup.hidden(v, s, block.index());
+                        steps.add(new PruneStep(g, Importance.topChannels(importance.channelScores(g, model), cap)));
+                        progress.accept(String.format("  %s: hidden %d -> %d (activation memory cap)", g.name(), block.hidden(), cap));
+                    }
+                }
+            }
+        }
+        return steps;
     }
 
     /** Per block: a hidden keep level or removal, chosen by {@link BudgetAllocator} from a sensitivity scan. */

@@ -20,8 +20,10 @@ public final class ModelTopic {
 
     /** Producer settings a model publisher needs beyond the bootstrap address. */
     public static java.util.Map<String, Object> producerSettings() {
-        return java.util.Map.of("max.request.size", TopicCatalog.LARGE_MESSAGE_BYTES, "compression.type", "zstd",
-                "acks", "all", "enable.idempotence", true);
+        java.util.Map<String, Object> settings = new java.util.HashMap<>(LargeRecordSettings.producer());
+        settings.put("acks", "all");
+        settings.put("enable.idempotence", true);
+        return settings;
     }
 
     /** Sends every chunk and waits for all acknowledgements; returns how many chunks were sent. */

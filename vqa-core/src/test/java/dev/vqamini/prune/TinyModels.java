@@ -1,5 +1,6 @@
 package dev.vqamini.prune;
 
+import dev.vqamini.dataset.CalibrationVideo;
 import dev.vqamini.model.FusionConstants;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.RandomWeights;
@@ -15,16 +16,16 @@ import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 
 /** A tiny DOVER-shaped model and calibration clips whose "MOS" depends on their content, for fast pruning tests. */
-final class TinyModels {
+public final class TinyModels {
 
-    static final int T = 4;
-    static final int H = 64;
-    static final int W = 64;
+    public static final int T = 4;
+    public static final int H = 64;
+    public static final int W = 64;
 
     private TinyModels() {
     }
 
-    static ModelDefinition model(String headsProvenance) {
+    public static ModelDefinition model(String headsProvenance) {
         BranchSpec b = BranchSpec.of(new int[] {8, 16, 24, 32}, new int[] {2, 2, 6, 2}, 8);
         ModelSpec spec = new ModelSpec(b, b);
         return new ModelDefinition("tiny", "tiny-v1", spec, RandomWeights.generate(spec, 11), FusionConstants.PUBLISHED,
@@ -32,7 +33,7 @@ final class TinyModels {
     }
 
     /** Clips of smooth noise whose contrast sets the label: a property random conv features can see. */
-    static List<CalibrationVideo> videos(int n) {
+    public static List<CalibrationVideo> videos(int n) {
         List<CalibrationVideo> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             double contrast = 10 + 110.0 * i / (n - 1);
@@ -43,7 +44,7 @@ final class TinyModels {
         return out;
     }
 
-    static ViewClips clips(View view, int n, double contrast, long seed) {
+    public static ViewClips clips(View view, int n, double contrast, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         byte[] p = new byte[n * 3 * T * H * W];
         for (int i = 0; i < p.length; i++) {

@@ -6,7 +6,7 @@ import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.ModelLoader;
 import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.model.runtime.RunnerOptions;
-import dev.vqamini.prune.CalibrationVideo;
+import dev.vqamini.dataset.CalibrationVideo;
 import dev.vqamini.prune.PruneConfig;
 import dev.vqamini.prune.PruneRecipe;
 import dev.vqamini.prune.PruningJob;
@@ -74,6 +74,9 @@ public class PruneJobs {
         if (request.weights() != null && !Files.exists(Path.of(request.weights()))) {
             throw new IllegalArgumentException("weights " + request.weights() + " do not exist");
         }
+        if (request.fragmentSample() != null && request.fragmentSample() < 1) {
+            throw new IllegalArgumentException("fragmentSample must be at least 1, got " + request.fragmentSample());
+        }
         if (request.canaryWeight() != null && !(request.canaryWeight() > 0 && request.canaryWeight() <= 1)) {
             throw new IllegalArgumentException("canaryWeight must be in (0, 1], got " + request.canaryWeight());
         }
@@ -112,6 +115,9 @@ public class PruneJobs {
     private void run(Job job) {
         job.state = PruneJobStatus.State.RUNNING;
         long start = System.nanoTime();
+        // Everything a status shows (error, version, finishedAt) is set before the terminal state, so a client
+        // that sees SUCCEEDED or FAILED sees the whole result; any throwable ends the job, none leaves it RUNNING.
+        PruneJobStatus.State end = PruneJobStatus.State.FAILED;
         try {
             PruneJobRequest r = job.request;
             ModelDefinition parent = r.weights() == null ? BootstrapModel.definition() : ModelLoader.load(Path.of(r.weights()));
@@ -129,16 +135,16 @@ public class PruneJobs {
             job.report = outcome.report();
             job.version = version;
             if (r.publish() == null || r.publish()) {
-                publish(job, outcome, bundle);
+                publish(job, outcome, bundle, parent.version());
             }
-            job.state = PruneJobStatus.State.SUCCEEDED;
-        } catch (Exception | OutOfMemoryError e) {
+            end = PruneJobStatus.State.SUCCEEDED;
+        } catch (Throwable e) {
             job.error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            job.state = PruneJobStatus.State.FAILED;
             Log.warnf(e, "prune job %s failed", job.id);
         } finally {
             job.finishedAt = Instant.now().toString();
-            meters.timer("vqa.prune.job.duration", "recipe", job.config.recipe().cliName(), "state", job.state.name())
+            job.state = end;
+            meters.timer("vqa.prune.job.duration", "recipe", job.config.recipe().cliName(), "state", end.name())
                     .record(java.time.Duration.ofNanos(System.nanoTime() - start));
         }
     }
@@ -153,7 +159,11 @@ public class PruneJobs {
         return new TopicSample(bootstrapServers).read(r.fragmentSample() == null ? 40 : r.fragmentSample(), job::log);
     }
 
-    private void publish(Job job, PruningJob.Outcome outcome, Path bundle) throws Exception {
+    /**
+     * @param stableVersion the version the scorers serve now: the parent as loaded, not {@code outcome.parent()},
+     *                      which for a random-headed parent is an in-memory "-fitted" copy no scorer has
+     */
+    private void publish(Job job, PruningJob.Outcome outcome, Path bundle, String stableVersion) throws Exception {
         byte[] archive = ModelBundle.zip(bundle);
         Map<String, Object> settings = new LinkedHashMap<>(ModelTopic.producerSettings());
         settings.put("bootstrap.servers", bootstrapServers);
@@ -165,7 +175,7 @@ public class PruneJobs {
                 archive.length / 1e6));
         if (job.request.canaryWeight() != null) {
             Rollout rollout = Rollout.newBuilder().setModelName(outcome.model().name())
-                    .setStableVersion(outcome.parent().version()).setUpdatedAtMs(System.currentTimeMillis())
+                    .setStableVersion(stableVersion).setUpdatedAtMs(System.currentTimeMillis())
                     .addCandidates(RolloutCandidate.newBuilder().setModelVersion(job.version)
                             .setTrafficWeight(job.request.canaryWeight())).build();
             try (KafkaProducer<String, Rollout> rollouts = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers,

@@ -1,6 +1,6 @@
 package dev.vqamini.pruning.jobs;
 
-import dev.vqamini.prune.CalibrationVideo;
+import dev.vqamini.dataset.CalibrationVideo;
 import dev.vqamini.prune.FragmentCalibration;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireSerdes;
@@ -38,7 +38,7 @@ final class TopicSample {
         progress.accept("read " + labels.size() + " labels from " + TopicCatalog.LABELS.name());
         FragmentCalibration calibration = new FragmentCalibration();
         readAll(TopicCatalog.FRAGMENTS.name(), WireSerdes.fragments().deserializer(), calibration::add,
-                () -> calibration.videos(labels, videos).size() >= videos, progress);
+                () -> calibration.completeVideos() >= videos, progress);
         List<CalibrationVideo> sample = calibration.videos(labels, videos);
         progress.accept("sampled " + sample.size() + " complete videos from " + TopicCatalog.FRAGMENTS.name());
         return sample;

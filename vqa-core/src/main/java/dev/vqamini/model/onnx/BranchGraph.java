@@ -74,9 +74,6 @@ public final class BranchGraph {
         this.probes = probes;
         Object[] dims = {"N", BranchSpec.IN_CHANNELS, "T", "H", "W"};
         String x = g.input(inputName(format), format == InputFormat.RGB_UINT8 ? DataType.UINT8 : DataType.FLOAT, dims);
-        if (format == InputFormat.RGB_UINT8) {
-            x = g.node(OnnxOp.CAST, List.of(x), Map.of("to", (long) DataType.FLOAT.getNumber()));
-        }
         x = stem(x, format == InputFormat.RGB_UINT8);
         int in = spec.stage(0).width();
         for (int s = 0; s < spec.stages().size(); s++) {
@@ -110,34 +107,48 @@ public final class BranchGraph {
         return g.build(metadata);
     }
 
-    /** Stem conv (2,4,4)/(2,4,4) then LayerNorm; returns channels-last. */
+    /**
+     * The stem, a (2,4,4) conv with stride (2,4,4), is a patch embedding: each non-overlapping 3x2x4x4 patch goes
+     * through one linear map. So the graph cuts patches with Reshape/Transpose (on uint8 data for the pipeline's
+     * input, 4x cheaper than floats), casts them, and applies one MatMul that writes channels-last directly: no
+     * im2col buffer and no transpose. Then LayerNorm. For uint8 input the normalisation is folded into the weights:
+     * w.((x - mean) / std) + b = (w / std).x + (b - sum(w * mean / std)), exact algebra.
+     */
     private String stem(String x, boolean foldNormalisation) {
         int d = spec.stage(0).width();
         int c = BranchSpec.IN_CHANNELS;
+        int k = c * 2 * 4 * 4;
         Tensor w = weights.require(keys.stemConv() + ".weight", d, c, 2, 4, 4);
-        Tensor b = weights.require(keys.stemConv() + ".bias", d);
-        float[] wd = w.data();
-        float[] bd = b.data();
-        if (foldNormalisation) {
-            // conv((x - mean) / std) = conv'(x) with w' = w / std[c] and b' = b - sum(w * mean / std): exact algebra.
-            wd = wd.clone();
-            bd = bd.clone();
-            int k = 2 * 4 * 4;
-            for (int o = 0; o < d; o++) {
-                double shift = 0;
-                for (int ci = 0; ci < c; ci++) {
-                    for (int i = 0; i < k; i++) {
-                        int at = (o * c + ci) * k + i;
-                        shift += w.data()[at] * InputFormat.MEAN[ci] / InputFormat.STD[ci];
-                        wd[at] = (float) (w.data()[at] / InputFormat.STD[ci]);
-                    }
+        float[] bias = weights.require(keys.stemConv() + ".bias", d).data().clone();
+        float[] wt = new float[k * d]; // [k, d]: MatMul layout, k in (c, kt, kh, kw) order like the conv weight
+        for (int o = 0; o < d; o++) {
+            double shift = 0;
+            for (int i = 0; i < k; i++) {
+                double v = w.data()[o * k + i];
+                if (foldNormalisation) {
+                    int ci = i / (k / c);
+                    shift += v * InputFormat.MEAN[ci] / InputFormat.STD[ci];
+                    v /= InputFormat.STD[ci];
                 }
-                bd[o] = (float) (bd[o] - shift);
+                wt[i * d + o] = (float) v;
             }
+            bias[o] = (float) (bias[o] - shift);
         }
-        String y = g.node(OnnxOp.CONV, List.of(x, g.floats("stem_w", w.shape(), wd), g.floats("stem_b", b.shape(), bd)),
-                Map.of("kernel_shape", new long[] {2, 4, 4}, "strides", new long[] {2, 4, 4}));
-        y = g.node(OnnxOp.TRANSPOSE, List.of(y), Map.of("perm", TO_CHANNELS_LAST));
+        String shape = g.node(OnnxOp.SHAPE, List.of(x), Map.of());
+        String n = slice(shape, 0, 1, 0);
+        String t2 = g.node(OnnxOp.DIV, List.of(slice(shape, 2, 3, 0), g.longs("two", 2)), Map.of());
+        String h4 = g.node(OnnxOp.DIV, List.of(slice(shape, 3, 4, 0), g.longs("four", 4)), Map.of());
+        String w4 = g.node(OnnxOp.DIV, List.of(slice(shape, 4, 5, 0), g.longs("four", 4)), Map.of());
+        String patches = g.node(OnnxOp.RESHAPE, List.of(x, g.node(OnnxOp.CONCAT, List.of(n, g.longs("c", c), t2,
+                g.longs("kt", 2), h4, g.longs("kh", 4), w4, g.longs("kw", 4)), Map.of("axis", 0L))), Map.of());
+        patches = g.node(OnnxOp.TRANSPOSE, List.of(patches), Map.of("perm", new long[] {0, 2, 4, 6, 1, 3, 5, 7}));
+        patches = g.node(OnnxOp.RESHAPE, List.of(patches, g.node(OnnxOp.CONCAT, List.of(n, t2, h4, w4, g.longs("k", k)),
+                Map.of("axis", 0L))), Map.of());
+        if (foldNormalisation) {
+            patches = g.node(OnnxOp.CAST, List.of(patches), Map.of("to", (long) DataType.FLOAT.getNumber()));
+        }
+        String y = g.node(OnnxOp.MATMUL, List.of(patches, g.floats("stem_w", new long[] {k, d}, wt)), Map.of());
+        y = g.node(OnnxOp.ADD, List.of(y, g.floats("stem_b", new long[] {d}, bias)), Map.of());
         return layerNorm(y, keys.stemNorm(), d);
     }
 

@@ -30,6 +30,9 @@ public final class OrtRuntime {
             so.setIntraOpNumThreads(options.intraOpThreads());
             so.setInterOpNumThreads(1);
             so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            if (Boolean.getBoolean("vqa.ort.no-pattern")) {
+                so.setMemoryPatternOptimization(false);
+            }
             String profile = System.getProperty("vqa.ort.profile");
             if (profile != null) {
                 so.enableProfiling(profile); // per-operator timings as Chrome trace JSON, for performance work

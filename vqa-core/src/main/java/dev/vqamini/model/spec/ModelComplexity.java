@@ -49,6 +49,25 @@ public record ModelComplexity(long parameters, long flops) {
         return new ModelComplexity(params, flops);
     }
 
+    /**
+     * Positions (T' x H' x W') at which stage {@code s} works for a clip of the given size: activation memory of a
+     * tensor there is positions x channels x 4 bytes.
+     */
+    public static long positions(int stage, int frames, int height, int width) {
+        return (long) (frames / 2) * (height / 4 >> stage) * (width / 4 >> stage);
+    }
+
+    /** The largest hidden activation of a branch (positions x hidden width), in values: the peak-memory driver. */
+    public static long peakHiddenActivation(BranchSpec spec, int frames, int height, int width) {
+        long peak = 0;
+        for (int s = 0; s < spec.stages().size(); s++) {
+            for (BlockSpec b : spec.stage(s).blocks()) {
+                peak = Math.max(peak, positions(s, frames, height, width) * b.hidden());
+            }
+        }
+        return peak;
+    }
+
     /** Both branches, each on one clip of the given size. */
     public static ModelComplexity of(ModelSpec spec, int frames, int height, int width) {
         ModelComplexity a = of(spec.technical(), frames, height, width);

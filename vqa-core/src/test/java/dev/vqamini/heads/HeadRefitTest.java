@@ -1,9 +1,11 @@
-package dev.vqamini.prune;
+package dev.vqamini.heads;
 
+import dev.vqamini.dataset.CalibrationVideo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.prune.TinyModels;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.runtime.RunnerOptions;
 import java.util.List;

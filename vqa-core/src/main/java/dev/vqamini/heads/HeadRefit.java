@@ -1,4 +1,4 @@
-package dev.vqamini.prune;
+package dev.vqamini.heads;
 
 import dev.vqamini.model.spec.BranchKeys;
 import dev.vqamini.model.weights.Tensor;

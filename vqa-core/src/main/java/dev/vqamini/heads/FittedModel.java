@@ -1,4 +1,4 @@
-package dev.vqamini.prune;
+package dev.vqamini.heads;
 
 import dev.vqamini.model.FusionConstants;
 import dev.vqamini.model.ModelDefinition;

@@ -1,4 +1,4 @@
-package dev.vqamini.prune;
+package dev.vqamini.dataset;
 
 import dev.vqamini.views.VideoViews;
 import java.util.OptionalDouble;

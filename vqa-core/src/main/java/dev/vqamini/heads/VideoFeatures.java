@@ -1,5 +1,6 @@
-package dev.vqamini.prune;
+package dev.vqamini.heads;
 
+import dev.vqamini.dataset.CalibrationVideo;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.runtime.BranchOutput;
 import dev.vqamini.views.VideoViews;

@@ -1,0 +1,118 @@
+package dev.vqamini.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** synth, score and eval end to end on small generated videos with the bootstrap model. */
+class VideoCommandsTest {
+
+    @TempDir
+    static Path dir;
+    static Path data;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static synchronized Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = VqaCommand.commandLine().execute(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @BeforeAll
+    static void synthesise() {
+        data = dir.resolve("synth");
+        Run r = run("synth", "--out", data.toString(), "--count", "5", "--seconds", "1", "--width", "96", "--height", "64", "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("[5/5]"), "progress on stderr: " + r.err());
+    }
+
+    @Test
+    void synthWritesVideosAndKonvidStyleLabels() throws Exception {
+        List<String> lines = Files.readAllLines(data.resolve("labels.txt"));
+        assertEquals(5, lines.size());
+        for (String line : lines) {
+            String[] f = line.split(",\\s*");
+            assertEquals(4, f.length, line);
+            assertTrue(Files.size(data.resolve(f[0])) > 0, f[0]);
+            double mos = Double.parseDouble(f[3]);
+            assertTrue(mos >= 1 && mos <= 5, line);
+        }
+        JsonNode manifest = new ObjectMapper().readTree(data.resolve("synth.json").toFile());
+        assertEquals(5, manifest.get("videos").size());
+        assertEquals("blur", manifest.get("videos").get(0).get("distortion").asText());
+    }
+
+    @Test
+    void scoreReportsEveryGoodFileAndOneLinePerBadFile() throws Exception {
+        Path broken = Files.writeString(dir.resolve("broken.mp4"), "not a video");
+        List<String> lines = Files.readAllLines(data.resolve("labels.txt"));
+        String a = data.resolve(lines.get(0).split(",")[0]).toString();
+        String b = data.resolve(lines.get(1).split(",")[0]).toString();
+        Run r = run("score", a, broken.toString(), b, "--json", "--threads", "2", "--cpu");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains(broken + ": not a readable video"), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals(2, json.get("results").size());
+        for (JsonNode row : json.get("results")) {
+            double fused = row.get("fused").asDouble();
+            assertTrue(fused > 0 && fused < 1, "fused " + fused);
+            assertTrue(Double.isFinite(row.get("technical").asDouble()));
+        }
+        assertEquals(broken.toString(), json.get("failures").get(0).get("file").asText());
+
+        Run ok = run("score", a, "--seed", "3", "--threads", "2", "--cpu");
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().contains("technical") && ok.out().contains(a), ok.out());
+    }
+
+    @Test
+    void evalPrintsAllAgreementMeasures() throws Exception {
+        Run r = run("eval", "--dataset", data.toString(), "--labels", data.resolve("labels.txt").toString(),
+                "--json", "--threads", "2", "--cpu", "--deterministic");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode m = new ObjectMapper().readTree(r.out()).get("metrics").get("fused");
+        for (String k : List.of("srcc", "plcc_raw", "plcc", "krcc", "rmse")) {
+            assertTrue(m.has(k), k);
+        }
+        assertTrue(Math.abs(m.get("srcc").asDouble()) <= 1);
+        assertTrue(m.get("rmse").asDouble() >= 0);
+
+        Files.writeString(dir.resolve("bad-labels.txt"), "missing.mp4, 0, 0, 3.0\n");
+        Run bad = run("eval", "--dataset", data.toString(), "--labels", dir.resolve("bad-labels.txt").toString());
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("missing.mp4: no such file"), bad.err());
+    }
+
+    @Test
+    void helpExplainsTheCommands() {
+        Run r = run("score", "--help");
+        assertEquals(0, r.exit());
+        String text = r.out().replaceAll("\\s+", " "); // picocli wraps at 80 columns
+        assertTrue(text.contains("'path: reason'") && text.contains("--seed") && text.contains("Exit codes"), r.out());
+        assertTrue(run("bench-decode", "--help").out().contains("1080p"));
+        assertTrue(run("synth", "--help").out().contains("KoNViD"));
+    }
+}
