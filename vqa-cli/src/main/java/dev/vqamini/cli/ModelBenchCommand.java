@@ -49,8 +49,11 @@ public final class ModelBenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed runs after one warm-up (default ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--frames", defaultValue = "32") int frames;
-    @Option(names = "--size", defaultValue = "224") int size;
+    @Option(names = "--frames", defaultValue = "32", description = "Frames per clip (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--size", defaultValue = "224", description = "Clip height and width (default ${DEFAULT-VALUE}).")
+    int size;
 
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;

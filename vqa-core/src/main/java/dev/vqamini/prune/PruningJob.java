@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
-import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
-import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 
 /**
  * One pruning run end to end: split the calibration videos, measure the unpruned model, plan and apply the
@@ -166,11 +164,12 @@ public final class PruningJob {
         return new ViewClips(c.view(), 1, c.frames(), c.height(), c.width(), one, new int[][] {c.frameIndices()[0]});
     }
 
+    // commons-math directly: Agreement's logistic fit needs 4+ videos, a small held-out split may have fewer.
     static double srcc(double[] a, double[] b) {
-        return new SpearmansCorrelation().correlation(a, b);
+        return new org.apache.commons.math3.stat.correlation.SpearmansCorrelation().correlation(a, b);
     }
 
     static double plcc(double[] a, double[] b) {
-        return new PearsonsCorrelation().correlation(a, b);
+        return new org.apache.commons.math3.stat.correlation.PearsonsCorrelation().correlation(a, b);
     }
 }
