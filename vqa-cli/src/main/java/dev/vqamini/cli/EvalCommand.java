@@ -60,7 +60,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<Map<String, String>> failures = new ArrayList<>();
         String version;
         long t0 = System.nanoTime();
-        try (QualityModel model = QualityModel.load(weights.path(), runtime.options())) {
+        try (QualityModel model = new QualityModel(weights.definition(runtime.options()), runtime.options())) {
             version = model.version();
             ScoreCommand.Scorer scorer = new ScoreCommand.Scorer(model, deterministic, seed);
             for (int i = 0; i < entries.size(); i++) {

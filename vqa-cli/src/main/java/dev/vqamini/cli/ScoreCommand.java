@@ -53,7 +53,7 @@ public final class ScoreCommand implements Callable<Integer> {
         List<Scorer.Scored> scored = new ArrayList<>();
         List<Map<String, String>> failures = new ArrayList<>();
         String version;
-        try (QualityModel model = QualityModel.load(weights.path(), runtime.options())) {
+        try (QualityModel model = new QualityModel(weights.definition(runtime.options()), runtime.options())) {
             version = model.version();
             Scorer scorer = new Scorer(model, deterministic, seed);
             for (int i = 0; i < videos.size(); i++) {

@@ -78,7 +78,7 @@ class VideoCommandsTest {
         assertEquals(2, json.get("results").size());
         for (JsonNode row : json.get("results")) {
             double fused = row.get("fused").asDouble();
-            assertTrue(fused > 0 && fused < 1, "fused " + fused);
+            assertTrue(fused >= 0 && fused <= 1, "fused " + fused); // a sigmoid; bootstrap weights may sit near 0
             assertTrue(Double.isFinite(row.get("technical").asDouble()));
         }
         assertEquals(broken.toString(), json.get("failures").get(0).get("file").asText());

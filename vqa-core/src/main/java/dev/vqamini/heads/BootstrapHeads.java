@@ -34,9 +34,9 @@ public final class BootstrapHeads {
     private BootstrapHeads() {
     }
 
-    /** {@code $VQA_HOME} or {@code ~/.cache/vqa-mini}. */
+    /** {@code -Dvqa.home}, {@code $VQA_HOME} or {@code ~/.cache/vqa-mini}. */
     public static Path defaultCache() {
-        String home = System.getenv("VQA_HOME");
+        String home = System.getProperty("vqa.home", System.getenv("VQA_HOME"));
         return home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".cache", "vqa-mini");
     }
 

@@ -42,6 +42,11 @@ public final class SharedKafkaBroker {
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "vqa-testkit-kafka-stop"));
             return new TestKafka(container.getBootstrapServers(), "testcontainers");
         }
+        // At JVM exit Kafka's own hook deletes the test kit's temporary log dirs, racing our hook that stops the
+        // broker; a broker that loses its log dirs halts the JVM with status 1, which fails a build whose tests all
+        // passed. Nothing may halt the test JVM from inside the in-process broker.
+        org.apache.kafka.common.utils.Exit.setHaltProcedure((status, message) -> { });
+        org.apache.kafka.common.utils.Exit.setExitProcedure((status, message) -> { });
         LocalKafkaBroker broker = LocalKafkaBroker.startEphemeral();
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "vqa-testkit-kafka-stop"));
         return new TestKafka(broker.bootstrapServers(), "in-process");
