@@ -131,7 +131,7 @@ class PruneJobFlowTest {
         assertTrue(paramsRatio <= 0.5 + 1e-9, "params ratio " + paramsRatio);
         assertTrue(flopsRatio <= 0.6 + 1e-9, "flops ratio " + flopsRatio);
         assertEquals(VIDEOS, done.getInt("report.calibrationVideos") + done.getInt("report.heldOutVideos"));
-        assertEquals("labels", done.getString("report.refitTarget"));
+        assertEquals("teacher", done.getString("report.refitTarget"));
 
         String all = String.join("\n", progress);
         assertTrue(progress.contains("read " + VIDEOS + " labels from " + TopicCatalog.LABELS.name()), all);

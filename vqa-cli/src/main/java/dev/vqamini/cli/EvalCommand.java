@@ -2,9 +2,9 @@ package dev.vqamini.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vqamini.dataset.MosLabels;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.stats.Agreement;
-import dev.vqamini.stats.MosLabels;
 import dev.vqamini.video.VideoInputException;
 import java.nio.file.Path;
 import java.util.ArrayList;

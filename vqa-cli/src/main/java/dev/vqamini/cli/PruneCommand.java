@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
         description = {"Prune DOVER-Mobile and write the result as a model bundle whose manifest holds the recipe, the",
                 "architecture, parameter and FLOP counts, fusion constants and an evaluation report on held-out videos.",
                 "Structural recipes remove channels and blocks physically; 'unstructured' only zeroes weights (sizes",
-                "compress, dense latency does not fall). Heads are refitted in closed form (ridge) on the calibration",
-                "labels when there are any, else on the unpruned model's own scores."})
+                "compress, dense latency does not fall). Heads are refitted in closed form (ridge) to reproduce the",
+                "unpruned model's head maps position by position (distillation), or on MOS labels if asked."})
 public final class PruneCommand implements Callable<Integer> {
 
     @Mixin WeightsOption weights;
@@ -62,7 +62,8 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--global", description = "unstructured only: one magnitude threshold across layers instead of per layer.")
     boolean global;
 
-    @Option(names = "--refit-target", defaultValue = "auto", description = "auto, labels or teacher (the unpruned model's scores).")
+    @Option(names = "--refit-target", defaultValue = "teacher",
+            description = "teacher (default: distil the unpruned model's head maps, no labels needed) or labels (ridge on MOS).")
     String refitTarget;
 
     @Option(names = "--scan-videos", defaultValue = "3", description = "Calibration videos for activations and the sensitivity scan.")

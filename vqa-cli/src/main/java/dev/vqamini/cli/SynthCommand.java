@@ -2,7 +2,7 @@ package dev.vqamini.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.vqamini.stats.MosLabels;
+import dev.vqamini.dataset.MosLabels;
 import dev.vqamini.video.synth.SynthGenerator;
 import dev.vqamini.video.synth.SynthVideo;
 import java.nio.file.Path;

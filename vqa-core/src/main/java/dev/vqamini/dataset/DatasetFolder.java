@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -40,12 +39,12 @@ public final class DatasetFolder {
         }
         List<Entry> entries = new ArrayList<>();
         if (labelFile != null) {
-            for (Map.Entry<String, Double> e : LabelFile.read(labelFile).entrySet()) {
-                Path file = dir.resolve(e.getKey());
+            for (MosLabels.Entry e : MosLabels.read(labelFile)) {
+                Path file = dir.resolve(e.name());
                 if (!Files.isRegularFile(file)) {
-                    throw new IOException(labelFile + ": labelled video '" + e.getKey() + "' is not in " + dir);
+                    throw new IOException(labelFile + ": labelled video '" + e.name() + "' is not in " + dir);
                 }
-                entries.add(new Entry(e.getKey(), file, OptionalDouble.of(e.getValue())));
+                entries.add(new Entry(e.name(), file, OptionalDouble.of(e.mos())));
             }
             return entries;
         }

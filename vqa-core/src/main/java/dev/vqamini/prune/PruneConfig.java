@@ -17,8 +17,12 @@ public record PruneConfig(PruneRecipe recipe, double targetParams, double target
 
     public enum ImportanceKind { MAGNITUDE, ACTIVATION }
 
-    /** Labels when the calibration set has them, else the unpruned model's scores (label-free distillation). */
-    public enum RefitTarget { AUTO, LABELS, TEACHER }
+    /**
+     * {@code TEACHER}: distillation, position by position, from the unpruned model's head maps (needs no labels;
+     * the default, because with tens of labelled videos a refit on labels overfits its hundreds of weights and
+     * ranks held-out videos worse, by the labels themselves, than distillation does). {@code LABELS}: ridge on MOS.
+     */
+    public enum RefitTarget { TEACHER, LABELS }
 
     public PruneConfig {
         if (!(targetParams > 0 && targetParams <= 1) || !(targetFlops > 0 && targetFlops <= 1)) {
@@ -31,7 +35,7 @@ public record PruneConfig(PruneRecipe recipe, double targetParams, double target
     }
 
     public static PruneConfig of(PruneRecipe recipe, double targetParams) {
-        return new PruneConfig(recipe, targetParams, targetParams, ImportanceKind.ACTIVATION, false, 8, 3, RefitTarget.AUTO);
+        return new PruneConfig(recipe, targetParams, targetParams, ImportanceKind.ACTIVATION, false, 8, 3, RefitTarget.TEACHER);
     }
 
     public PruneConfig withImportance(ImportanceKind kind) {

@@ -80,7 +80,7 @@ public final class PruningJob {
         FittedModel teacher = fittedParent;
         var parentFusion = parent.fusion();
         ToDoubleFunction<VideoFeatures> parentFused = teacher != null ? teacher::fused
-                : v -> parentFusion.fuse(v.technicalScore(), v.aestheticScore());
+                : v -> parentFusion.fuse(v.technical().score(), v.aesthetic().score());
 
         ChannelSurgery.Pruned full = new ChannelSurgery.Pruned(parent.spec(), parent.weights());
         List<PruneStep> history = new ArrayList<>();
@@ -109,18 +109,21 @@ public final class PruningJob {
             studentTrain = VideoFeatures.extract(model, train, progress);
             studentTest = VideoFeatures.extract(model, test, progress);
         }
-        boolean onLabels = config.refitTarget() == PruneConfig.RefitTarget.LABELS
-                || (config.refitTarget() == PruneConfig.RefitTarget.AUTO && labelled);
+        boolean onLabels = config.refitTarget() == PruneConfig.RefitTarget.LABELS;
+        if (onLabels && !labelled) {
+            throw new IllegalArgumentException("refitting heads on labels needs a label for every calibration video");
+        }
         Map<String, VideoFeatures> parentById = new LinkedHashMap<>();
         parentTrain.forEach(v -> parentById.put(v.id(), v));
-        parentTest.forEach(v -> parentById.put(v.id(), v));
-        ToDoubleFunction<VideoFeatures> tTarget = onLabels ? v -> v.mos().getAsDouble()
-                : v -> teacherScore(teacher, parentById.get(v.id()), View.TECHNICAL);
-        ToDoubleFunction<VideoFeatures> aTarget = onLabels ? v -> v.mos().getAsDouble()
-                : v -> teacherScore(teacher, parentById.get(v.id()), View.AESTHETIC);
-        progress.accept("refitting heads on " + (onLabels ? "labels" : "the unpruned model's scores"));
-        FittedModel fitted = FittedModel.fit(student, studentTrain, tTarget, aTarget);
-        provenance.put("heads", "ridge refit on " + (onLabels ? "labels" : "the unpruned model's scores") + " of "
+        FittedModel fitted;
+        if (onLabels) {
+            progress.accept("refitting heads on labels");
+            fitted = FittedModel.fit(student, studentTrain, v -> v.mos().getAsDouble(), v -> v.mos().getAsDouble());
+        } else {
+            progress.accept("refitting heads on the unpruned model's head maps (distillation)");
+            fitted = FittedModel.distil(student, studentTrain, v -> teacherMaps(teacher, parentById.get(v.id())));
+        }
+        provenance.put("heads", "ridge refit on " + (onLabels ? "labels" : "the unpruned model's head maps") + " of "
                 + train.size() + " calibration videos");
         ModelDefinition result = fitted.definition().withVersion(version, provenance);
 
@@ -138,11 +141,13 @@ public final class PruningJob {
         return new Outcome(result, parent, history, report);
     }
 
-    private static double teacherScore(FittedModel teacher, VideoFeatures parent, View view) {
-        if (teacher == null) {
-            return parent.score(view);
+    /** The unpruned model's time-averaged head map per branch (from its refitted heads if it had random ones). */
+    private static Map<View, double[]> teacherMaps(FittedModel teacher, VideoFeatures parent) {
+        Map<View, double[]> maps = new EnumMap<>(View.class);
+        for (View view : View.values()) {
+            maps.put(view, teacher == null ? parent.branch(view).positionScores() : teacher.positionScores(view, parent));
         }
-        return (view == View.TECHNICAL ? teacher.technical() : teacher.aesthetic()).predict(parent.features(view));
+        return maps;
     }
 
     /** A few calibration clips per view for activation statistics and the sensitivity scan. */

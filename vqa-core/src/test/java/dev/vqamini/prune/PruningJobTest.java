@@ -19,7 +19,7 @@ class PruningJobTest {
     void everyRecipeMeetsItsBudgetAndKeepsAWorkingModel(PruneRecipe recipe) {
         ModelDefinition parent = TinyModels.model("random");
         PruneConfig config = new PruneConfig(recipe, 0.5, recipe == PruneRecipe.UNSTRUCTURED ? 1 : 0.6,
-                PruneConfig.ImportanceKind.ACTIVATION, false, 4, 2, PruneConfig.RefitTarget.AUTO);
+                PruneConfig.ImportanceKind.ACTIVATION, false, 4, 2, PruneConfig.RefitTarget.TEACHER);
         List<String> log = new ArrayList<>();
         PruningJob.Outcome out = new PruningJob(config, new RunnerOptions(2, false, 0), log::add)
                 .run(parent, "tiny-" + recipe.cliName(), TinyModels.videos(12));
@@ -34,7 +34,7 @@ class PruningJobTest {
             assertEquals(out.model().spec(), SpecInference.infer(out.model().weights()));
             assertTrue(!out.history().isEmpty());
         }
-        assertEquals("labels", r.refitTarget());
+        assertEquals("teacher", r.refitTarget());
         assertTrue(Double.isFinite(r.srccVsParent()) && Double.isFinite(r.srccLabels()), r.summary());
         assertTrue(out.parent().version().endsWith("-fitted"));
         assertTrue(log.stream().anyMatch(l -> l.contains("refitting heads")), String.join("\n", log));

@@ -19,8 +19,9 @@ import java.util.Map;
  * Exact rewrites keep the work small: GRN's {@code gamma*(x*Nx)+beta+x} becomes {@code x*(gamma*Nx+1)} with
  * {@code beta} folded into pwconv2's bias, and for uint8 input the normalisation is folded into the stem conv.
  * Outputs: {@code head_map} N x 1 x T' x H' x W' (the head before pooling), {@code score} N (its mean) and
- * {@code features} N x C, the backbone's output averaged over positions: since a refitted head is linear in it,
- * it is all that head refitting needs.
+ * {@code features} N x C, the backbone's output averaged over positions, and {@code position_features}
+ * N x H' x W' x C, averaged over time only: a refitted head is linear in them, so they are all that head
+ * refitting needs (per position, distillation has far more samples than videos).
  */
 public final class BranchGraph {
 
@@ -84,7 +85,7 @@ public final class BranchGraph {
                         new long[] {0, 0, 0, 0, 0, 0}, 1);
             }
             for (BlockSpec block : stage.blocks()) {
-                x = block(x, keys.block(s, block.index()), stage.width(), block);
+                x = block(x, s, stage.width(), block);
                 if (probes) {
                     probe(hiddenGrnOutput, hiddenProbe(s, block.index()), block.hidden());
                 }
@@ -95,7 +96,8 @@ public final class BranchGraph {
             in = stage.width();
         }
         x = layerNorm(x, keys.finalNorm(), in);
-        String features = g.node(OnnxOp.REDUCE_MEAN, List.of(x), Map.of("axes", new long[] {1, 2, 3}, "keepdims", 0L));
+        String positions = g.node(OnnxOp.REDUCE_MEAN, List.of(x), Map.of("axes", new long[] {1}, "keepdims", 0L));
+        String features = g.node(OnnxOp.REDUCE_MEAN, List.of(positions), Map.of("axes", new long[] {1, 2}, "keepdims", 0L));
         String h = linear(x, keys.headHidden(), spec.headHidden(), in, null);
         h = gelu(h);
         h = linear(h, keys.headLast(), 1, spec.headHidden(), null); // N,T',H',W',1
@@ -104,6 +106,7 @@ public final class BranchGraph {
         g.output(map, "head_map", DataType.FLOAT, "N", 1, "T_out", "H_out", "W_out");
         g.output(score, "score", DataType.FLOAT, "N");
         g.output(features, "features", DataType.FLOAT, "N", in);
+        g.output(positions, "position_features", DataType.FLOAT, "N", "H_out", "W_out", in);
         return g.build(metadata);
     }
 
@@ -221,27 +224,34 @@ public final class BranchGraph {
     }
 
     /** x + pwconv2(GRN(GELU(pwconv1(LN(dwconv(x)))))) on channels-last data. */
-    private String block(String x, String key, int d, BlockSpec block) {
+    private String block(String x, int stage, int d, BlockSpec block) {
+        String key = keys.block(stage, block.index());
         int k = block.temporalKernel();
         int hidden = block.hidden();
         String y = depthwise(x, key + ".dwconv", d, k);
         y = layerNorm(y, key + ".norm", d);
         y = linear(y, key + ".pwconv1", hidden, d, null);
         y = gelu(y);
-        // GRN: Gx = L2 over T and H (upstream reduces dims 1,2 of 5D channels-last data; W is not reduced),
-        // Nx = Gx / (mean_C Gx + eps); gamma*(y*Nx) + beta + y = y * (gamma*Nx + 1) + beta.
         float[] gamma = weights.require(key + ".grn.gamma", 1, 1, 1, hidden).data();
         float[] beta = weights.require(key + ".grn.beta", 1, 1, 1, hidden).data();
+        y = grn(y, key, gamma);
+        hiddenGrnOutput = y; // GRN output minus beta (beta is folded into pwconv2): what probes measure
+        y = linear(y, key + ".pwconv2", d, hidden, beta);
+        return g.node(OnnxOp.ADD, List.of(x, y), Map.of());
+    }
+
+    /**
+     * GRN minus its beta: Gx = L2 over T and H (upstream reduces dims 1,2 of 5D channels-last data; W is not
+     * reduced), Nx = Gx / (mean_C Gx + eps); gamma*(y*Nx) + y = y * (gamma*Nx + 1).
+     */
+    private String grn(String y, String key, float[] gamma) {
         String gx = g.node(OnnxOp.REDUCE_L2, List.of(y), Map.of("axes", new long[] {1, 2}, "keepdims", 1L));
         String mean = g.node(OnnxOp.REDUCE_MEAN, List.of(gx), Map.of("axes", new long[] {-1}, "keepdims", 1L));
         String nx = g.node(OnnxOp.DIV, List.of(gx, g.node(OnnxOp.ADD, List.of(mean, g.scalar("eps", EPS)), Map.of())),
                 Map.of());
-        String scale = g.node(OnnxOp.MUL, List.of(nx, g.floats(key + ".grn.gamma", new long[] {hidden}, gamma)), Map.of());
+        String scale = g.node(OnnxOp.MUL, List.of(nx, g.floats(key + ".grn.gamma", new long[] {gamma.length}, gamma)), Map.of());
         scale = g.node(OnnxOp.ADD, List.of(scale, g.scalar("one", 1f)), Map.of());
-        y = g.node(OnnxOp.MUL, List.of(y, scale), Map.of());
-        hiddenGrnOutput = y; // GRN output minus beta (beta is folded into pwconv2): what probes measure
-        y = linear(y, key + ".pwconv2", d, hidden, beta);
-        return g.node(OnnxOp.ADD, List.of(x, y), Map.of());
+        return g.node(OnnxOp.MUL, List.of(y, scale), Map.of());
     }
 
     /**

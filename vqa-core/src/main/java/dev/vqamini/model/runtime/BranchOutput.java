@@ -7,10 +7,11 @@ package dev.vqamini.model.runtime;
  * @param headMapShape its shape
  * @param scores       per clip, the mean of its head map
  * @param features     per clip, the backbone output averaged over positions, N x C row-major
+ * @param positionFeatures per clip and spatial position, the backbone output averaged over time, N x H' x W' x C
  * @param extras       any further outputs of the graph (probes), by name, N x C row-major
  */
 public record BranchOutput(float[] headMap, long[] headMapShape, float[] scores, float[] features,
-                           java.util.Map<String, float[]> extras) {
+                           float[] positionFeatures, java.util.Map<String, float[]> extras) {
 
     /** The branch score of a video: the mean over its clips. */
     public double meanScore() {
@@ -29,5 +30,23 @@ public record BranchOutput(float[] headMap, long[] headMapShape, float[] scores,
             mean[i % c] += features[i] / scores.length;
         }
         return mean;
+    }
+
+    /**
+     * The head map averaged over time: one value per clip and spatial position (N x H' x W'), aligned with
+     * {@link #positionFeatures}.
+     */
+    public double[] positionScores() {
+        int t = Math.toIntExact(headMapShape[2]);
+        int positions = headMap.length / t / scores.length;
+        double[] out = new double[scores.length * positions];
+        for (int n = 0; n < scores.length; n++) {
+            for (int i = 0; i < t; i++) {
+                for (int p = 0; p < positions; p++) {
+                    out[n * positions + p] += headMap[(n * t + i) * positions + p] / t;
+                }
+            }
+        }
+        return out;
     }
 }

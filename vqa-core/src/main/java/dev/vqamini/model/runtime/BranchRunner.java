@@ -56,11 +56,9 @@ public final class BranchRunner implements AutoCloseable {
             map.getFloatBuffer().get(mapData);
             float[] scores = new float[Math.toIntExact(score.getInfo().getNumElements())];
             score.getFloatBuffer().get(scores);
-            float[] featureData = new float[0]; // graphs not built here (e.g. a torch export) have no features output
-            if (r.get("features").orElse(null) instanceof OnnxTensor features) {
-                featureData = new float[Math.toIntExact(features.getInfo().getNumElements())];
-                features.getFloatBuffer().get(featureData);
-            }
+            // graphs not built here (e.g. a torch export) have no feature outputs
+            float[] featureData = optionalOutput(r, "features");
+            float[] positionData = optionalOutput(r, "position_features");
             java.util.Map<String, float[]> extras = new java.util.LinkedHashMap<>();
             for (java.util.Map.Entry<String, ai.onnxruntime.OnnxValue> e : r) {
                 if (e.getKey().startsWith("probe.") && e.getValue() instanceof OnnxTensor t) {
@@ -69,8 +67,17 @@ public final class BranchRunner implements AutoCloseable {
                     extras.put(e.getKey(), v);
                 }
             }
-            return new BranchOutput(mapData, map.getInfo().getShape(), scores, featureData, extras);
+            return new BranchOutput(mapData, map.getInfo().getShape(), scores, featureData, positionData, extras);
         }
+    }
+
+    private static float[] optionalOutput(OrtSession.Result r, String name) throws OrtException {
+        if (r.get(name).orElse(null) instanceof OnnxTensor t) {
+            float[] v = new float[Math.toIntExact(t.getInfo().getNumElements())];
+            t.getFloatBuffer().get(v);
+            return v;
+        }
+        return new float[0];
     }
 
     private ByteBuffer staging(int bytes) {

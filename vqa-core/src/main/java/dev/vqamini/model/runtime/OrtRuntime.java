@@ -8,7 +8,7 @@ import java.util.logging.Logger;
 
 /**
  * The process-wide ONNX Runtime environment and the session options every model uses: full graph
- * optimisation, memory arena and patterns on, CUDA when asked for and usable, CPU otherwise (logged once).
+ * optimisation, memory arena on and memory patterns off, CUDA when asked for and usable, CPU otherwise (logged once).
  */
 public final class OrtRuntime {
 
@@ -30,9 +30,10 @@ public final class OrtRuntime {
             so.setIntraOpNumThreads(options.intraOpThreads());
             so.setInterOpNumThreads(1);
             so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            if (Boolean.getBoolean("vqa.ort.no-pattern")) {
-                so.setMemoryPatternOptimization(false);
-            }
+            // Memory patterns pre-plan one block for all of a shape's activations; without them the arena reuses
+            // freed chunks. Measured (2 threads, one 32x224x224 clip): peak 227 -> 194 MB full, 130 -> 79 MB pruned
+            // to 20 %, latency unchanged. Turning the arena off instead doubled latency and raised the peak.
+            so.setMemoryPatternOptimization(false);
             String profile = System.getProperty("vqa.ort.profile");
             if (profile != null) {
                 so.enableProfiling(profile); // per-operator timings as Chrome trace JSON, for performance work

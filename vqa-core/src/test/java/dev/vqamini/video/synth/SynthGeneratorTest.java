@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vqamini.stats.MosLabels;
+import dev.vqamini.dataset.MosLabels;
 import dev.vqamini.video.VideoFile;
 import dev.vqamini.video.VideoInfo;
 import dev.vqamini.video.VideoLimits;

@@ -1,4 +1,4 @@
-package dev.vqamini.stats;
+package dev.vqamini.dataset;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
