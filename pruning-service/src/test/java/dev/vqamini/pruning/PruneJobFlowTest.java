@@ -139,7 +139,7 @@ class PruneJobFlowTest {
                 all);
         assertTrue(progress.contains("sampled " + VIDEOS + " complete videos from " + TopicCatalog.FRAGMENTS.name()), all);
         assertTrue(progress.stream().anyMatch(l -> l.startsWith("calibration: ") && l.endsWith("labelled")), all);
-        assertTrue(progress.stream().anyMatch(l -> l.startsWith("refitting heads on labels")), all);
+        assertTrue(progress.stream().anyMatch(l -> l.startsWith("refitting heads on the unpruned model's head maps")), all);
         assertTrue(progress.stream().anyMatch(l -> l.startsWith("published " + version + " on " + TopicCatalog.MODELS.name()
                 + ": " + chunks + " chunks")), all);
         assertTrue(progress.stream().anyMatch(l -> l.startsWith("canary: 0.1 of " + MODEL + " traffic to " + version)), all);
