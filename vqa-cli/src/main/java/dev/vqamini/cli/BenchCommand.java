@@ -46,6 +46,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "5", description = "Timed runs per model after a warm-up.")
     int repeats;
 
+    @Option(names = "--runs", defaultValue = "3",
+            description = "Fresh processes per model, interleaved across models; the medians are reported (default ${DEFAULT-VALUE}).")
+    int runs;
+
     @Option(names = "--chart", paramLabel = "PNG", description = "Write a latency-vs-parameters chart here.")
     Path chart;
 
@@ -54,10 +58,28 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (runs < 1 || repeats < 1) {
+            throw new IllegalArgumentException("--runs and --repeats must be at least 1");
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Path m : models) {
-            System.err.println("bench: measuring " + m);
-            rows.add(measure(m));
+            rows.add(describe(m));
+        }
+        // Interleaved runs, medians: ONNX Runtime's arena grows in power-of-two regions, so one process's peak
+        // memory can land a region higher than the next; and drifting machine load spreads over all models.
+        List<List<JsonNode>> measured = new ArrayList<>();
+        models.forEach(m -> measured.add(new ArrayList<>()));
+        for (int run = 1; run <= runs; run++) {
+            for (int i = 0; i < models.size(); i++) {
+                System.err.printf("bench: run %d/%d, %s%n", run, runs, models.get(i));
+                measured.get(i).add(runWorker(models.get(i)));
+            }
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            List<JsonNode> w = measured.get(i);
+            rows.get(i).put("latency_s_per_clip", median(w.stream().mapToDouble(n -> n.get("latency_s_per_clip").asDouble())));
+            rows.get(i).put("peak_memory_bytes", (long) median(w.stream().mapToDouble(
+                    n -> n.get("rss_peak_bytes").asLong() - n.get("rss_before_bytes").asLong())));
         }
         Map<String, Object> base = rows.get(0);
         for (Map<String, Object> r : rows) {
@@ -70,6 +92,7 @@ public final class BenchCommand implements Callable<Integer> {
             writeChart(rows);
         }
         if (json) {
+            rows.forEach(r -> r.replaceAll((k, v) -> v instanceof Double d && d.isNaN() ? null : v)); // JSON has no NaN
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
             return 0;
         }
@@ -85,7 +108,12 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> measure(Path model) throws Exception {
+    private static double median(java.util.stream.DoubleStream values) {
+        return new org.apache.commons.math3.stat.descriptive.rank.Median().evaluate(values.toArray());
+    }
+
+    /** What a model is: counts and sizes, and the quality its pruning report recorded. */
+    private Map<String, Object> describe(Path model) throws Exception {
         ModelDefinition d = ModelLoader.load(model);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", model.toString());
@@ -100,9 +128,6 @@ public final class BenchCommand implements Callable<Integer> {
                     : dev.vqamini.model.QualityModel.onnx(d, v, dev.vqamini.model.onnx.InputFormat.RGB_UINT8).length;
         }
         r.put("onnx_bytes", onnx);
-        JsonNode worker = runWorker(model);
-        r.put("latency_s_per_clip", worker.get("latency_s_per_clip").asDouble());
-        r.put("peak_memory_bytes", worker.get("rss_peak_bytes").asLong() - worker.get("rss_before_bytes").asLong());
         JsonNode report = Files.isDirectory(model)
                 ? new ObjectMapper().readTree(model.resolve(ModelBundle.MANIFEST).toFile()).path("evaluation") : null;
         r.put("srcc_labels", report == null ? Double.NaN : report.path("srccLabels").asDouble(Double.NaN));

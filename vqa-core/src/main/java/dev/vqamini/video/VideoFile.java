@@ -6,12 +6,15 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FrameGrabber;
 
@@ -46,7 +49,7 @@ public final class VideoFile implements AutoCloseable {
             g.start(); // finds stream info: frame count, duration, pixel format
         } catch (FrameGrabber.Exception | RuntimeException e) {
             closeQuietly(g);
-            throw new VideoInputException(path, "not a readable video (" + firstLine(e.getMessage()) + ")", e);
+            throw new VideoInputException(path, "not a readable video: " + ffmpegReason(e.getMessage()), e);
         }
         try {
             VideoInfo info = describe(path, g);
@@ -184,6 +187,21 @@ public final class VideoFile implements AutoCloseable {
         double x = avutil.av_q2d(a);
         double y = avutil.av_q2d(b);
         return Math.abs(x - y) > 0.01 * Math.max(x, y);
+    }
+
+    private static final Pattern FFMPEG_ERROR = Pattern.compile("error (-\\d+)");
+
+    /** FFmpeg's own words for the error code in a JavaCV message (e.g. "Invalid data found when processing input"). */
+    static String ffmpegReason(String message) {
+        Matcher m = FFMPEG_ERROR.matcher(message == null ? "" : message);
+        if (m.find()) {
+            try (BytePointer buf = new BytePointer(256)) {
+                if (avutil.av_strerror(Integer.parseInt(m.group(1)), buf, 256) == 0) {
+                    return buf.getString();
+                }
+            }
+        }
+        return firstLine(message);
     }
 
     static String firstLine(String s) {

@@ -54,7 +54,7 @@ class VideoFileTest {
         assertRefused(missing, "no such file");
         assertRefused(empty, "empty file");
         assertRefused(random, "not a readable video");
-        assertRefused(text, "not a readable video");
+        assertRefused(text, "not a readable video: Invalid data found when processing input");
         assertRefused(cut, "not a readable video");
         assertRefused(dir, "not a regular file");
     }
