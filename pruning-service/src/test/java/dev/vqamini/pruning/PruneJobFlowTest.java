@@ -46,6 +46,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -100,7 +102,7 @@ class PruneJobFlowTest {
         awaitReady();
         Path parentDir = parentBundle();
         long parentParams = ModelComplexity.of(ModelBundle.read(parentDir).definition().spec(), 32, 224, 224).parameters();
-        produceCalibration();
+        ensureCalibration();
 
         String body = """
                 {"recipe":"layer-specific+channel","targetParams":0.5,"targetFlops":0.6,"weights":"%s",
@@ -243,6 +245,38 @@ class PruneJobFlowTest {
         }
         assertEquals(modelsEnd, endOffset(TopicCatalog.MODELS.name()), "a failed job published on vqa.models");
         assertEquals(rolloutsEnd, endOffset(TopicCatalog.ROLLOUTS.name()), "a failed job published on vqa.rollouts");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"unstructured", "structured", "channel", "layer-specific"})
+    void everyOtherRecipeRunsAsAJobAndPublishesItsVersion(String recipe) throws Exception {
+        awaitReady();
+        Path parentDir = parentBundle();
+        ensureCalibration();
+        String body = """
+                {"recipe":"%s","targetParams":0.5,"targetFlops":%s,"weights":"%s","fragmentSample":%d}"""
+                .formatted(recipe, recipe.equals("unstructured") ? "1" : "0.6", json(parentDir.toString()), VIDEOS);
+        Response submitted = given().contentType(ContentType.JSON).body(body).when().post("/prune-jobs");
+        submitted.then().statusCode(202);
+        Set<String> progress = new LinkedHashSet<>();
+        JsonPath done = await(submitted.header("Location"), progress);
+        assertEquals("SUCCEEDED", done.getString("state"), () -> "job failed: " + done.getString("error") + "\n"
+                + String.join("\n", progress));
+        assertEquals(recipe, done.getString("report.recipe"));
+        String version = done.getString("version");
+        String firstChunk = TopicCatalog.modelChunkKey(version, 0);
+        assertTrue(readAll(TopicCatalog.MODELS.name()).stream().anyMatch(r -> r.key().equals(firstChunk)),
+                version + " is not on " + TopicCatalog.MODELS.name());
+    }
+
+    private static boolean calibrationProduced;
+
+    /** Calibration on the topics once per broker, whichever test runs first. */
+    private synchronized void ensureCalibration() throws Exception {
+        if (!calibrationProduced) {
+            produceCalibration();
+            calibrationProduced = true;
+        }
     }
 
     /** 14 complete videos (2 technical clips + 1 aesthetic clip each) with labels, after one corrupt record. */
