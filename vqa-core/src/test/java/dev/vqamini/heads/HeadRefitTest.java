@@ -38,17 +38,21 @@ class HeadRefitTest {
         assertEquals(3, head.bias(), 1e-3);
     }
 
+    private static final RunnerOptions CPU = new RunnerOptions(2, false, 0);
+    private final ModelDefinition m = TinyModels.model("random");
+    private final List<CalibrationVideo> videos = TinyModels.videos(8);
+
+    private List<VideoFeatures> features() {
+        try (QualityModel model = new QualityModel(m, CPU)) {
+            return VideoFeatures.extract(model, videos, s -> { });
+        }
+    }
+
     @Test
     void theRebuiltOnnxModelComputesExactlyTheFittedLinearHead() {
-        ModelDefinition m = TinyModels.model("random");
-        List<CalibrationVideo> videos = TinyModels.videos(8);
-        RunnerOptions cpu = new RunnerOptions(2, false, 0);
-        List<VideoFeatures> features;
-        try (QualityModel model = new QualityModel(m, cpu)) {
-            features = VideoFeatures.extract(model, videos, s -> { });
-        }
+        List<VideoFeatures> features = features();
         FittedModel fitted = FittedModel.fit(m, features, v -> v.mos().getAsDouble(), v -> v.mos().getAsDouble());
-        try (QualityModel refit = new QualityModel(fitted.definition(), cpu)) {
+        try (QualityModel refit = new QualityModel(fitted.definition(), CPU)) {
             for (int i = 0; i < videos.size(); i++) {
                 var views = videos.get(i).views().get();
                 var score = refit.score(views.technical(), views.aesthetic());
@@ -90,13 +94,7 @@ class HeadRefitTest {
 
     @Test
     void distillingAModelFromItselfReproducesItsScores() {
-        ModelDefinition m = TinyModels.model("random");
-        List<CalibrationVideo> videos = TinyModels.videos(8);
-        RunnerOptions cpu = new RunnerOptions(2, false, 0);
-        List<VideoFeatures> features;
-        try (QualityModel model = new QualityModel(m, cpu)) {
-            features = VideoFeatures.extract(model, videos, s -> { });
-        }
+        List<VideoFeatures> features = features();
         FittedModel fitted = FittedModel.fit(m, features, v -> v.mos().getAsDouble(), v -> v.mos().getAsDouble());
         // The fitted heads are linear, so a student with the same backbone can match them position by position.
         FittedModel student = FittedModel.distil(m, features, v -> {
