@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.DoubleStream;
+import org.apache.commons.math3.stat.descriptive.rank.Median;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -108,8 +110,8 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static double median(java.util.stream.DoubleStream values) {
-        return new org.apache.commons.math3.stat.descriptive.rank.Median().evaluate(values.toArray());
+    private static double median(DoubleStream values) {
+        return new Median().evaluate(values.toArray());
     }
 
     /** What a model is: counts and sizes, and the quality its pruning report recorded. */
