@@ -27,6 +27,7 @@ import org.apache.commons.math3.linear.SingularValueDecomposition;
  */
 public final class HeadRefit {
 
+    private static final int CV_FOLDS = 5;
     private static final double[] RIDGE_GRID = {1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10};
 
     private HeadRefit() {
@@ -201,8 +202,6 @@ public final class HeadRefit {
         }
         return new LinearHead(w, b, lambda, Math.sqrt(sse[best] / videos));
     }
-
-    private static final int CV_FOLDS = 5;
 
     /** Adds sign x (upper-triangular {@code gram}, {@code xty}) to the symmetric system. */
     private static void add(RealMatrix total, RealVector totalXty, double[][] gram, double[] xty, int sign) {

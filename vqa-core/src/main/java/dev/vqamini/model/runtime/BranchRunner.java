@@ -2,10 +2,12 @@ package dev.vqamini.model.runtime;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -51,33 +53,26 @@ public final class BranchRunner implements AutoCloseable {
     private BranchOutput run(OnnxTensor input) throws OrtException {
         try (OrtSession.Result r = session.session().run(Map.of(inputName, input))) {
             OnnxTensor map = (OnnxTensor) r.get("head_map").orElseThrow();
-            OnnxTensor score = (OnnxTensor) r.get("score").orElseThrow();
-            float[] mapData = new float[Math.toIntExact(map.getInfo().getNumElements())];
-            map.getFloatBuffer().get(mapData);
-            float[] scores = new float[Math.toIntExact(score.getInfo().getNumElements())];
-            score.getFloatBuffer().get(scores);
-            // graphs not built here (e.g. a torch export) have no feature outputs
-            float[] featureData = optionalOutput(r, "features");
-            float[] positionData = optionalOutput(r, "position_features");
-            java.util.Map<String, float[]> extras = new java.util.LinkedHashMap<>();
-            for (java.util.Map.Entry<String, ai.onnxruntime.OnnxValue> e : r) {
+            Map<String, float[]> extras = new LinkedHashMap<>();
+            for (Map.Entry<String, OnnxValue> e : r) {
                 if (e.getKey().startsWith("probe.") && e.getValue() instanceof OnnxTensor t) {
-                    float[] v = new float[Math.toIntExact(t.getInfo().getNumElements())];
-                    t.getFloatBuffer().get(v);
-                    extras.put(e.getKey(), v);
+                    extras.put(e.getKey(), floats(t));
                 }
             }
-            return new BranchOutput(mapData, map.getInfo().getShape(), scores, featureData, positionData, extras);
+            // graphs not built here (e.g. a torch export) have no feature outputs
+            return new BranchOutput(floats(map), map.getInfo().getShape(), floats((OnnxTensor) r.get("score").orElseThrow()),
+                    optionalOutput(r, "features"), optionalOutput(r, "position_features"), extras);
         }
     }
 
-    private static float[] optionalOutput(OrtSession.Result r, String name) throws OrtException {
-        if (r.get(name).orElse(null) instanceof OnnxTensor t) {
-            float[] v = new float[Math.toIntExact(t.getInfo().getNumElements())];
-            t.getFloatBuffer().get(v);
-            return v;
-        }
-        return new float[0];
+    private static float[] optionalOutput(OrtSession.Result r, String name) {
+        return r.get(name).orElse(null) instanceof OnnxTensor t ? floats(t) : new float[0];
+    }
+
+    private static float[] floats(OnnxTensor t) {
+        float[] v = new float[Math.toIntExact(t.getInfo().getNumElements())];
+        t.getFloatBuffer().get(v);
+        return v;
     }
 
     private ByteBuffer staging(int bytes) {
