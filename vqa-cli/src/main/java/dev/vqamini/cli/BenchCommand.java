@@ -80,8 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < rows.size(); i++) {
             List<JsonNode> w = measured.get(i);
             rows.get(i).put("latency_s_per_clip", median(w.stream().mapToDouble(n -> n.get("latency_s_per_clip").asDouble())));
-            rows.get(i).put("peak_memory_bytes", (long) median(w.stream().mapToDouble(
-                    n -> n.get("rss_peak_bytes").asLong() - n.get("rss_before_bytes").asLong())));
+            rows.get(i).put("peak_memory_bytes", (long) median(w.stream().mapToDouble(n -> n.get("peak_memory_bytes").asLong())));
         }
         Map<String, Object> base = rows.get(0);
         for (Map<String, Object> r : rows) {

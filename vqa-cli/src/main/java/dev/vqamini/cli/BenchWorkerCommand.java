@@ -5,9 +5,9 @@ import dev.vqamini.model.ModelLoader;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.onnx.InputFormat;
+import dev.vqamini.model.runtime.ResidentMemory;
 import dev.vqamini.prune.ModelCosts;
 import dev.vqamini.views.View;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Measures one model in a fresh process, so its peak memory is its own: `vqa bench` starts one per model.
- * Prints one JSON line: latency per clip, resident memory before loading and at peak.
+ * Prints one JSON line: latency per clip and the resident memory inference adds at its peak.
  */
 @Command(name = "bench-worker", hidden = true, mixinStandardHelpOptions = true,
         description = "Measure one model's CPU latency and peak memory in this process (used by `vqa bench`).")
@@ -37,16 +37,13 @@ public final class BenchWorkerCommand implements Callable<Integer> {
         byte[] onnx = QualityModel.onnx(definition, View.TECHNICAL, InputFormat.RGB_UINT8);
         warmUpRuntime();
         System.gc();
-        // Count only what inference needs (session, weights in ONNX Runtime, activations): reset the peak-RSS mark
-        // (Linux: 5 > /proc/self/clear_refs) after loading, and measure from there.
-        Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        long before = residentBytes("VmRSS");
-        double latency = ModelCosts.latency(onnx, runtime.options(), repeats);
+        // Count only what inference needs (session, weights in ONNX Runtime, activations): the peak is measured
+        // from here, after loading.
+        ResidentMemory.Measured<Double> latency = ResidentMemory.measure(() -> ModelCosts.latency(onnx, runtime.options(), repeats));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("version", definition.version());
-        out.put("latency_s_per_clip", latency);
-        out.put("rss_before_bytes", before);
-        out.put("rss_peak_bytes", residentBytes("VmHWM"));
+        out.put("latency_s_per_clip", latency.value());
+        out.put("peak_memory_bytes", latency.peakBytes());
         System.out.println(new ObjectMapper().writeValueAsString(out));
         return 0;
     }
@@ -64,15 +61,5 @@ public final class BenchWorkerCommand implements Callable<Integer> {
              var r = s.session().run(Map.of("x", t))) {
             r.get(0);
         }
-    }
-
-    /** A line of /proc/self/status in bytes (Linux): VmRSS now, VmHWM the peak so far. */
-    static long residentBytes(String field) throws java.io.IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        return -1;
     }
 }

@@ -5,6 +5,7 @@ import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.onnx.InputFormat;
 import dev.vqamini.model.runtime.BranchRunner;
+import dev.vqamini.model.runtime.ResidentMemory;
 import dev.vqamini.model.runtime.RunnerOptions;
 import dev.vqamini.model.spec.ModelComplexity;
 import dev.vqamini.views.View;
@@ -13,11 +14,13 @@ import java.util.SplittableRandom;
 
 /**
  * What a model version costs, measured on what is physically there: parameters present and non-zero, FLOPs per
- * clip, ONNX bytes (plain and deflate-compressed, which is where unstructured sparsity shows), and CPU latency of
- * one 32 x 224 x 224 technical clip (median of timed runs after a warm-up).
+ * clip, ONNX bytes (plain and deflate-compressed, which is where unstructured sparsity shows), CPU latency of
+ * one 32 x 224 x 224 technical clip (median of timed runs after a warm-up) and the resident memory that session and
+ * runs add at their peak ({@link ResidentMemory}; in a busy process this is approximate, {@code vqa bench} measures
+ * it in fresh processes).
  */
 public record ModelCosts(long parametersPresent, long parametersNonZero, long flopsPerClip, long onnxBytes,
-                         long onnxCompressedBytes, double latencySecondsPerClip) {
+                         long onnxCompressedBytes, double latencySecondsPerClip, long peakMemoryBytes) {
 
     public static ModelCosts measure(ModelDefinition model, RunnerOptions options, int repeats) {
         ModelComplexity c = ModelComplexity.of(model.spec(), 32, 224, 224);
@@ -28,8 +31,14 @@ public record ModelCosts(long parametersPresent, long parametersNonZero, long fl
             bytes += onnx.length;
             compressed += deflatedSize(onnx);
         }
+        ResidentMemory.Measured<Double> latency;
+        try {
+            latency = ResidentMemory.measure(() -> latency(model, options, repeats));
+        } catch (Exception e) {
+            throw new IllegalStateException("measuring " + model.version() + " failed: " + e.getMessage(), e);
+        }
         return new ModelCosts(c.parameters(), UnstructuredPruner.nonZero(model.weights()), c.flops(), bytes, compressed,
-                latency(model, options, repeats));
+                latency.value(), latency.peakBytes());
     }
 
     /** Median seconds of the technical branch on one 1 x 3 x 32 x 224 x 224 uint8 clip. */

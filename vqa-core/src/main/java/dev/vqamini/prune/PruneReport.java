@@ -27,13 +27,17 @@ public record PruneReport(String recipe, ModelCosts costs, ModelCosts parentCost
         return costs.latencySecondsPerClip() / parentCosts.latencySecondsPerClip();
     }
 
+    public double memoryRatio() {
+        return (double) costs.peakMemoryBytes() / parentCosts.peakMemoryBytes();
+    }
+
     /** A few readable lines for logs and the CLI. */
     public String summary() {
         return String.format("%s: params %,d (%.1f%%, non-zero %,d), FLOPs/clip %.2f G (%.1f%%), ONNX %.1f MB (%.1f MB deflated), "
-                        + "latency %.3f s/clip (%.2fx)%nheld-out %d videos: SRCC vs labels %.4f (unpruned %.4f), PLCC %.4f (unpruned %.4f), "
+                        + "latency %.3f s/clip (%.2fx), peak memory %.0f MB in this process (%.2fx; `vqa bench` measures fresh processes)%nheld-out %d videos: SRCC vs labels %.4f (unpruned %.4f), PLCC %.4f (unpruned %.4f), "
                         + "SRCC vs unpruned %.4f; heads refit on %s",
                 recipe, costs.parametersPresent(), 100 * paramsRatio(), costs.parametersNonZero(), costs.flopsPerClip() / 1e9,
                 100 * flopsRatio(), costs.onnxBytes() / 1e6, costs.onnxCompressedBytes() / 1e6, costs.latencySecondsPerClip(),
-                latencyRatio(), heldOutVideos, srccLabels, parentSrccLabels, plccLabels, parentPlccLabels, srccVsParent, refitTarget);
+                latencyRatio(), costs.peakMemoryBytes() / 1e6, memoryRatio(), heldOutVideos, srccLabels, parentSrccLabels, plccLabels, parentPlccLabels, srccVsParent, refitTarget);
     }
 }
