@@ -53,7 +53,8 @@ public final class PruneCommand implements Callable<Integer> {
             description = "Also write the unpruned model as a bundle (useful with the bootstrap model, whose heads the job fits first).")
     Path parentOut;
 
-    @Option(names = "--version", paramLabel = "V", description = "Version of the pruned model (default: derived from parent and recipe).")
+    @Option(names = "--model-version", paramLabel = "V",
+            description = "Version name of the pruned model (default: derived from parent and recipe).")
     String version;
 
     @Option(names = "--importance", defaultValue = "activation", description = "activation (calibration clips) or magnitude (weights only).")

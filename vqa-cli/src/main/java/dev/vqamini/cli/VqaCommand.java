@@ -22,9 +22,12 @@ public final class VqaCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with one-line error reporting (set VQA_DEBUG=1 for stack traces). */
+    /**
+     * The command line with one-line error reporting (set VQA_DEBUG=1 for stack traces). Help is laid out 120
+     * columns wide: the descriptions are written as lines of that length.
+     */
     public static CommandLine commandLine() {
-        return new CommandLine(new VqaCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        return new CommandLine(new VqaCommand()).setUsageHelpWidth(120).setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("vqa " + cmd.getCommandName() + ": error: " + (e.getMessage() != null ? e.getMessage() : e));
             if (System.getenv("VQA_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());

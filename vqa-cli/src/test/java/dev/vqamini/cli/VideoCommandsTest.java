@@ -110,9 +110,15 @@ class VideoCommandsTest {
     void helpExplainsTheCommands() {
         Run r = run("score", "--help");
         assertEquals(0, r.exit());
-        String text = r.out().replaceAll("\\s+", " "); // picocli wraps at 80 columns
+        String text = r.out().replaceAll("\\s+", " "); // picocli wraps long lines
         assertTrue(text.contains("'path: reason'") && text.contains("--seed") && text.contains("Exit codes"), r.out());
         assertTrue(run("bench-decode", "--help").out().contains("1080p"));
         assertTrue(run("synth", "--help").out().contains("KoNViD"));
+        // every command answers --help with exit code 0, whatever options it requires
+        for (String command : List.of("prune", "bench", "eval", "import-weights", "model", "broker", "demo", "bench-model")) {
+            Run help = run(command, "--help");
+            assertEquals(0, help.exit(), command + ": " + help.err());
+            assertTrue(help.out().startsWith("Usage: vqa " + command), help.out());
+        }
     }
 }
