@@ -53,14 +53,19 @@ public record FittedModel(ModelDefinition definition, HeadRefit.LinearHead techn
         return new FittedModel(def, t, a);
     }
 
+    /** The refitted head of {@code view}. */
+    public HeadRefit.LinearHead head(View view) {
+        return view == View.TECHNICAL ? technical : aesthetic;
+    }
+
     /** The score the refitted head of {@code view} gives a video with these features. */
     public double predict(View view, VideoFeatures v) {
-        return (view == View.TECHNICAL ? technical : aesthetic).predict(v.branch(view).features());
+        return head(view).predict(v.branch(view).features());
     }
 
     /** What the refitted head of {@code view} gives at each position of a video: its time-averaged head map. */
     public double[] positionScores(View view, VideoFeatures v) {
-        HeadRefit.LinearHead head = view == View.TECHNICAL ? technical : aesthetic;
+        HeadRefit.LinearHead head = head(view);
         float[] x = v.branch(view).positionFeatures();
         int d = head.weights().length;
         double[] map = new double[x.length / d];

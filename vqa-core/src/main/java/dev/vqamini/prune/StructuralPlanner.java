@@ -103,10 +103,10 @@ public final class StructuralPlanner {
     }
 
     private List<PruneStep> residualSteps(ChannelSurgery.Pruned full, double keep) {
-        return residualSteps(full, new double[] {keep, keep, keep, keep});
+        return residualSteps(full, new double[] {keep});
     }
 
-    /** Residual widths kept per stage ({@code keep[s]}, fractions); stages kept whole are left out. */
+    /** Residual widths kept per stage ({@code keep[s]}, fractions; the last applies to later stages); stages kept whole are left out. */
     private List<PruneStep> residualSteps(ChannelSurgery.Pruned full, double[] keep) {
         List<PruneStep> steps = new ArrayList<>();
         for (View v : View.values()) {
