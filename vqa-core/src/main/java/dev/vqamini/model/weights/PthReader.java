@@ -1,25 +1,39 @@
 package dev.vqamini.model.weights;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
- * Reads a PyTorch {@code .pth} state_dict saved by {@code torch.save} (zip format) without PyTorch.
- * The pickle inside is treated as data: {@link StateDictUnpickler} accepts only tensors, storages and
- * plain containers and refuses every other global by name, so a crafted file can never run anything.
+ * Reads a PyTorch {@code .pth} checkpoint without PyTorch: the zip format of {@code torch.save} and the legacy
+ * (pre-1.6, {@code _use_new_zipfile_serialization=False}) stream format, a bare state_dict or one wrapped in a
+ * checkpoint dict ({@link CheckpointLayout}). The pickle inside is treated as data: {@link StateDictUnpickler}
+ * accepts only tensors, storages and plain containers and refuses every other global by name, so a crafted file
+ * can never run anything. Each storage is read once, however many tensors view it.
  */
 public final class PthReader {
+
+    /** The first pickle of a legacy file: torch.serialization's MAGIC_NUMBER. */
+    private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
+    private static final int LEGACY_PROTOCOL = 1001;
 
     private PthReader() {
     }
@@ -30,26 +44,132 @@ public final class PthReader {
         if (!Files.isRegularFile(file)) {
             throw new WeightFileException(name + ": no such weights file");
         }
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            ZipEntry pickle = findPickle(zip, name);
-            String prefix = pickle.getName().substring(0, pickle.getName().length() - "data.pkl".length());
-            StateDictUnpickler unpickler = new StateDictUnpickler(key -> readStorage(zip, prefix + "data/" + key, name),
-                    name + " (" + pickle.getName() + ")");
-            Object root;
-            try (InputStream in = zip.getInputStream(pickle)) {
-                root = unpickler.load(in);
-            }
-            return toStateDict(root, name);
+        try {
+            return isZip(file) ? readZip(file, name) : readLegacy(file, name);
         } catch (ZipException e) {
-            throw new WeightFileException(name + ": not a PyTorch zip archive (truncated, corrupt, or saved with the "
-                    + "legacy non-zip format): " + e.getMessage(), e);
-        } catch (NoSuchFileException e) {
-            throw new WeightFileException(name + ": no such weights file", e);
+            throw new WeightFileException(name + ": not a readable PyTorch zip archive (truncated or corrupt): "
+                    + e.getMessage(), e);
+        } catch (EOFException e) {
+            throw new WeightFileException(name + ": file ends early (truncated?)", e);
         } catch (IOException e) {
             throw new WeightFileException(name + ": cannot read weights: " + e.getMessage(), e);
         } catch (net.razorvine.pickle.PickleException e) {
             throw new WeightFileException(name + ": malformed pickle: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean isZip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(4);
+            return head.length == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+        }
+    }
+
+    private static StateDict readZip(Path file, String name) throws IOException {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry pickle = findPickle(zip, name);
+            String prefix = pickle.getName().substring(0, pickle.getName().length() - "data.pkl".length());
+            ZipEntry byteOrder = zip.getEntry(prefix + "byteorder");
+            if (byteOrder != null) {
+                try (InputStream in = zip.getInputStream(byteOrder)) {
+                    String order = new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
+                    if (!order.equals("little")) {
+                        throw new WeightFileException(name + ": storages are " + order + "-endian; only little-endian is supported");
+                    }
+                }
+            }
+            Map<String, TorchStorage.Ref> storages = new HashMap<>();
+            Object root;
+            try (InputStream in = zip.getInputStream(pickle)) {
+                root = new StateDictUnpickler(name + " (" + pickle.getName() + ")", storages).load(in);
+            }
+            Map<String, TorchStorage.TensorView> views = CheckpointLayout.stateDict(root, name);
+            return materialise(views, name, ref -> readEntry(zip, prefix + "data/" + ref.key(), ref, name));
+        }
+    }
+
+    /** Legacy stream: magic, protocol and sys-info pickles, the object pickle, the storage keys, then each storage. */
+    private static StateDict readLegacy(Path file, String name) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            Map<String, TorchStorage.Ref> storages = new HashMap<>();
+            Object magic;
+            try {
+                magic = unpickler(name, storages).load(in);
+            } catch (net.razorvine.pickle.PickleException | IOException | WeightFileException e) {
+                throw new WeightFileException(name + ": neither a PyTorch zip archive nor a legacy torch.save file", e);
+            }
+            if (!(magic instanceof Number m) || !new BigInteger(m.toString()).equals(LEGACY_MAGIC)) {
+                throw new WeightFileException(name + ": neither a PyTorch zip archive nor a legacy torch.save file "
+                        + "(no torch magic number)");
+            }
+            Object protocol = unpickler(name, storages).load(in);
+            if (!(protocol instanceof Number p) || p.intValue() != LEGACY_PROTOCOL) {
+                throw new WeightFileException(name + ": legacy torch.save protocol " + protocol + ", expected " + LEGACY_PROTOCOL);
+            }
+            if (unpickler(name, storages).load(in) instanceof Map<?, ?> sysInfo
+                    && Boolean.FALSE.equals(sysInfo.get("little_endian"))) {
+                throw new WeightFileException(name + ": written on a big-endian machine; only little-endian is supported");
+            }
+            Object root = unpickler(name, storages).load(in);
+            Map<String, TorchStorage.TensorView> views = CheckpointLayout.stateDict(root, name);
+            if (!(unpickler(name, storages).load(in) instanceof List<?> keys)) {
+                throw new WeightFileException(name + ": legacy file has no storage key list after its pickle");
+            }
+            Map<String, ByteBuffer> bytes = new HashMap<>();
+            java.util.Set<String> needed = new java.util.HashSet<>();
+            views.values().forEach(v -> needed.add(v.storage().key()));
+            for (Object k : keys) {
+                TorchStorage.Ref ref = storages.get(String.valueOf(k));
+                if (ref == null) {
+                    throw new WeightFileException(name + ": storage key '" + k + "' is listed but never used");
+                }
+                long count = Long.reverseBytes(in.readLong());
+                if (count != ref.numel()) {
+                    throw new WeightFileException(name + ": storage '" + k + "' holds " + count + " elements, its tensors "
+                            + "expect " + ref.numel());
+                }
+                if (needed.contains(ref.key())) {
+                    byte[] data = new byte[Math.toIntExact(ref.byteSize())];
+                    in.readFully(data);
+                    bytes.put(ref.key(), ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN));
+                } else {
+                    in.skipNBytes(ref.byteSize());
+                }
+            }
+            return materialise(views, name, ref -> {
+                ByteBuffer b = bytes.remove(ref.key());
+                if (b == null) {
+                    throw new WeightFileException(name + ": storage '" + ref.key() + "' is missing from the file");
+                }
+                return b;
+            });
+        }
+    }
+
+    private static StateDictUnpickler unpickler(String name, Map<String, TorchStorage.Ref> storages) {
+        return new StateDictUnpickler(name, storages);
+    }
+
+    /** Reads each storage once and converts every tensor on it before moving to the next. */
+    private static StateDict materialise(Map<String, TorchStorage.TensorView> views, String name,
+                                         Function<TorchStorage.Ref, ByteBuffer> reader) {
+        Map<String, List<String>> byStorage = new LinkedHashMap<>();
+        views.forEach((key, v) -> byStorage.computeIfAbsent(v.storage().key(), s -> new ArrayList<>()).add(key));
+        Map<String, Tensor> converted = new HashMap<>();
+        for (List<String> keys : byStorage.values()) {
+            TorchStorage.Ref ref = views.get(keys.get(0)).storage();
+            ByteBuffer bytes = reader.apply(ref);
+            if (bytes.remaining() < ref.byteSize()) {
+                throw new WeightFileException(name + ": storage '" + ref.key() + "' holds " + bytes.remaining()
+                        + " bytes, needs " + ref.byteSize() + " (truncated file?)");
+            }
+            for (String key : keys) {
+                converted.put(key, views.get(key).read(bytes, name, key));
+            }
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        views.keySet().forEach(k -> tensors.put(k, converted.get(k)));
+        return new StateDict(name, tensors);
     }
 
     private static ZipEntry findPickle(ZipFile zip, String name) {
@@ -63,44 +183,15 @@ public final class PthReader {
         throw new WeightFileException(name + ": zip archive has no data.pkl: not a torch.save file");
     }
 
-    private static ByteBuffer readStorage(ZipFile zip, String entryName, String name) {
+    private static ByteBuffer readEntry(ZipFile zip, String entryName, TorchStorage.Ref ref, String name) {
         ZipEntry entry = zip.getEntry(entryName);
         if (entry == null) {
             throw new WeightFileException(name + ": tensor storage '" + entryName + "' is missing from the archive");
         }
         try (InputStream in = zip.getInputStream(entry)) {
-            return ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
+            return ByteBuffer.wrap(in.readNBytes(Math.toIntExact(ref.byteSize()))).order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
             throw new WeightFileException(name + ": cannot read tensor storage '" + entryName + "': " + e.getMessage(), e);
         }
-    }
-
-    private static StateDict toStateDict(Object root, String name) {
-        Map<?, ?> map = root instanceof Map<?, ?> m ? m : null;
-        if (map != null && !map.isEmpty() && !map.values().stream().allMatch(v -> v instanceof Tensor)) {
-            // Checkpoints often wrap the weights: {"state_dict": {...}} or {"model": {...}}.
-            for (String wrapper : new String[] {"state_dict", "model"}) {
-                if (map.get(wrapper) instanceof Map<?, ?> inner) {
-                    map = inner;
-                    break;
-                }
-            }
-        }
-        if (map == null) {
-            throw new WeightFileException(name + ": top-level object is " + describe(root) + ", expected a state_dict");
-        }
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            if (!(e.getKey() instanceof String key) || !(e.getValue() instanceof Tensor t)) {
-                throw new WeightFileException(name + ": entry '" + e.getKey() + "' is " + describe(e.getValue())
-                        + ", expected a tensor");
-            }
-            tensors.put(key, t);
-        }
-        return new StateDict(name, tensors);
-    }
-
-    private static String describe(Object o) {
-        return o == null ? "None" : o.getClass().getSimpleName();
     }
 }

@@ -1,12 +1,10 @@
 package dev.vqamini.model.weights;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleUtils;
@@ -15,7 +13,9 @@ import net.razorvine.pickle.Unpickler;
 /**
  * An unpickler for torch state_dicts that resolves globals from an allow-list only. Any other global
  * ({@code posix.system}, {@code builtins.eval}, even harmless ones) is refused by name before anything
- * is built, and nothing in a pickle is ever executed.
+ * is built, and nothing in a pickle is ever executed. Tensors come out as {@link TorchStorage.TensorView}s
+ * over {@link TorchStorage.Ref}s: their bytes are read afterwards, once per storage (the legacy format
+ * stores them after the pickle, and many tensors may share one storage).
  */
 final class StateDictUnpickler extends Unpickler {
 
@@ -27,12 +27,16 @@ final class StateDictUnpickler extends Unpickler {
 
     private static final Set<String> REBUILD_TENSOR = Set.of("torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor");
 
-    private final Function<String, ByteBuffer> storageReader;
     private final String source;
+    private final Map<String, TorchStorage.Ref> storages;
 
-    StateDictUnpickler(Function<String, ByteBuffer> storageReader, String source) {
-        this.storageReader = storageReader;
+    /**
+     * @param storages where the storages named by this pickle's persistent ids are collected, by key (shared
+     *                 between the pickles of one legacy file)
+     */
+    StateDictUnpickler(String source, Map<String, TorchStorage.Ref> storages) {
         this.source = source;
+        this.storages = storages;
     }
 
     @Override
@@ -53,29 +57,49 @@ final class StateDictUnpickler extends Unpickler {
             throw new WeightFileException(source + ": refusing pickle opcode " + (char) key
                     + " (class instantiation): a state_dict never needs it");
         }
+        if (key == Opcodes.BUILD) {
+            // model.state_dict() is an OrderedDict with a _metadata attribute (per-module versions): torch pickles
+            // it as the dict's state. That state is the only BUILD a weights file needs; it is dropped.
+            Object state = stack.pop();
+            Object target = stack.peek();
+            if (!(target instanceof OrderedDictValue)) {
+                throw new WeightFileException(source + ": refusing pickle BUILD (set state) on " + describeType(target)
+                        + ": only the _metadata of an OrderedDict state_dict is accepted");
+            }
+            if (state != null && !(state instanceof Map<?, ?>)) {
+                throw new WeightFileException(source + ": refusing pickle BUILD on an OrderedDict with state of type "
+                        + describeType(state) + ": expected the state_dict's _metadata dict");
+            }
+            return NO_RETURN_VALUE;
+        }
         return super.dispatch(key);
     }
 
     @Override
     protected Object persistentLoad(Object pid) {
-        // ('storage', StorageType, key, location, numel)
-        if (!(pid instanceof Object[] t) || t.length < 5 || !"storage".equals(t[0]) || !(t[1] instanceof StorageType type)) {
+        // zip: ('storage', StorageType, key, location, numel); legacy: the same plus view metadata (None)
+        if (!(pid instanceof Object[] t) || t.length < 5 || !"storage".equals(t[0]) || !(t[1] instanceof StorageType type)
+                || !(t[4] instanceof Number numel)) {
             throw new WeightFileException(source + ": unsupported persistent id " + describe(pid));
         }
-        String storageKey = String.valueOf(t[2]);
-        long numel = ((Number) t[4]).longValue();
-        ByteBuffer bytes = storageReader.apply(storageKey);
-        if (bytes.remaining() < numel * type.elementSize) {
-            throw new WeightFileException(source + ": storage '" + storageKey + "' holds " + bytes.remaining()
-                    + " bytes, needs " + numel * type.elementSize + " (truncated file?)");
+        if (t.length > 5 && t[5] != null) {
+            throw new WeightFileException(source + ": storage '" + t[2] + "' is a legacy storage view " + describe(t[5])
+                    + " (written by PyTorch before 1.0): load and re-save it with a current torch.save");
         }
-        return new TorchStorage(type, bytes, numel);
+        String key = String.valueOf(t[2]);
+        TorchStorage.Ref ref = new TorchStorage.Ref(key, type, numel.longValue());
+        TorchStorage.Ref known = storages.putIfAbsent(key, ref);
+        if (known != null && !known.type().equals(type)) {
+            throw new WeightFileException(source + ": storage '" + key + "' is named as both " + known.type().name()
+                    + " and " + type.name());
+        }
+        return known != null ? known : ref;
     }
 
     private Object resolve(String module, String name) {
         String qualified = module + "." + name;
         if (REBUILD_TENSOR.contains(qualified)) {
-            return (IObjectConstructor) args -> TorchStorage.rebuildTensor(args, source);
+            return (IObjectConstructor) args -> TorchStorage.TensorView.of(args, source);
         }
         if (qualified.equals("torch._utils._rebuild_parameter")) {
             return (IObjectConstructor) args -> args[0];
@@ -91,20 +115,18 @@ final class StateDictUnpickler extends Unpickler {
     }
 
     private static String describe(Object o) {
-        return o instanceof Object[] a ? java.util.Arrays.deepToString(a) : String.valueOf(o);
+        return o instanceof Object[] a ? Arrays.deepToString(a) : String.valueOf(o);
+    }
+
+    static String describeType(Object o) {
+        return o == null ? "None" : o instanceof OrderedDictValue ? "OrderedDict" : o.getClass().getSimpleName();
     }
 
     /** A torch storage type named in a pickle, e.g. {@code torch.FloatStorage}. */
     record StorageType(String name, int elementSize) {
     }
 
-    /**
-     * The dict torch pickles for {@code collections.OrderedDict}: keeps insertion order and accepts the
-     * {@code _metadata} state that state_dicts carry (ignored: it holds module versions only).
-     */
+    /** What torch pickles as {@code collections.OrderedDict}: a dict that keeps insertion order. */
     static final class OrderedDictValue extends LinkedHashMap<Object, Object> {
-        public void __setstate__(HashMap<?, ?> state) {
-            // state_dict._metadata: per-module version numbers, not needed for inference.
-        }
     }
 }

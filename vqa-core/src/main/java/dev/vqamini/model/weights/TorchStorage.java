@@ -3,60 +3,81 @@ package dev.vqamini.model.weights;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
-/** The bytes of one torch storage, and the rebuild of a (possibly strided) float32 tensor view of them. */
-record TorchStorage(StateDictUnpickler.StorageType type, ByteBuffer bytes, long numel) {
+/** Torch storages named by a pickle, and the float32 tensors rebuilt as (possibly strided) views of their bytes. */
+final class TorchStorage {
 
-    /** {@code torch._utils._rebuild_tensor_v2(storage, offset, size, stride, ...)}. */
-    static Tensor rebuildTensor(Object[] args, String source) {
-        if (args.length < 4 || !(args[0] instanceof TorchStorage storage)) {
-            throw new WeightFileException(source + ": malformed tensor record " + Arrays.deepToString(args));
-        }
-        long offset = ((Number) args[1]).longValue();
-        long[] shape = longs(args[2]);
-        long[] stride = longs(args[3]);
-        long n = Tensor.numel(shape);
-        float[] data = new float[Math.toIntExact(n)];
-        if (storage.type().name().equals("FloatStorage") && Arrays.equals(stride, contiguousStrides(shape))
-                && offset + n <= storage.numel) {
-            storage.bytes.duplicate().order(storage.bytes.order()).position(Math.toIntExact(offset * 4))
-                    .asFloatBuffer().get(data);
-            return new Tensor(shape, data);
-        }
-        long[] index = new long[shape.length];
-        for (int i = 0; i < n; i++) {
-            long pos = offset;
-            for (int d = 0; d < shape.length; d++) {
-                pos += index[d] * stride[d];
-            }
-            if (pos < 0 || pos >= storage.numel) {
-                throw new WeightFileException(source + ": tensor of shape " + Arrays.toString(shape)
-                        + " reads past its storage of " + storage.numel + " elements");
-            }
-            data[i] = storage.get(pos);
-            for (int d = shape.length - 1; d >= 0; d--) {
-                if (++index[d] < shape[d]) {
-                    break;
-                }
-                index[d] = 0;
-            }
-        }
-        return new Tensor(shape, data);
+    private TorchStorage() {
     }
 
-    private float get(long i) {
-        int at = Math.toIntExact(i * type.elementSize());
-        return switch (type.name()) {
-            case "FloatStorage" -> bytes.getFloat(at);
-            case "DoubleStorage" -> (float) bytes.getDouble(at);
-            case "HalfStorage" -> halfToFloat(bytes.getShort(at));
-            case "BFloat16Storage" -> Float.intBitsToFloat((bytes.getShort(at) & 0xffff) << 16);
-            case "LongStorage" -> bytes.getLong(at);
-            case "IntStorage" -> bytes.getInt(at);
-            case "ShortStorage" -> bytes.getShort(at);
-            case "CharStorage" -> bytes.get(at);
-            case "ByteStorage", "BoolStorage" -> bytes.get(at) & 0xff;
-            default -> throw new IllegalStateException(type.name());
-        };
+    /** A storage a pickle names by key; its bytes are read later, once, whatever the number of tensors on it. */
+    record Ref(String key, StateDictUnpickler.StorageType type, long numel) {
+
+        long byteSize() {
+            return numel * type.elementSize();
+        }
+    }
+
+    /** {@code torch._utils._rebuild_tensor_v2(storage, offset, size, stride, ...)}, not yet read. */
+    record TensorView(Ref storage, long offset, long[] shape, long[] stride) {
+
+        static TensorView of(Object[] args, String source) {
+            if (args.length < 4 || !(args[0] instanceof Ref storage)) {
+                throw new WeightFileException(source + ": malformed tensor record " + Arrays.deepToString(args));
+            }
+            return new TensorView(storage, ((Number) args[1]).longValue(), longs(args[2]), longs(args[3]));
+        }
+
+        /** The tensor's values as float32 (float16, bfloat16, double and integer storages are converted). */
+        Tensor read(ByteBuffer bytes, String source, String key) {
+            long n = Tensor.numel(shape);
+            float[] data = new float[Math.toIntExact(n)];
+            if (n == 0) {
+                return new Tensor(shape, data);
+            }
+            long last = offset;
+            for (int d = 0; d < shape.length; d++) {
+                last += (shape[d] - 1) * stride[d];
+            }
+            if (offset < 0 || last >= storage.numel || Arrays.stream(stride).anyMatch(s -> s < 0)) {
+                throw new WeightFileException(source + ": tensor '" + key + "' of shape " + Arrays.toString(shape)
+                        + " at offset " + offset + " reads past its storage of " + storage.numel + " elements");
+            }
+            if (storage.type.name().equals("FloatStorage") && Arrays.equals(stride, contiguousStrides(shape))) {
+                bytes.duplicate().order(bytes.order()).position(Math.toIntExact(offset * 4)).asFloatBuffer().get(data);
+                return new Tensor(shape, data);
+            }
+            long[] index = new long[shape.length];
+            for (int i = 0; i < n; i++) {
+                long pos = offset;
+                for (int d = 0; d < shape.length; d++) {
+                    pos += index[d] * stride[d];
+                }
+                data[i] = get(bytes, pos);
+                for (int d = shape.length - 1; d >= 0; d--) {
+                    if (++index[d] < shape[d]) {
+                        break;
+                    }
+                    index[d] = 0;
+                }
+            }
+            return new Tensor(shape, data);
+        }
+
+        private float get(ByteBuffer bytes, long i) {
+            int at = Math.toIntExact(i * storage.type.elementSize());
+            return switch (storage.type.name()) {
+                case "FloatStorage" -> bytes.getFloat(at);
+                case "DoubleStorage" -> (float) bytes.getDouble(at);
+                case "HalfStorage" -> halfToFloat(bytes.getShort(at));
+                case "BFloat16Storage" -> Float.intBitsToFloat((bytes.getShort(at) & 0xffff) << 16);
+                case "LongStorage" -> bytes.getLong(at);
+                case "IntStorage" -> bytes.getInt(at);
+                case "ShortStorage" -> bytes.getShort(at);
+                case "CharStorage" -> bytes.get(at);
+                case "ByteStorage", "BoolStorage" -> bytes.get(at) & 0xff;
+                default -> throw new IllegalStateException(storage.type.name());
+            };
+        }
     }
 
     private static long[] contiguousStrides(long[] shape) {
