@@ -37,11 +37,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--labels", required = true, paramLabel = "FILE", description = "Label file (filename, a, b, mos).")
     Path labels;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the view offsets (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--deterministic", description = "Evenly spread clips and centred fragments instead of seeded random offsets.")
-    boolean deterministic;
+    @Mixin
+    ViewOptions view;
 
     @Option(names = "--limit", paramLabel = "N", description = "Only the first N labelled videos (quick checks).")
     Integer limit;
@@ -62,7 +59,7 @@ public final class EvalCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (QualityModel model = new QualityModel(weights.definition(runtime.options()), runtime.options())) {
             version = model.version();
-            ScoreCommand.Scorer scorer = new ScoreCommand.Scorer(model, deterministic, seed);
+            ScoreCommand.Scorer scorer = new ScoreCommand.Scorer(model, view);
             for (int i = 0; i < entries.size(); i++) {
                 MosLabels.Entry e = entries.get(i);
                 Path file = dataset.resolve(e.name());

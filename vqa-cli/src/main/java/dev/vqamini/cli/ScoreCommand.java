@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.VideoScore;
 import dev.vqamini.video.VideoInputException;
-import dev.vqamini.views.OffsetMode;
 import dev.vqamini.views.VideoViews;
 import dev.vqamini.views.ViewSampler;
-import dev.vqamini.views.ViewSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,12 +36,8 @@ public final class ScoreCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
-            description = "Seed of the random clip and fragment offsets (default ${DEFAULT-VALUE}); same seed, same views.")
-    long seed;
-
-    @Option(names = "--deterministic", description = "Evenly spread clips and centred fragments instead of seeded random offsets.")
-    boolean deterministic;
+    @Mixin
+    ViewOptions view;
 
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
@@ -55,7 +49,7 @@ public final class ScoreCommand implements Callable<Integer> {
         String version;
         try (QualityModel model = new QualityModel(weights.definition(runtime.options()), runtime.options())) {
             version = model.version();
-            Scorer scorer = new Scorer(model, deterministic, seed);
+            Scorer scorer = new Scorer(model, view);
             for (int i = 0; i < videos.size(); i++) {
                 Path v = videos.get(i);
                 if (videos.size() > 1) {
@@ -72,8 +66,8 @@ public final class ScoreCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("model", version);
-            report.put("seed", seed);
-            report.put("offsets", deterministic ? "deterministic" : "random");
+            report.put("seed", view.seed());
+            report.put("offsets", view.offsets().cliName());
             List<Map<String, Object>> rows = new ArrayList<>();
             for (Scorer.Scored s : scored) {
                 Map<String, Object> r = new LinkedHashMap<>();
@@ -113,11 +107,10 @@ public final class ScoreCommand implements Callable<Integer> {
         private final ViewSampler sampler;
         private final long seed;
 
-        Scorer(QualityModel model, boolean deterministic, long seed) {
+        Scorer(QualityModel model, ViewOptions view) {
             this.model = model;
-            this.sampler = new ViewSampler(ViewSettings.defaults()
-                    .withOffsetMode(deterministic ? OffsetMode.DETERMINISTIC : OffsetMode.RANDOM));
-            this.seed = seed;
+            this.sampler = new ViewSampler(view.settings());
+            this.seed = view.seed();
         }
 
         /** @throws dev.vqamini.video.VideoInputException when the file cannot be used */

@@ -61,21 +61,29 @@ public record NpyArray(long[] shape, float[] data) {
     }
 
     public void write(Path file) throws IOException {
+        byte[] header = header("<f4", shape);
+        ByteBuffer buf = ByteBuffer.allocate(header.length + 4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        buf.put(header);
+        buf.asFloatBuffer().put(data);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(buf.array());
+        }
+    }
+
+    /** Magic, version 1.0 and the header dict, padded so the data starts 64-byte aligned. */
+    static byte[] header(String descr, long[] shape) {
         StringBuilder dims = new StringBuilder();
         for (long d : shape) {
             dims.append(d).append(", ");
         }
         String shapeText = shape.length == 1 ? "(" + shape[0] + ",)" : "(" + (shape.length == 0 ? "" : dims.substring(0, dims.length() - 2)) + ")";
-        String header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shapeText + ", }";
+        String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeText + ", }";
         int total = 10 + header.length() + 1;
-        header = header + " ".repeat((64 - total % 64) % 64) + "\n"; // pad so data starts 64-byte aligned
-        ByteBuffer buf = ByteBuffer.allocate(10 + header.length() + 4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        header = header + " ".repeat((64 - total % 64) % 64) + "\n";
+        ByteBuffer buf = ByteBuffer.allocate(10 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
         buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length())
                 .put(header.getBytes(StandardCharsets.ISO_8859_1));
-        buf.asFloatBuffer().put(data);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(buf.array());
-        }
+        return buf.array();
     }
 
     private static String find(Pattern p, String header, Path file) throws IOException {

@@ -1,6 +1,6 @@
 package dev.vqamini.video;
 
-import java.nio.ByteBuffer;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -49,44 +49,46 @@ public final class FrameReader {
         int next = 0;
         int seeks = 0;
         boolean ended = false;
-        while (next < wanted.length) {
-            int target = wanted[next];
-            if (canSeek && target - pos > seekGap && target < info.frameCount()) {
+        try (RgbConverter converter = new RgbConverter()) {
+            while (next < wanted.length) {
+                int target = wanted[next];
+                if (canSeek && target - pos > seekGap && target < info.frameCount()) {
+                    try {
+                        g.setVideoFrameNumber(target);
+                        pos = target;
+                        seeks++;
+                    } catch (FrameGrabber.Exception | RuntimeException e) {
+                        canSeek = false; // fall back to decoding through
+                    }
+                }
+                boolean want = pos == target;
+                Frame f;
                 try {
-                    g.setVideoFrameNumber(target);
-                    pos = target;
-                    seeks++;
+                    f = g.grabFrame(false, true, want, false, false);
                 } catch (FrameGrabber.Exception | RuntimeException e) {
-                    canSeek = false; // fall back to decoding through
+                    f = null; // damaged stream: what we have so far is what the file holds
                 }
-            }
-            boolean want = pos == target;
-            Frame f;
-            try {
-                f = g.grabFrame(false, true, want, false, false);
-            } catch (FrameGrabber.Exception | RuntimeException e) {
-                f = null; // damaged stream: what we have so far is what the file holds
-            }
-            if (f == null) {
-                ended = true;
-                break;
-            }
-            if (want) {
-                if (f.image == null || f.image[0] == null || f.imageWidth <= 0 || f.imageHeight <= 0) {
-                    throw new VideoInputException(path, "decoder returned no picture for frame " + pos);
+                if (f == null) {
+                    ended = true;
+                    break;
                 }
-                int w = f.imageWidth;
-                int h = f.imageHeight;
-                if (rgb.length < w * h * 3) {
-                    rgb = new byte[w * h * 3];
-                    turned = new byte[info.rotation() == 0 ? 0 : w * h * 3];
+                if (want) {
+                    if (!(f.opaque instanceof AVFrame picture) || picture.width() <= 0 || picture.height() <= 0) {
+                        throw new VideoInputException(path, "decoder returned no picture for frame " + pos);
+                    }
+                    int w = picture.width();
+                    int h = picture.height();
+                    if (rgb.length != w * h * 3) {
+                        rgb = new byte[w * h * 3];
+                        turned = new byte[info.rotation() == 0 ? 0 : w * h * 3];
+                    }
+                    converter.convert(picture, rgb);
+                    RgbFrame frame = FrameRotation.rotate(new RgbFrame(w, h, rgb), info.rotation(), turned);
+                    consumer.accept(pos, frame);
+                    next++;
                 }
-                copyRgb((ByteBuffer) f.image[0], f.imageStride, w, h, rgb);
-                RgbFrame frame = FrameRotation.rotate(new RgbFrame(w, h, rgb), info.rotation(), turned);
-                consumer.accept(pos, frame);
-                next++;
+                pos++;
             }
-            pos++;
         }
         return new DecodeResult(pos, next, ended, seeks);
     }
@@ -108,18 +110,6 @@ public final class FrameReader {
             if (++n > limit) {
                 throw new VideoInputException(file.path(), "more than " + limit + " frames, over the limit");
             }
-        }
-    }
-
-    /** Copies packed RGB rows out of FFmpeg's buffer, whose rows may be padded (stride >= 3 * width). */
-    static void copyRgb(ByteBuffer src, int stride, int w, int h, byte[] dst) {
-        int row = w * 3;
-        if (stride == row) {
-            src.get(0, dst, 0, row * h);
-            return;
-        }
-        for (int y = 0; y < h; y++) {
-            src.get(y * stride, dst, y * row, row);
         }
     }
 }

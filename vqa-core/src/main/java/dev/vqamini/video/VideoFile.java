@@ -1,7 +1,6 @@
 package dev.vqamini.video;
 
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +18,7 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FrameGrabber;
 
 /**
- * An open video file: an FFmpeg demuxer and decoder set to deliver RGB24, checked against {@link VideoLimits}.
+ * An open video file: an FFmpeg demuxer and decoder, checked against {@link VideoLimits}.
  * Every failure to open becomes a {@link VideoInputException} naming the file and the reason.
  */
 public final class VideoFile implements AutoCloseable {
@@ -43,8 +42,8 @@ public final class VideoFile implements AutoCloseable {
     public static VideoFile open(Path path, VideoLimits limits) {
         checkFile(path);
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(path.toFile());
-        g.setPixelFormat(AV_PIX_FMT_RGB24);
-        g.setImageMode(FrameGrabber.ImageMode.COLOR);
+        // decoded pictures as they are: RgbConverter converts them with their own colour tags
+        g.setImageMode(FrameGrabber.ImageMode.RAW);
         try {
             g.start(); // finds stream info: frame count, duration, pixel format
         } catch (FrameGrabber.Exception | RuntimeException e) {
@@ -140,8 +139,11 @@ public final class VideoFile implements AutoCloseable {
         }
         double fps = g.getVideoFrameRate() > 0 ? g.getVideoFrameRate() : g.getFrameRate();
         long micros = g.getLengthInTime();
+        // decord's count: video packets (duration x fps, the header's estimate, is only the fallback)
+        int packets = PacketCount.of(path);
+        int frames = packets > 0 ? packets : Math.max(0, g.getLengthInVideoFrames());
         return new VideoInfo(path, swap ? codedH : codedW, swap ? codedW : codedH, codedW, codedH,
-                Double.isFinite(fps) ? fps : 0, Math.max(0, g.getLengthInVideoFrames()),
+                Double.isFinite(fps) ? fps : 0, frames,
                 micros > 0 ? micros / 1e6 : 0, codec, pixFmt, rotation, vfr);
     }
 

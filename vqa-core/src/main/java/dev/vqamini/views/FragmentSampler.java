@@ -10,7 +10,7 @@ import dev.vqamini.video.RgbFrame;
  *       (torch {@code interpolate(v/255, scale_factor=1/ratio)}, then {@code *255} truncated to uint8).</li>
  *   <li>Cell i starts at {@code min(i * (H // 7), H - 32)}; inside it the patch starts at an offset in
  *       {@code [0, H//7 - 32)} when positive, else 0 (same for W).</li>
- *   <li>Positions are drawn once per clip ({@code aligned = 32}: all frames of a clip share them).</li>
+ *   <li>Positions are drawn once per 32-frame clip ({@code aligned = 32}: all frames of a clip share them).</li>
  * </ul>
  * Faithful to upstream, H and W in the grid formulas are the sizes <em>before</em> upscaling, so on upscaled small
  * videos the patches come from the top-left H x W region of the upscaled frame. Pixels of an upscaled frame are
@@ -60,8 +60,8 @@ public final class FragmentSampler {
         for (int c = 0; c < clips; c++) {
             for (int i = 0; i < grid; i++) {
                 for (int j = 0; j < grid; j++) {
-                    int rh = cellH > patch ? offsets.offset(0, 1, cellH - patch) : 0;
-                    int rw = cellW > patch ? offsets.offset(0, 1, cellW - patch) : 0;
+                    int rh = cellH > patch ? offsets.offset(cellH - patch) : 0;
+                    int rw = cellW > patch ? offsets.offset(cellW - patch) : 0;
                     // max(0, ..) only matters for frames under 32 px, which upstream would index negatively
                     ys[c][i * grid + j] = Math.max(0, Math.min(cellH * i, height - patch)) + rh;
                     xs[c][i * grid + j] = Math.max(0, Math.min(cellW * j, width - patch)) + rw;

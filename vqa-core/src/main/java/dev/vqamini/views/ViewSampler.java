@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  *
  * <p>Determinism: with {@link OffsetMode#RANDOM} the offsets come from generators seeded by {@code seed} mixed with
  * the file <em>name</em> (not its directory), so the same file scored from another folder gets the same views.
- * With {@link OffsetMode#DETERMINISTIC} the seed is ignored.
+ * With {@link OffsetMode#CENTRE} the seed is ignored.
  *
  * <p>A file that decodes fewer frames than its header promised is sampled again from the frames it really has.
  * Not thread-safe per instance (it caches resize tables); use one per thread.
@@ -90,12 +90,12 @@ public final class ViewSampler {
         OffsetMode mode = settings.offsetMode();
         UnifiedFrameSampler ts = settings.technical();
         UnifiedFrameSampler as = settings.aesthetic();
-        int[][] tIdx = ts.sample(frames, mode.source(new SplittableRandom(base ^ 0x7E43C4A1L)));
-        int[][] aIdx = as.sample(frames, mode.source(new SplittableRandom(base ^ 0xAE57E71CL)));
+        int[][] tIdx = ts.clips(frames, mode.source(new SplittableRandom(base ^ 0x7E43C4A1L)));
+        int[][] aIdx = as.clips(frames, mode.source(new SplittableRandom(base ^ 0xAE57E71CL)));
         int side = fragments.outSize();
         int plane = side * side;
-        byte[] tPix = new byte[ts.numClips() * 3 * ts.clipLength() * plane];
-        byte[] aPix = new byte[as.numClips() * 3 * as.clipLength() * resized.outHeight() * resized.outWidth()];
+        byte[] tPix = new byte[ts.clipCount() * 3 * UnifiedFrameSampler.CLIP_FRAMES * plane];
+        byte[] aPix = new byte[as.clipCount() * 3 * UnifiedFrameSampler.CLIP_FRAMES * resized.outHeight() * resized.outWidth()];
         int aPlane = resized.outHeight() * resized.outWidth();
 
         // frame index -> the (view, clip, t) slots it fills; both views share one decode
@@ -109,17 +109,16 @@ public final class ViewSampler {
         DecodeResult r = new FrameReader(seekGap).read(file, needed, (index, frame) -> {
             if (layout[0] == null || layout[0].height != frame.height() || layout[0].width != frame.width()) {
                 // same seed for any size: a mid-stream size change keeps the draw order
-                layout[0] = fragments.layout(frame.height(), frame.width(), ts.numClips(),
+                layout[0] = fragments.layout(frame.height(), frame.width(), ts.clipCount(),
                         mode.source(new SplittableRandom(fragSeed)));
             }
+            int T = UnifiedFrameSampler.CLIP_FRAMES;
             for (int[] s : slots.get(index)) {
                 int clip = s[1];
                 int t = s[2];
                 if (s[0] == 0) {
-                    int T = ts.clipLength();
                     fragments.cut(frame, layout[0], clip, tPix, (clip * 3 * T + t) * plane, T * plane);
                 } else {
-                    int T = as.clipLength();
                     resized.resize(frame, aPix, (clip * 3 * T + t) * aPlane, T * aPlane);
                 }
             }
@@ -127,8 +126,8 @@ public final class ViewSampler {
         VideoViews views = null;
         if (r.delivered() == needed.length) {
             views = new VideoViews(
-                    new ViewClips(View.TECHNICAL, ts.numClips(), ts.clipLength(), side, side, tPix, tIdx),
-                    new ViewClips(View.AESTHETIC, as.numClips(), as.clipLength(), resized.outHeight(), resized.outWidth(), aPix, aIdx));
+                    new ViewClips(View.TECHNICAL, ts.clipCount(), UnifiedFrameSampler.CLIP_FRAMES, side, side, tPix, tIdx),
+                    new ViewClips(View.AESTHETIC, as.clipCount(), UnifiedFrameSampler.CLIP_FRAMES, resized.outHeight(), resized.outWidth(), aPix, aIdx));
         }
         return new Attempt(views, r, needed.length);
     }

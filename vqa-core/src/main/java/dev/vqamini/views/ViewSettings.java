@@ -6,9 +6,9 @@ import dev.vqamini.video.VideoLimits;
 /**
  * Everything that decides how a video becomes its two views.
  *
- * @param technical   temporal sampler of the technical view (test time: 32 frames, 1 segment, stride 2, 3 clips)
+ * @param technical   temporal sampler of the technical view (test time: thirds of the video, 32 frames at stride 2 from each)
  * @param aesthetic   temporal sampler of the aesthetic view (1 frame per segment, 32 segments, 1 clip)
- * @param offsetMode  random (upstream, seeded) or deterministic offsets
+ * @param offsetMode  random (upstream, seeded) or centre offsets
  * @param limits      what input is accepted
  * @param seekGap     frames beyond which the decoder seeks instead of decoding through (0: never seek)
  */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class FragmentSamplerTest {
 
-    private static final OffsetMode.OffsetSource ZERO = (i, n, range) -> 0;
+    private static final OffsetMode.OffsetSource ZERO = range -> 0;
 
     private static int[] rowStarts(FragmentSampler.Layout l) {
         int[] ys = new int[7];
@@ -44,18 +44,18 @@ class FragmentSamplerTest {
         assertArrayEquals(new int[] {0, 34, 68, 102, 136, 170, 204}, rowStarts(l));
         assertArrayEquals(new int[] {0, 45, 90, 135, 180, 225, 270}, colStarts(l));
         // offsets: range H//7-32 = 2 and W//7-32 = 13; a source answering range-1 shifts by 1 and 12
-        FragmentSampler.Layout max = FragmentSampler.dover().layout(240, 320, 1, (i, n, r) -> r - 1);
+        FragmentSampler.Layout max = FragmentSampler.dover().layout(240, 320, 1, r -> r - 1);
         assertEquals(1 + 34, max.y(0, 7));
         assertEquals(12 + 45, max.x(0, 1));
         // 230 x 230: cells of 32 whose start would be 6*32 = 192 fit; side - 32 = 198 never binds, no offset range
-        FragmentSampler.Layout small = FragmentSampler.dover().layout(230, 230, 1, (i, n, r) -> r - 1);
+        FragmentSampler.Layout small = FragmentSampler.dover().layout(230, 230, 1, r -> r - 1);
         assertArrayEquals(new int[] {0, 32, 64, 96, 128, 160, 192}, rowStarts(small));
     }
 
     @Test
     void smallFramesAreUpscaledAndUseThePreUpscaleGridLikeUpstream() {
         // 64 x 96 (h x w): ratio = 64/224 -> upscaled to 224 x 336; grid from 64 x 96: min(9 i, 32), min(13 j, 64)
-        FragmentSampler.Layout l = FragmentSampler.dover().layout(64, 96, 1, (i, n, r) -> r - 1);
+        FragmentSampler.Layout l = FragmentSampler.dover().layout(64, 96, 1, r -> r - 1);
         assertTrue(l.upscaled());
         assertArrayEquals(new int[] {224, 336}, l.sampledSize());
         assertArrayEquals(new int[] {0, 9, 18, 27, 32, 32, 32}, rowStarts(l));

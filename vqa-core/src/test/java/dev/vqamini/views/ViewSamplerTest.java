@@ -76,7 +76,7 @@ class ViewSamplerTest {
     }
 
     @Test
-    void sameSeedSameViewsOtherSeedOtherViewsDeterministicModeIgnoresSeed() throws Exception {
+    void sameSeedSameViewsOtherSeedOtherViewsCentreModeIgnoresSeed() throws Exception {
         ViewSampler s = new ViewSampler();
         VideoViews a = s.sample(h264, 5);
         VideoViews b = s.sample(h264, 5);
@@ -89,14 +89,14 @@ class ViewSamplerTest {
         Files.copy(h264, other);
         assertArrayEquals(a.technical().frameIndices(), s.sample(other, 5).technical().frameIndices());
 
-        ViewSampler det = new ViewSampler(ViewSettings.defaults().withOffsetMode(OffsetMode.DETERMINISTIC));
-        VideoViews d1 = det.sample(h264, 1);
-        VideoViews d2 = det.sample(h264, 999);
+        ViewSampler centre = new ViewSampler(ViewSettings.defaults().withOffsetMode(OffsetMode.CENTRE));
+        VideoViews d1 = centre.sample(h264, 1);
+        VideoViews d2 = centre.sample(h264, 999);
         assertArrayEquals(d1.technical().pixels(), d2.technical().pixels());
-        // 70 frames: range = 70 - 64 = 6, clips at 6/4, 12/4, 18/4 -> 1, 3, 4
-        assertEquals(1, d1.technical().frameIndices()[0][0]);
-        assertEquals(3, d1.technical().frameIndices()[1][0]);
-        assertEquals(4, d1.technical().frameIndices()[2][0]);
+        // 70 frames: thirds of L = 23 frames, shorter than 64: each clip starts at its third, 0, 23, 46
+        assertEquals(0, d1.technical().frameIndices()[0][0]);
+        assertEquals(23, d1.technical().frameIndices()[1][0]);
+        assertEquals(46, d1.technical().frameIndices()[2][0]);
     }
 
     static Stream<Arguments> formats() {
@@ -176,7 +176,8 @@ class ViewSamplerTest {
         // decoding through, and with seeks (gap 4) that may jump past the real end of the data
         for (ViewSettings settings : List.of(ViewSettings.defaults(), ViewSettings.defaults().withSeekGap(4))) {
             ViewSampler.Result r = new ViewSampler(settings).sampleWithInfo(cut, 2);
-            assertEquals(72, r.info().frameCount());
+            // the header promises 72; counting packets finds only those whose data is in the file
+            assertTrue(r.info().frameCount() < 72, "frame count " + r.info().frameCount());
             assertTrue(r.framesUsed() < 72 && r.framesUsed() > 10, "frames used " + r.framesUsed());
             for (int[] clip : r.views().technical().frameIndices()) {
                 for (int i : clip) {
