@@ -50,6 +50,30 @@ class VideoCommandsTest {
     }
 
     @Test
+    void viewsWritesTheArraysAndIndicesTheModelSees() throws Exception {
+        Path video = Files.list(data).filter(p -> p.toString().endsWith(".mp4")).sorted().findFirst().orElseThrow();
+        Path out = dir.resolve("views");
+        Run r = run("views", video.toString(), "--out", out.toString(), "--offsets", "centre");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode json = new ObjectMapper().readTree(out.resolve("views.json").toFile());
+        int frames = json.get("frames").asInt();
+        assertEquals(96, json.get("width").asInt());
+        assertEquals(3, json.get("technical_frames").size());
+        assertEquals(1, json.get("aesthetic_frames").size());
+        // thirds of the video, offsets 0 on a 1 s clip (L < 64): clip c starts at c * (F / 3)
+        for (int c = 0; c < 3; c++) {
+            assertEquals(c * (frames / 3), json.get("technical_frames").get(c).get(0).asInt());
+            assertEquals(32, json.get("technical_frames").get(c).size());
+        }
+        long header = 128; // numpy v1 header, padded to 64 bytes
+        assertEquals(header + 3L * 3 * 32 * 224 * 224, Files.size(out.resolve("technical.npy")));
+        assertEquals(header + 3L * 32 * 224 * 224, Files.size(out.resolve("aesthetic.npy")));
+        String npyHeader = new String(Files.readAllBytes(out.resolve("technical.npy")), 0, 128, StandardCharsets.ISO_8859_1);
+        assertTrue(npyHeader.contains("'descr': '|u1'") && npyHeader.contains("(3, 3, 32, 224, 224)"), npyHeader);
+        assertEquals(1, run("views", dir.resolve("missing.mp4").toString(), "--out", out.toString()).exit());
+    }
+
+    @Test
     void synthWritesVideosAndKonvidStyleLabels() throws Exception {
         List<String> lines = Files.readAllLines(data.resolve("labels.txt"));
         assertEquals(5, lines.size());

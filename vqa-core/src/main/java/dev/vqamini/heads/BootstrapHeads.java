@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  */
 public final class BootstrapHeads {
 
-    public static final String VERSION = BootstrapModel.VERSION + "-synthfit";
+    public static final String VERSION = BootstrapModel.VERSION + "-synthfit2"; // 2: fitted on the views of thirds (issue 9)
     static final int FIT_VIDEOS = 24;
     static final long FIT_SEED = 7L;
 
