@@ -124,7 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
         r.put("params_nonzero", UnstructuredPruner.nonZero(d.weights()));
         r.put("flops_per_clip", ModelComplexity.of(d.spec(), 32, 224, 224).flops());
         long onnx = 0;
-        for (var v : dev.vqamini.views.View.values()) {
+        for (var v : dev.vqamini.clips.View.values()) {
             onnx += Files.isDirectory(model) ? Files.size(model.resolve(ModelBundle.onnxFile(v)))
                     : dev.vqamini.model.QualityModel.onnx(d, v, dev.vqamini.model.onnx.InputFormat.RGB_UINT8).length;
         }

@@ -7,7 +7,7 @@ import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.onnx.InputFormat;
 import dev.vqamini.model.runtime.ResidentMemory;
 import dev.vqamini.prune.ModelCosts;
-import dev.vqamini.views.View;
+import dev.vqamini.clips.View;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

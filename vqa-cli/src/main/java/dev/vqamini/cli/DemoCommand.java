@@ -2,17 +2,17 @@ package dev.vqamini.cli;
 
 import dev.vqamini.broker.LocalKafkaBroker;
 import dev.vqamini.model.QualityModel;
-import dev.vqamini.model.VideoScore;
-import dev.vqamini.dataset.CalibrationVideo;
-import dev.vqamini.prune.FragmentCalibration;
+import dev.vqamini.serving.VideoScorer;
 import dev.vqamini.stats.Agreement;
 import dev.vqamini.video.synth.SynthGenerator;
 import dev.vqamini.video.synth.SynthVideo;
 import dev.vqamini.views.ViewSampler;
+import dev.vqamini.wire.ClipAssembler;
 import dev.vqamini.wire.FragmentRecords;
 import dev.vqamini.wire.LargeRecordSettings;
 import dev.vqamini.wire.TopicBootstrap;
 import dev.vqamini.wire.TopicCatalog;
+import dev.vqamini.wire.TopicReader;
 import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.proto.FragmentClip;
 import dev.vqamini.wire.proto.SourceMetadata;
@@ -26,12 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -113,36 +109,23 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private List<VideoScoreRecord> score(String servers) throws Exception {
-        Map<String, Object> settings = new HashMap<>(LargeRecordSettings.consumer());
-        settings.put("bootstrap.servers", servers);
-        FragmentCalibration assembled = new FragmentCalibration();
-        try (KafkaConsumer<String, FragmentClip> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
-                WireSerdes.fragments().deserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(TopicCatalog.FRAGMENTS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (assembled.completeVideos() < videos && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, FragmentClip> r : consumer.poll(Duration.ofMillis(500))) {
-                    assembled.add(r.value());
-                }
-            }
-        }
+        ClipAssembler assembler = new ClipAssembler();
+        List<ClipAssembler.Video> complete = new ArrayList<>();
+        new TopicReader(servers, "vqa-demo").readToEnd(TopicCatalog.FRAGMENTS.name(), WireSerdes.fragments().deserializer(),
+                (key, clip) -> assembler.add(clip, System.currentTimeMillis()).ifPresent(complete::add));
         List<VideoScoreRecord> out = new ArrayList<>();
-        Map<String, Object> producerSettings = new HashMap<>(Map.of("bootstrap.servers", servers));
         try (QualityModel model = new QualityModel(weights.definition(runtime.options()), runtime.options());
-             KafkaProducer<String, VideoScoreRecord> producer = new KafkaProducer<>(producerSettings, new StringSerializer(),
-                     WireSerdes.videoScores().serializer())) {
-            for (CalibrationVideo v : assembled.videos(Map.of(), videos)) {
-                long t0 = System.nanoTime();
-                var views = v.views().get();
-                VideoScore s = model.score(views.technical(), views.aesthetic());
-                VideoScoreRecord record = VideoScoreRecord.newBuilder().setVideoId(v.id()).setModelVersion(s.modelVersion())
-                        .setTechnical(s.technical()).setAesthetic(s.aesthetic()).setFused(s.fused())
-                        .setEndToEndMs((System.nanoTime() - t0) / 1e6).setMos(v.mos().orElse(Double.NaN)).setDataset("synthetic")
-                        .build();
-                producer.send(new ProducerRecord<>(TopicCatalog.VIDEO_SCORES.name(), v.id(), record));
+             KafkaProducer<String, VideoScoreRecord> producer = new KafkaProducer<>(Map.of("bootstrap.servers", servers),
+                     new StringSerializer(), WireSerdes.videoScores().serializer())) {
+            VideoScorer scorer = new VideoScorer(model);
+            for (ClipAssembler.Video v : complete) {
+                VideoScorer.Scored s = scorer.score(v.views());
+                VideoScoreRecord record = VideoScoreRecord.newBuilder().setVideoId(v.videoId())
+                        .setModelVersion(s.score().modelVersion()).setTechnical(s.score().technical())
+                        .setAesthetic(s.score().aesthetic()).setFused(s.score().fused())
+                        .setEndToEndMs(System.currentTimeMillis() - v.metadata().getIngestTimeMs())
+                        .setMos(v.metadata().hasMos() ? v.metadata().getMos() : Double.NaN).setDataset("synthetic").build();
+                producer.send(new ProducerRecord<>(TopicCatalog.VIDEO_SCORES.name(), v.videoId(), record));
                 out.add(record);
             }
             producer.flush();

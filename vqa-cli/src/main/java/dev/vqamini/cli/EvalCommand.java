@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.dataset.MosLabels;
 import dev.vqamini.model.QualityModel;
+import dev.vqamini.offline.FileScorer;
 import dev.vqamini.stats.Agreement;
 import dev.vqamini.video.VideoInputException;
 import java.nio.file.Path;
@@ -59,13 +60,13 @@ public final class EvalCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (QualityModel model = new QualityModel(weights.definition(runtime.options()), runtime.options())) {
             version = model.version();
-            ScoreCommand.Scorer scorer = new ScoreCommand.Scorer(model, view);
+            FileScorer scorer = new FileScorer(model, view.settings(), view.seed());
             for (int i = 0; i < entries.size(); i++) {
                 MosLabels.Entry e = entries.get(i);
                 Path file = dataset.resolve(e.name());
                 System.err.printf("eval: [%d/%d] %s%n", i + 1, entries.size(), e.name());
                 try {
-                    ScoreCommand.Scorer.Scored s = scorer.score(file);
+                    FileScorer.Scored s = scorer.score(file);
                     rows.add(new double[] {s.score().fused(), s.score().technical(), s.score().aesthetic(), e.mos()});
                     Map<String, Object> r = new LinkedHashMap<>();
                     r.put("file", e.name());

@@ -9,7 +9,7 @@ import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.onnx.InputFormat;
 import dev.vqamini.model.runtime.BranchOutput;
 import dev.vqamini.model.runtime.BranchRunner;
-import dev.vqamini.views.View;
+import dev.vqamini.clips.View;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

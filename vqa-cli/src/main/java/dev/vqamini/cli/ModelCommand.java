@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.io.NpyArray;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.runtime.BranchOutput;
-import dev.vqamini.views.View;
+import dev.vqamini.clips.View;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -3,10 +3,8 @@ package dev.vqamini.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.model.QualityModel;
-import dev.vqamini.model.VideoScore;
+import dev.vqamini.offline.FileScorer;
 import dev.vqamini.video.VideoInputException;
-import dev.vqamini.views.VideoViews;
-import dev.vqamini.views.ViewSampler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,12 +42,12 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Scorer.Scored> scored = new ArrayList<>();
+        List<FileScorer.Scored> scored = new ArrayList<>();
         List<Map<String, String>> failures = new ArrayList<>();
         String version;
         try (QualityModel model = new QualityModel(weights.definition(runtime.options()), runtime.options())) {
             version = model.version();
-            Scorer scorer = new Scorer(model, view);
+            FileScorer scorer = new FileScorer(model, view.settings(), view.seed());
             for (int i = 0; i < videos.size(); i++) {
                 Path v = videos.get(i);
                 if (videos.size() > 1) {
@@ -69,7 +67,7 @@ public final class ScoreCommand implements Callable<Integer> {
             report.put("seed", view.seed());
             report.put("offsets", view.offsets().cliName());
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (Scorer.Scored s : scored) {
+            for (FileScorer.Scored s : scored) {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("file", s.file().toString());
                 r.put("technical", s.score().technical());
@@ -85,7 +83,7 @@ public final class ScoreCommand implements Callable<Integer> {
         } else {
             System.out.printf("model %s%n", version);
             System.out.printf("%-40s %10s %10s %8s %9s %9s%n", "video", "technical", "aesthetic", "fused", "sample s", "model s");
-            for (Scorer.Scored s : scored) {
+            for (FileScorer.Scored s : scored) {
                 System.out.printf("%-40s %10.4f %10.4f %8.4f %9.2f %9.2f%n", s.file(), s.score().technical(),
                         s.score().aesthetic(), s.score().fused(), s.sampleSeconds(), s.modelSeconds());
             }
@@ -94,33 +92,5 @@ public final class ScoreCommand implements Callable<Integer> {
             }
         }
         return failures.isEmpty() ? 0 : 1;
-    }
-
-    /** Samples a video's two views and scores them: the shared core of {@code score} and {@code eval}. */
-    static final class Scorer {
-
-        /** A scored video with timings. */
-        record Scored(Path file, VideoScore score, double sampleSeconds, double modelSeconds) {
-        }
-
-        private final QualityModel model;
-        private final ViewSampler sampler;
-        private final long seed;
-
-        Scorer(QualityModel model, ViewOptions view) {
-            this.model = model;
-            this.sampler = new ViewSampler(view.settings());
-            this.seed = view.seed();
-        }
-
-        /** @throws dev.vqamini.video.VideoInputException when the file cannot be used */
-        Scored score(Path file) {
-            long t0 = System.nanoTime();
-            VideoViews views = sampler.sample(file, seed);
-            long t1 = System.nanoTime();
-            VideoScore s = model.score(views.technical(), views.aesthetic());
-            long t2 = System.nanoTime();
-            return new Scored(file, s, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
-        }
     }
 }

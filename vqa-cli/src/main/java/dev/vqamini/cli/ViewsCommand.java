@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.io.NpyBytes;
 import dev.vqamini.video.VideoInputException;
-import dev.vqamini.views.ViewClips;
+import dev.vqamini.clips.ViewClips;
 import dev.vqamini.views.ViewSampler;
 import java.nio.file.Files;
 import java.nio.file.Path;

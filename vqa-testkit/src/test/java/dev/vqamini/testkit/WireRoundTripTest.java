@@ -2,7 +2,7 @@ package dev.vqamini.testkit;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
-import dev.vqamini.views.View;
+import dev.vqamini.clips.View;
 import dev.vqamini.wire.LargeRecordSettings;
 import dev.vqamini.wire.ProtobufSerde;
 import dev.vqamini.wire.TopicBootstrap;

@@ -11,12 +11,12 @@ import dev.vqamini.prune.PruneConfig;
 import dev.vqamini.prune.PruneRecipe;
 import dev.vqamini.prune.PruningJob;
 import dev.vqamini.views.ViewSampler;
+import dev.vqamini.service.KafkaClients;
 import dev.vqamini.wire.ModelTopic;
+import dev.vqamini.wire.RolloutEdits;
+import dev.vqamini.wire.RolloutWriter;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.WireSerdes;
-import dev.vqamini.wire.proto.ModelChunk;
 import dev.vqamini.wire.proto.Rollout;
-import dev.vqamini.wire.proto.RolloutCandidate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
@@ -34,9 +34,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -51,15 +48,15 @@ public class PruneJobs {
 
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "prune-jobs"));
-    private final String bootstrapServers;
+    private final KafkaClients kafka;
     private final Path workDir;
     private final int threads;
     private final MeterRegistry meters;
 
-    public PruneJobs(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+    public PruneJobs(KafkaClients kafka,
                      @ConfigProperty(name = "vqa.prune.work-dir") Optional<Path> workDir,
                      @ConfigProperty(name = "vqa.prune.threads", defaultValue = "0") int threads, MeterRegistry meters) {
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.workDir = workDir.orElse(Path.of(System.getProperty("java.io.tmpdir"), "vqa-prune-jobs"));
         this.threads = threads;
         this.meters = meters;
@@ -135,7 +132,7 @@ public class PruneJobs {
             job.report = outcome.report();
             job.version = version;
             if (r.publish() == null || r.publish()) {
-                publish(job, outcome, bundle, parent.version());
+                publish(job, outcome, bundle, parent);
             }
             end = PruneJobStatus.State.SUCCEEDED;
         } catch (Throwable e) {
@@ -156,35 +153,38 @@ public class PruneJobs {
             return DatasetFolder.list(dir, DatasetFolder.defaultLabels(dir, r.labels() == null ? null : Path.of(r.labels())))
                     .stream().map(e -> new CalibrationVideo(e.name(), e.mos(), () -> sampler.sample(e.file(), 0))).toList();
         }
-        return new TopicSample(bootstrapServers).read(r.fragmentSample() == null ? 40 : r.fragmentSample(), job::log);
+        return new TopicSample(kafka.topicReader("calibration")).read(r.fragmentSample() == null ? 40 : r.fragmentSample(), job::log);
     }
 
     /**
-     * @param stableVersion the version the scorers serve now: the parent as loaded, not {@code outcome.parent()},
-     *                      which for a random-headed parent is an in-memory "-fitted" copy no scorer has
+     * Puts the pruned version on vqa.models and, when asked, adds it as a canary by editing the current rollout.
+     * A model with no rollout yet first gets its parent as the stable version, published as loaded (not
+     * {@code outcome.parent()}, which for a random-headed parent is an in-memory "-fitted" copy no scorer has).
      */
-    private void publish(Job job, PruningJob.Outcome outcome, Path bundle, String stableVersion) throws Exception {
+    private void publish(Job job, PruningJob.Outcome outcome, Path bundle, ModelDefinition parent) throws Exception {
+        String name = outcome.model().name();
         byte[] archive = ModelBundle.zip(bundle);
-        Map<String, Object> settings = new LinkedHashMap<>(ModelTopic.producerSettings());
-        settings.put("bootstrap.servers", bootstrapServers);
-        try (KafkaProducer<String, ModelChunk> models = new KafkaProducer<>(settings, new StringSerializer(),
-                WireSerdes.models().serializer())) {
-            job.chunks = ModelTopic.publish(models, outcome.model().name(), job.version, archive);
-        }
+        job.chunks = ModelTopic.publish(kafka.bootstrapServers(), kafka.clientId("models"), name, job.version, archive);
         job.log(String.format("published %s on %s: %d chunks, %.1f MB", job.version, TopicCatalog.MODELS.name(), job.chunks,
                 archive.length / 1e6));
-        if (job.request.canaryWeight() != null) {
-            Rollout rollout = Rollout.newBuilder().setModelName(outcome.model().name())
-                    .setStableVersion(stableVersion).setUpdatedAtMs(System.currentTimeMillis())
-                    .addCandidates(RolloutCandidate.newBuilder().setModelVersion(job.version)
-                            .setTrafficWeight(job.request.canaryWeight())).build();
-            try (KafkaProducer<String, Rollout> rollouts = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers,
-                    "acks", "all"), new StringSerializer(), WireSerdes.rollouts().serializer())) {
-                rollouts.send(new ProducerRecord<>(TopicCatalog.ROLLOUTS.name(), rollout.getModelName(), rollout)).get();
-            }
-            job.rollout = true;
-            job.log("canary: " + job.request.canaryWeight() + " of " + outcome.model().name() + " traffic to " + job.version);
+        if (job.request.canaryWeight() == null) {
+            return;
         }
+        RolloutWriter rollouts = new RolloutWriter(kafka.bootstrapServers(), kafka.clientId("rollouts"));
+        if (rollouts.current(name).isEmpty()) {
+            if (!rollouts.publishedVersions().contains(parent.version())) {
+                Path parentBundle = workDir.resolve(parent.version());
+                ModelBundle.write(parent, parentBundle, null, null, Map.of());
+                ModelTopic.publish(kafka.bootstrapServers(), kafka.clientId("models"), name, parent.version(),
+                        ModelBundle.zip(parentBundle));
+                job.log("published the parent " + parent.version() + " as the stable version of " + name);
+            }
+            rollouts.apply(name, RolloutEdits.promote(parent.version()));
+        }
+        Rollout now = rollouts.apply(name, RolloutEdits.canary(job.version, job.request.canaryWeight()));
+        job.rollout = true;
+        job.log("canary: " + job.request.canaryWeight() + " of " + name + " traffic to " + job.version + " (stable "
+                + now.getStableVersion() + ", " + now.getCandidatesCount() + " candidates)");
     }
 
     @PreDestroy

@@ -1,0 +1,150 @@
+package dev.vqamini.model.bundle;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.model.ModelLoader;
+import dev.vqamini.model.QualityModel;
+import dev.vqamini.model.onnx.InputFormat;
+import dev.vqamini.model.spec.ModelComplexity;
+import dev.vqamini.model.spec.SpecInference;
+import dev.vqamini.model.weights.Safetensors;
+import dev.vqamini.model.weights.StateDict;
+import dev.vqamini.model.weights.WeightFileException;
+import dev.vqamini.clips.View;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A model version on disk: a directory (or a zip of it) with {@code manifest.json}, {@code weights.safetensors}
+ * (the source of truth, which pruning reads) and one ONNX graph per branch taking uint8 RGB input (what any
+ * ONNX Runtime user loads). Reading verifies every sha256 and that the manifest's architecture matches the weights.
+ */
+public record ModelBundle(ModelManifest manifest, ModelDefinition definition) {
+
+    public static final String MANIFEST = "manifest.json";
+    public static final String WEIGHTS = "weights.safetensors";
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public static String onnxFile(View view) {
+        return view.key() + ".onnx";
+    }
+
+    /**
+     * Writes {@code definition} as a bundle directory.
+     *
+     * @param parent     version it derives from, or null
+     * @param recipe     pruning recipe text, or null
+     * @param evaluation evaluation results to record
+     */
+    public static ModelBundle write(ModelDefinition definition, Path dir, String parent, String recipe,
+                                    Map<String, Object> evaluation) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, String> files = new LinkedHashMap<>();
+        Path weights = dir.resolve(WEIGHTS);
+        Safetensors.write(definition.weights(), Map.of("name", definition.name(), "version", definition.version()), weights);
+        files.put(WEIGHTS, ModelLoader.sha256(weights));
+        for (View view : View.values()) {
+            Path onnx = dir.resolve(onnxFile(view));
+            Files.write(onnx, QualityModel.onnx(definition, view, InputFormat.RGB_UINT8));
+            files.put(onnxFile(view), ModelLoader.sha256(onnx));
+        }
+        ModelComplexity c = ModelComplexity.of(definition.spec(), 32, 224, 224);
+        long classifiers = ModelComplexity.classifierParameters(definition.spec().technical())
+                + ModelComplexity.classifierParameters(definition.spec().aesthetic());
+        ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, definition.name(), definition.version(),
+                parent, recipe, Instant.now().toString(), definition.spec(), c.parameters(), c.parameters() + classifiers,
+                c.flops(), definition.fusion(), evaluation, definition.provenance(), files);
+        JSON.writeValue(dir.resolve(MANIFEST).toFile(), manifest);
+        return new ModelBundle(manifest, definition);
+    }
+
+    /** Reads a bundle directory or zip archive, checking checksums and architecture. */
+    public static ModelBundle read(Path path) {
+        if (!Files.isDirectory(path)) {
+            try {
+                Path dir = Files.createTempDirectory("vqa-bundle");
+                unzip(Files.readAllBytes(path), dir);
+                return read(dir);
+            } catch (IOException e) {
+                throw new WeightFileException(path + ": not a readable model bundle archive: " + e.getMessage(), e);
+            }
+        }
+        Path manifestFile = path.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new WeightFileException(path + ": not a model bundle (no " + MANIFEST + ")");
+        }
+        ModelManifest manifest;
+        try {
+            manifest = JSON.readValue(manifestFile.toFile(), ModelManifest.class);
+        } catch (IOException e) {
+            throw new WeightFileException(manifestFile + ": unreadable manifest: " + e.getMessage(), e);
+        }
+        if (manifest.formatVersion() != ModelManifest.FORMAT_VERSION) {
+            throw new WeightFileException(manifestFile + ": bundle format " + manifest.formatVersion() + ", this build reads "
+                    + ModelManifest.FORMAT_VERSION);
+        }
+        for (Map.Entry<String, String> f : manifest.files().entrySet()) {
+            Path file = path.resolve(f.getKey());
+            if (!Files.isRegularFile(file)) {
+                throw new WeightFileException(path + ": bundle file " + f.getKey() + " is missing");
+            }
+            String actual = ModelLoader.sha256(file);
+            if (!actual.equals(f.getValue())) {
+                throw new WeightFileException(path + ": " + f.getKey() + " has sha256 " + actual + " but the manifest says "
+                        + f.getValue() + " (corrupt or tampered)");
+            }
+        }
+        StateDict weights = Safetensors.read(path.resolve(WEIGHTS));
+        if (!SpecInference.infer(weights).equals(manifest.architecture())) {
+            throw new WeightFileException(path + ": manifest architecture does not match the weights' shapes");
+        }
+        ModelDefinition definition = new ModelDefinition(manifest.name(), manifest.version(), manifest.architecture(),
+                weights, manifest.fusion(), manifest.provenance());
+        return new ModelBundle(manifest, definition);
+    }
+
+    /** The bundle directory as one zip archive (what travels on vqa.models). */
+    public static byte[] zip(Path dir) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes); var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+                zip.putNextEntry(new ZipEntry(f.getFileName().toString()));
+                Files.copy(f, zip);
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Unpacks an archive made by {@link #zip}; refuses entries that would escape {@code dir}. */
+    public static void unzip(byte[] archive, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try (ZipInputStream zip = new ZipInputStream(new java.io.ByteArrayInputStream(archive))) {
+            ZipEntry e;
+            int entries = 0;
+            while ((e = zip.getNextEntry()) != null) {
+                Path target = dir.resolve(e.getName()).normalize();
+                if (!target.getParent().equals(dir.normalize()) || e.isDirectory()) {
+                    throw new IOException("unexpected archive entry '" + e.getName() + "'");
+                }
+                Files.copy((InputStream) zip, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                entries++;
+            }
+            if (entries == 0) {
+                throw new IOException("empty or not a zip archive");
+            }
+        }
+    }
+}
