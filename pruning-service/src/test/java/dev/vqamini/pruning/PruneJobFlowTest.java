@@ -16,6 +16,7 @@ import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.WireViews;
 import dev.vqamini.wire.proto.FragmentClip;
 import dev.vqamini.wire.proto.ModelChunk;
+import dev.vqamini.wire.RolloutWriter;
 import dev.vqamini.wire.proto.Rollout;
 import dev.vqamini.wire.proto.VideoLabel;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -168,21 +169,46 @@ class PruneJobFlowTest {
         assertTrue(prunedParams < parentParams, prunedParams + " >= " + parentParams);
         assertTrue(prunedParams <= 0.5 * parentParams, prunedParams + " > half of " + parentParams);
 
-        // The canary: the new version at 0.1 beside the parent that scorers serve now.
-        Rollout rollout = null;
-        for (ConsumerRecord<String, byte[]> r : readAll(TopicCatalog.ROLLOUTS.name())) {
-            Rollout candidate = Rollout.parseFrom(r.value());
-            if (MODEL.equals(r.key()) && candidate.getCandidatesList().stream()
-                    .anyMatch(c -> c.getModelVersion().equals(version))) {
-                rollout = candidate;
-            }
-        }
-        assertNotNull(rollout, "no rollout for " + version + " on " + TopicCatalog.ROLLOUTS.name());
+        // The canary: the new version at 0.1 beside the parent, which the job published as the stable version.
+        Rollout rollout = currentRollout();
         assertEquals(MODEL, rollout.getModelName());
         assertEquals(PARENT_VERSION, rollout.getStableVersion(), "stable must be a version scorers have");
-        assertEquals(1, rollout.getCandidatesCount());
+        assertEquals(List.of(version), rollout.getCandidatesList().stream().map(c -> c.getModelVersion()).toList());
         assertEquals(0.1, rollout.getCandidates(0).getTrafficWeight(), 1e-12);
         assertTrue(rollout.getUpdatedAtMs() > 0);
+        assertEquals(PARENT_VERSION, loadFromTopic(PARENT_VERSION).definition().version(), "stable loadable from vqa.models");
+
+        // A second canary is added beside the first: the rollout is edited, not overwritten.
+        String second = given().contentType(ContentType.JSON).body("""
+                {"recipe":"channel","targetParams":0.5,"targetFlops":0.6,"weights":"%s","fragmentSample":%d,"canaryWeight":0.2}"""
+                .formatted(json(parentDir.toString()), VIDEOS)).when().post("/prune-jobs").header("Location");
+        JsonPath secondDone = await(second, new LinkedHashSet<>());
+        assertEquals("SUCCEEDED", secondDone.getString("state"), secondDone.prettify());
+        Rollout both = currentRollout();
+        assertEquals(PARENT_VERSION, both.getStableVersion());
+        assertEquals(List.of(version, secondDone.getString("version")),
+                both.getCandidatesList().stream().map(c -> c.getModelVersion()).toList());
+        assertEquals(List.of(0.1, 0.2), both.getCandidatesList().stream().map(c -> c.getTrafficWeight()).toList());
+        assertEquals(rollout.getRevision() + 1, both.getRevision());
+    }
+
+    private Rollout currentRollout() {
+        return new RolloutWriter(bootstrap, "flow-test").current(MODEL).orElseThrow(() -> new AssertionError(
+                "no rollout for " + MODEL + " on " + TopicCatalog.ROLLOUTS.name()));
+    }
+
+    /** What a scorer does: gather the version's chunks off vqa.models, check and join them, load the bundle. */
+    private ModelBundle loadFromTopic(String version) throws Exception {
+        List<ModelChunk> received = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : readAll(TopicCatalog.MODELS.name())) {
+            ModelChunk c = ModelChunk.parseFrom(r.value());
+            if (c.getModelVersion().equals(version)) {
+                received.add(c);
+            }
+        }
+        Path unpacked = Files.createTempDirectory("prune-flow-received");
+        ModelBundle.unzip(BundleChunks.join(received), unpacked);
+        return ModelBundle.read(unpacked);
     }
 
     @Test

@@ -34,7 +34,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs pruning jobs one at a time (each uses every core) and keeps their status. A job publishes its bundle on
@@ -53,12 +52,10 @@ public class PruneJobs {
     private final int threads;
     private final MeterRegistry meters;
 
-    public PruneJobs(KafkaClients kafka,
-                     @ConfigProperty(name = "vqa.prune.work-dir") Optional<Path> workDir,
-                     @ConfigProperty(name = "vqa.prune.threads", defaultValue = "0") int threads, MeterRegistry meters) {
+    public PruneJobs(KafkaClients kafka, PruneSettings settings, MeterRegistry meters) {
         this.kafka = kafka;
-        this.workDir = workDir.orElse(Path.of(System.getProperty("java.io.tmpdir"), "vqa-prune-jobs"));
-        this.threads = threads;
+        this.workDir = settings.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "vqa-prune-jobs"));
+        this.threads = settings.threads();
         this.meters = meters;
     }
 

@@ -26,11 +26,11 @@ final class TopicSample {
     List<CalibrationVideo> read(int videos, Consumer<String> progress) {
         Map<String, Double> labels = new HashMap<>();
         reader.readToEnd(TopicCatalog.LABELS.name(), WireSerdes.labels().deserializer(),
-                (key, l) -> labels.put(l.getVideoId(), l.getMos()), () -> false, problem -> progress.accept("skipped " + problem));
+                (key, l) -> labels.put(l.getVideoId(), l.getMos()), () -> false, problem -> progress.accept("skipped unreadable record " + problem));
         progress.accept("read " + labels.size() + " labels from " + TopicCatalog.LABELS.name());
         FragmentCalibration calibration = new FragmentCalibration();
         reader.readToEnd(TopicCatalog.FRAGMENTS.name(), WireSerdes.fragments().deserializer(), (key, clip) -> calibration.add(clip),
-                () -> calibration.completeVideos() >= videos, problem -> progress.accept("skipped " + problem));
+                () -> calibration.completeVideos() >= videos, problem -> progress.accept("skipped unreadable record " + problem));
         List<CalibrationVideo> sample = calibration.videos(labels, videos);
         progress.accept("sampled " + sample.size() + " complete videos from " + TopicCatalog.FRAGMENTS.name());
         return sample;
