@@ -1,5 +1,6 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.model.onnx.GraphNames;
 import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -84,8 +85,8 @@ public final class ModelBenchCommand implements Callable<Integer> {
             Map<View, BranchRunner> floats = new LinkedHashMap<>();
             Map<View, BranchRunner> pixels = new LinkedHashMap<>();
             for (View v : View.values()) {
-                floats.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.NORMALISED_FLOAT), "input", runtime.options()));
-                pixels.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.RGB_UINT8), "pixels", runtime.options()));
+                floats.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.NORMALISED_FLOAT), GraphNames.NORMALISED_INPUT, runtime.options()));
+                pixels.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.RGB_UINT8), GraphNames.PIXELS, runtime.options()));
             }
             rows.add(measure("vqa-mini graph, float input", floats, x1, x3, null, null));
             for (View v : View.values()) {
@@ -98,7 +99,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
         if (torchExport != null) {
             Map<View, BranchRunner> exported = new LinkedHashMap<>();
             for (View v : View.values()) {
-                exported.put(v, new BranchRunner(Files.readAllBytes(torchExport.resolve(v.key() + ".onnx")), "input", runtime.options()));
+                exported.put(v, new BranchRunner(Files.readAllBytes(torchExport.resolve(v.key() + ".onnx")), GraphNames.NORMALISED_INPUT, runtime.options()));
             }
             Map<String, Object> row = measure("torch.onnx.export (opset 17)", exported, x1, x3, null, null);
             double maxDiff = 0;

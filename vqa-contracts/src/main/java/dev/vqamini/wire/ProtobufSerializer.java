@@ -6,7 +6,7 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Kafka serializer for any protobuf message: the record value is the message's
  * plain protobuf encoding, nothing more (no schema registry framing), so any
- * protobuf runtime can read it with the .proto files in vqa-core.
+ * protobuf runtime can read it with the .proto files in vqa-contracts.
  *
  * @param <T> the message type
  */

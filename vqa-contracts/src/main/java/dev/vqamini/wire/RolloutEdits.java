@@ -32,23 +32,64 @@ public final class RolloutEdits {
             if (r.getStableVersion().equals(version)) {
                 throw new IllegalArgumentException(version + " is the stable version of " + model + ", not a candidate");
             }
+            List<RolloutCandidate> others = r.getCandidatesList().stream()
+                    .filter(c -> !c.getModelVersion().equals(version)).toList();
             List<RolloutCandidate> candidates = new ArrayList<>();
-            boolean found = false;
             for (RolloutCandidate c : r.getCandidatesList()) {
-                if (c.getModelVersion().equals(version)) {
-                    found = true;
-                    if (weight > 0) {
-                        candidates.add(c.toBuilder().setTrafficWeight(weight).build());
-                    }
-                } else {
+                if (!c.getModelVersion().equals(version)) {
                     candidates.add(c);
+                } else if (weight > 0) {
+                    candidates.add(c.toBuilder().setTrafficWeight(weight).setRangeStart(place(others, c.getRangeStart(), weight)).build());
                 }
             }
-            if (!found && weight > 0) {
-                candidates.add(RolloutCandidate.newBuilder().setModelVersion(version).setTrafficWeight(weight).build());
+            if (candidates.size() == others.size() && weight > 0) {
+                candidates.add(RolloutCandidate.newBuilder().setModelVersion(version).setTrafficWeight(weight)
+                        .setRangeStart(place(others, -1, weight)).build());
+            }
+            if (candidates.stream().anyMatch(c -> c.getRangeStart() < 0)) {
+                candidates = packed(candidates); // no gap fits: lay all ranges out again, end to end
             }
             return r.toBuilder().clearCandidates().addAllCandidates(candidates).build();
         };
+    }
+
+    /** Scores {@code fraction} of the videos with {@code version} as well, for comparison only; fraction 0 ends it. */
+    public static Edit shadow(String version, double fraction) {
+        checkWeight(version, fraction);
+        return (model, current) -> {
+            Rollout r = current.orElseThrow(() -> new IllegalArgumentException("model " + model + " has no rollout yet"));
+            return fraction == 0 ? r.toBuilder().clearShadowVersion().clearShadowFraction().build()
+                    : r.toBuilder().setShadowVersion(version).setShadowFraction(fraction).build();
+        };
+    }
+
+    /**
+     * Where a candidate of {@code weight} goes among {@code others}: at {@code keep} if its range still fits there
+     * (so a reweight moves only the difference), else at the start of the first gap that holds it; -1 if none does.
+     */
+    private static double place(List<RolloutCandidate> others, double keep, double weight) {
+        if (keep >= 0 && fits(others, keep, weight)) {
+            return keep;
+        }
+        List<Double> starts = new ArrayList<>(List.of(0.0));
+        others.forEach(c -> starts.add(c.getRangeStart() + c.getTrafficWeight()));
+        return starts.stream().sorted().filter(s -> fits(others, s, weight)).findFirst().orElse(-1.0);
+    }
+
+    private static boolean fits(List<RolloutCandidate> others, double start, double weight) {
+        double end = start + weight;
+        return end <= 1 + 1e-12 && others.stream().noneMatch(c -> start < c.getRangeStart() + c.getTrafficWeight() - 1e-12
+                && c.getRangeStart() < end - 1e-12);
+    }
+
+    private static List<RolloutCandidate> packed(List<RolloutCandidate> candidates) {
+        List<RolloutCandidate> out = new ArrayList<>();
+        double at = 0;
+        for (RolloutCandidate c : candidates) {
+            out.add(c.toBuilder().setRangeStart(at).build());
+            at += c.getTrafficWeight();
+        }
+        return out;
     }
 
     /** Makes {@code version} the stable version (the first rollout of a model is made this way). */
@@ -110,6 +151,17 @@ public final class RolloutEdits {
         if (sum > 1 + 1e-9) {
             throw new IllegalArgumentException(String.format("rollout of %s: candidate weights sum to %.4f, more than 1",
                     r.getModelName(), sum));
+        }
+        for (RolloutCandidate c : r.getCandidatesList()) {
+            List<RolloutCandidate> others = r.getCandidatesList().stream().filter(o -> o != c).toList();
+            if (c.getRangeStart() < 0 || !fits(others, c.getRangeStart(), c.getTrafficWeight())) {
+                throw new IllegalArgumentException("rollout of " + r.getModelName() + ": the hash range of " + c.getModelVersion()
+                        + " [" + c.getRangeStart() + ", " + (c.getRangeStart() + c.getTrafficWeight())
+                        + ") overlaps another or leaves [0, 1)");
+            }
+        }
+        if (!r.getShadowVersion().isEmpty() && !published.contains(r.getShadowVersion())) {
+            throw new IllegalArgumentException("shadow version " + r.getShadowVersion() + " is not on " + TopicCatalog.MODELS.name());
         }
         List<String> versions = versions(r);
         if (versions.stream().distinct().count() != versions.size()) {

@@ -1,5 +1,6 @@
 package dev.vqamini.prune;
 
+import dev.vqamini.model.onnx.GraphNames;
 import ai.onnxruntime.OrtException;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
@@ -58,7 +59,7 @@ public record ModelCosts(long parametersPresent, long parametersNonZero, long fl
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (byte) r.nextInt(256);
         }
-        try (BranchRunner runner = new BranchRunner(onnx, "pixels", options)) {
+        try (BranchRunner runner = new BranchRunner(onnx, GraphNames.PIXELS, options)) {
             runner.runPixels(pixels, shape);
             double[] times = new double[repeats];
             for (int i = 0; i < repeats; i++) {

@@ -45,7 +45,7 @@ public final class BranchGraph {
 
     /** Input value name for each format. */
     public static String inputName(InputFormat format) {
-        return format == InputFormat.RGB_UINT8 ? "pixels" : "input";
+        return GraphNames.input(format);
     }
 
     public static ModelProto build(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
@@ -103,10 +103,10 @@ public final class BranchGraph {
         h = linear(h, keys.headLast(), 1, spec.headHidden(), null); // N,T',H',W',1
         String map = g.node(OnnxOp.TRANSPOSE, List.of(h), Map.of("perm", TO_CHANNELS_FIRST));
         String score = g.node(OnnxOp.REDUCE_MEAN, List.of(h), Map.of("axes", new long[] {1, 2, 3, 4}, "keepdims", 0L));
-        g.output(map, "head_map", DataType.FLOAT, "N", 1, "T_out", "H_out", "W_out");
-        g.output(score, "score", DataType.FLOAT, "N");
-        g.output(features, "features", DataType.FLOAT, "N", in);
-        g.output(positions, "position_features", DataType.FLOAT, "N", "H_out", "W_out", in);
+        g.output(map, GraphNames.HEAD_MAP, DataType.FLOAT, "N", 1, "T_out", "H_out", "W_out");
+        g.output(score, GraphNames.SCORE, DataType.FLOAT, "N");
+        g.output(features, GraphNames.FEATURES, DataType.FLOAT, "N", in);
+        g.output(positions, GraphNames.POSITION_FEATURES, DataType.FLOAT, "N", "H_out", "W_out", in);
         return g.build(metadata);
     }
 

@@ -1,5 +1,6 @@
 package dev.vqamini.model.runtime;
 
+import dev.vqamini.model.onnx.GraphNames;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -24,6 +25,15 @@ public final class BranchRunner implements AutoCloseable {
     public BranchRunner(byte[] onnx, String inputName, RunnerOptions options) throws OrtException {
         this.session = OrtRuntime.open(onnx, options);
         this.inputName = inputName;
+    }
+
+    /** The graph's inputs and outputs as the session sees them (name to shape and type), to check a graph before use. */
+    public Map<String, ai.onnxruntime.NodeInfo> inputs() throws OrtException {
+        return session.session().getInputInfo();
+    }
+
+    public Map<String, ai.onnxruntime.NodeInfo> outputs() throws OrtException {
+        return session.session().getOutputInfo();
     }
 
     /** Where the session runs, e.g. "CPU" or "CUDA:0". */
@@ -52,7 +62,7 @@ public final class BranchRunner implements AutoCloseable {
 
     private BranchOutput run(OnnxTensor input) throws OrtException {
         try (OrtSession.Result r = session.session().run(Map.of(inputName, input))) {
-            OnnxTensor map = (OnnxTensor) r.get("head_map").orElseThrow();
+            OnnxTensor map = (OnnxTensor) r.get(GraphNames.HEAD_MAP).orElseThrow();
             Map<String, float[]> extras = new LinkedHashMap<>();
             for (Map.Entry<String, OnnxValue> e : r) {
                 if (e.getKey().startsWith("probe.") && e.getValue() instanceof OnnxTensor t) {
@@ -60,8 +70,8 @@ public final class BranchRunner implements AutoCloseable {
                 }
             }
             // graphs not built here (e.g. a torch export) have no feature outputs
-            return new BranchOutput(floats(map), map.getInfo().getShape(), floats((OnnxTensor) r.get("score").orElseThrow()),
-                    optionalOutput(r, "features"), optionalOutput(r, "position_features"), extras);
+            return new BranchOutput(floats(map), map.getInfo().getShape(), floats((OnnxTensor) r.get(GraphNames.SCORE).orElseThrow()),
+                    optionalOutput(r, GraphNames.FEATURES), optionalOutput(r, GraphNames.POSITION_FEATURES), extras);
         }
     }
 

@@ -1,0 +1,4 @@
+/**
+ * Model bundles: manifest, ONNX graphs and weights with their sha256, as a directory or zip.
+ */
+package dev.vqamini.model.bundle;

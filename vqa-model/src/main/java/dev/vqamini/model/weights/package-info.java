@@ -1,0 +1,4 @@
+/**
+ * Weight files read as data: PyTorch .pth (zip and legacy, allow-listed unpickling) and safetensors.
+ */
+package dev.vqamini.model.weights;

@@ -1,0 +1,164 @@
+package dev.vqamini.serving;
+
+import dev.vqamini.clips.View;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Batches clips across videos, per (model version, view), like Triton's dynamic batcher: a batch runs when it holds
+ * {@code maxBatch} clips or when its oldest clip has waited {@code maxQueueDelay}, whichever comes first. Each
+ * (version, view) has its own queue and worker thread; ONNX Runtime sessions take concurrent runs. The caller bounds
+ * what is queued ({@link #queued()}): the scorer pauses its Kafka partitions when the queue is full.
+ */
+public final class DynamicBatcher implements AutoCloseable {
+
+    /** Batch limits. */
+    public record Settings(int maxBatch, Duration maxQueueDelay) {
+        public Settings {
+            if (maxBatch < 1 || maxQueueDelay.isNegative()) {
+                throw new IllegalArgumentException("batch size " + maxBatch + ", delay " + maxQueueDelay);
+            }
+        }
+    }
+
+    /** How one clip was run. */
+    public record ClipResult(float score, int batchSize, double inferenceSeconds, double queueSeconds) {
+    }
+
+    /** Told about every batch run (metrics). */
+    @FunctionalInterface
+    public interface BatchListener {
+        void ran(String version, View view, int size, double inferenceSeconds, double[] queueSeconds);
+    }
+
+    private record Job(byte[] pixels, long enqueued, CompletableFuture<ClipResult> result) {
+    }
+
+    private record Key(ServingModel model, View view) {
+    }
+
+    private final Settings settings;
+    private final ClipShape clip;
+    private final BatchListener listener;
+    private final Map<Key, BlockingQueue<Job>> queues = new HashMap<>();
+    private final List<Thread> workers = new ArrayList<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private volatile boolean closed;
+
+    public DynamicBatcher(Settings settings, ClipShape clip, BatchListener listener) {
+        this.settings = settings;
+        this.clip = clip;
+        this.listener = listener;
+    }
+
+    /** Queues one clip ({@code clip.bytes()} of uint8 pixels) for {@code model}'s {@code view} branch. */
+    public CompletableFuture<ClipResult> submit(ServingModel model, View view, byte[] pixels) {
+        if (pixels.length != clip.bytes()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("clip has " + pixels.length
+                    + " bytes, the scorer takes 3 x " + clip.frames() + " x " + clip.height() + " x " + clip.width()));
+        }
+        CompletableFuture<ClipResult> result = new CompletableFuture<>();
+        queued.incrementAndGet();
+        queue(new Key(model, view)).add(new Job(pixels, System.nanoTime(), result));
+        return result;
+    }
+
+    /** Clips waiting or running. */
+    public int queued() {
+        return queued.get();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Ends the worker threads of a version taken out of service (after its last lease closed). */
+    public synchronized void forget(ServingModel model) {
+        for (View v : View.values()) {
+            BlockingQueue<Job> q = queues.remove(new Key(model, v));
+            if (q != null) {
+                q.add(new Job(null, 0, null)); // poison pill
+            }
+        }
+    }
+
+    private synchronized BlockingQueue<Job> queue(Key key) {
+        return queues.computeIfAbsent(key, k -> {
+            BlockingQueue<Job> q = new LinkedBlockingQueue<>();
+            Thread t = new Thread(() -> work(k, q), "batcher-" + k.model.version() + "-" + k.view.key());
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+            return q;
+        });
+    }
+
+    private void work(Key key, BlockingQueue<Job> q) {
+        List<Job> batch = new ArrayList<>(settings.maxBatch());
+        try {
+            while (!closed) {
+                Job first = q.take();
+                if (first.result == null) {
+                    return;
+                }
+                batch.clear();
+                batch.add(first);
+                long deadline = first.enqueued + settings.maxQueueDelay().toNanos();
+                while (batch.size() < settings.maxBatch()) {
+                    long wait = deadline - System.nanoTime();
+                    Job next = wait > 0 ? q.poll(wait, TimeUnit.NANOSECONDS) : q.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    if (next.result == null) {
+                        run(key, batch);
+                        return;
+                    }
+                    batch.add(next);
+                }
+                run(key, batch);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run(Key key, List<Job> batch) {
+        int n = batch.size();
+        byte[] pixels = new byte[n * clip.bytes()];
+        long start = System.nanoTime();
+        double[] waited = new double[n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(batch.get(i).pixels, 0, pixels, i * clip.bytes(), clip.bytes());
+            waited[i] = (start - batch.get(i).enqueued) / 1e9;
+        }
+        try {
+            float[] scores = key.model.score(key.view, pixels, n, clip);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            listener.ran(key.model.version(), key.view, n, seconds, waited);
+            for (int i = 0; i < n; i++) {
+                queued.decrementAndGet();
+                batch.get(i).result.complete(new ClipResult(scores[i], n, seconds, waited[i]));
+            }
+        } catch (Exception | Error e) {
+            for (Job j : batch) {
+                queued.decrementAndGet();
+                j.result.completeExceptionally(e);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        workers.forEach(Thread::interrupt);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.vqamini.serving;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.TensorInfo;
+import dev.vqamini.clips.View;
+import dev.vqamini.model.FusionConstants;
+import dev.vqamini.model.bundle.ModelBundle;
+import dev.vqamini.model.bundle.ModelManifest;
+import dev.vqamini.model.onnx.GraphNames;
+import dev.vqamini.model.runtime.BranchRunner;
+import dev.vqamini.model.runtime.RunnerOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * One model version in service: the two ONNX graphs of its bundle in ONNX Runtime sessions, checked before use.
+ * {@link #load} refuses a version whose bundle is corrupt (checksums, manifest), whose graphs do not load or do not
+ * have DOVER's signature (uint8 pixels N x 3 x T x H x W in, per-clip scores out), or whose probe inference at
+ * the maximum batch size gives non-finite numbers. The probe is also the warm-up.
+ */
+public final class ServingModel implements AutoCloseable {
+
+    private final ModelManifest manifest;
+    private final Map<View, BranchRunner> branches;
+    private final double loadSeconds;
+
+    private ServingModel(ModelManifest manifest, Map<View, BranchRunner> branches, double loadSeconds) {
+        this.manifest = manifest;
+        this.branches = branches;
+        this.loadSeconds = loadSeconds;
+    }
+
+    /**
+     * Loads and checks a bundle archive (as joined from vqa.models).
+     *
+     * @param version the version the chunks announced; the manifest must agree
+     */
+    public static ServingModel load(String version, byte[] archive, RunnerOptions options, ClipShape clip, int maxBatch)
+            throws ModelRefusedException {
+        long t0 = System.nanoTime();
+        Path dir;
+        ModelManifest manifest;
+        try {
+            dir = Files.createTempDirectory("vqa-serving-" + version.replaceAll("[^A-Za-z0-9._-]", "_"));
+            ModelBundle.unzip(archive, dir);
+            manifest = ModelBundle.read(dir).manifest();
+        } catch (IOException | RuntimeException e) {
+            throw new ModelRefusedException(version, "bundle", String.valueOf(e.getMessage()), e);
+        }
+        if (!manifest.version().equals(version)) {
+            throw new ModelRefusedException(version, "bundle", "manifest names version " + manifest.version(), null);
+        }
+        Map<View, BranchRunner> branches = new EnumMap<>(View.class);
+        try {
+            for (View view : View.values()) {
+                BranchRunner runner;
+                try {
+                    runner = new BranchRunner(Files.readAllBytes(dir.resolve(ModelBundle.onnxFile(view))), GraphNames.PIXELS, options);
+                } catch (OrtException | IOException e) {
+                    throw new ModelRefusedException(version, "onnx", view.key() + " graph does not load: " + e.getMessage(), e);
+                }
+                branches.put(view, runner);
+                checkSignature(version, view, runner);
+                probe(version, view, runner, clip, maxBatch);
+            }
+        } catch (ModelRefusedException e) {
+            branches.values().forEach(ServingModel::closeQuietly);
+            throw e;
+        } finally {
+            deleteQuietly(dir);
+        }
+        return new ServingModel(manifest, branches, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void checkSignature(String version, View view, BranchRunner runner) throws ModelRefusedException {
+        try {
+            Map<String, NodeInfo> in = runner.inputs();
+            NodeInfo pixels = in.get(GraphNames.PIXELS);
+            if (in.size() != 1 || pixels == null || !(pixels.getInfo() instanceof TensorInfo t)
+                    || t.type != OnnxJavaType.UINT8 || t.getShape().length != 5 || t.getShape()[1] != 3) {
+                throw new ModelRefusedException(version, "signature", view.key() + " graph takes " + in
+                        + ", expected one uint8 input '" + GraphNames.PIXELS + "' of shape N x 3 x T x H x W", null);
+            }
+            if (!runner.outputs().containsKey(GraphNames.SCORE) || !runner.outputs().containsKey(GraphNames.HEAD_MAP)) {
+                throw new ModelRefusedException(version, "signature", view.key() + " graph has outputs "
+                        + runner.outputs().keySet() + ", expected '" + GraphNames.SCORE + "' and '" + GraphNames.HEAD_MAP + "'", null);
+            }
+        } catch (OrtException e) {
+            throw new ModelRefusedException(version, "signature", e.getMessage(), e);
+        }
+    }
+
+    private static void probe(String version, View view, BranchRunner runner, ClipShape clip, int maxBatch)
+            throws ModelRefusedException {
+        float[] scores;
+        try {
+            byte[] grey = new byte[maxBatch * clip.bytes()];
+            java.util.Arrays.fill(grey, (byte) 128);
+            scores = runner.runPixels(grey, new long[] {maxBatch, 3, clip.frames(), clip.height(), clip.width()}).scores();
+        } catch (OrtException | RuntimeException e) {
+            throw new ModelRefusedException(version, "probe", view.key() + " graph fails on " + maxBatch + " x 3 x "
+                    + clip.frames() + " x " + clip.height() + " x " + clip.width() + ": " + e.getMessage(), e);
+        }
+        if (scores.length != maxBatch) {
+            throw new ModelRefusedException(version, "probe", view.key() + " graph gave " + scores.length + " scores for "
+                    + maxBatch + " clips", null);
+        }
+        for (float s : scores) {
+            if (!Float.isFinite(s)) {
+                throw new ModelRefusedException(version, "probe", view.key() + " graph gave a non-finite score " + s, null);
+            }
+        }
+    }
+
+    public String version() {
+        return manifest.version();
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    public FusionConstants fusion() {
+        return manifest.fusion();
+    }
+
+    public double loadSeconds() {
+        return loadSeconds;
+    }
+
+    public String provider() {
+        return branches.get(View.TECHNICAL).provider();
+    }
+
+    /** Per-clip scores of {@code clips} clips of one view, packed uint8 N x 3 x T x H x W. */
+    public float[] score(View view, byte[] pixels, int clips, ClipShape clip) throws OrtException {
+        return branches.get(view).runPixels(pixels, new long[] {clips, 3, clip.frames(), clip.height(), clip.width()}).scores();
+    }
+
+    @Override
+    public void close() {
+        branches.values().forEach(ServingModel::closeQuietly);
+    }
+
+    private static void closeQuietly(BranchRunner r) {
+        try {
+            r.close();
+        } catch (OrtException e) {
+            // nothing a caller could do about a session that fails to close
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is harmless
+        }
+    }
+}
