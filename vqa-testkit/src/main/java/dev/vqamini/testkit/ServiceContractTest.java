@@ -16,8 +16,13 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class ServiceContractTest {
 
+    /** What the service needs before it can be ready (the scorer: a model in service); nothing by default. */
+    protected void beforeReady() throws Exception {
+    }
+
     @Test
-    void readyWhenKafkaAnswers() throws InterruptedException {
+    void readyWhenKafkaAnswers() throws Exception {
+        beforeReady();
         Response ready = awaitReady();
         ready.then().statusCode(200)
                 .body("status", is("UP"))

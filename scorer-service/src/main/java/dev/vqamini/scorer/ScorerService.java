@@ -1,0 +1,297 @@
+package dev.vqamini.scorer;
+
+import dev.vqamini.clips.View;
+import dev.vqamini.model.runtime.RunnerOptions;
+import dev.vqamini.service.KafkaClients;
+import dev.vqamini.service.TopicsAtStartup;
+import dev.vqamini.serving.ClipShape;
+import dev.vqamini.serving.DynamicBatcher;
+import dev.vqamini.serving.ModelRefusedException;
+import dev.vqamini.serving.ModelRegistry;
+import dev.vqamini.serving.ScoringLoop;
+import dev.vqamini.serving.ServingModel;
+import dev.vqamini.wire.TopicCatalog;
+import dev.vqamini.wire.TopicFollower;
+import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.wire.proto.DeadLetter;
+import dev.vqamini.wire.proto.ModelChunk;
+import dev.vqamini.wire.proto.Rollout;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Wires the scorer: the model registry fed by followers of vqa.models and vqa.rollouts, the dynamic batcher, and the
+ * scoring loop on its own thread, with their metrics. The logic lives in vqa-serving.
+ */
+@ApplicationScoped
+public class ScorerService {
+
+    private static final Logger LOG = Logger.getLogger(ScorerService.class);
+    /** Protobuf framing and the fragment's fields beside its pixels. */
+    private static final int RECORD_OVERHEAD = 64 * 1024;
+
+    private final ScorerSettings settings;
+    private final KafkaClients kafka;
+    private final MeterRegistry meters;
+    private final TopicsAtStartup topics;
+    private volatile ModelRegistry registry;
+    private DynamicBatcher batcher;
+    private KafkaProducer<String, byte[]> producer;
+    private TopicFollower<ModelChunk> models;
+    private TopicFollower<Rollout> rollouts;
+    private ScoringLoop loop;
+    private Thread loopThread;
+    private KafkaClientMetrics consumerMetrics;
+    private String provider = "not started";
+
+    ScorerService(ScorerSettings settings, KafkaClients kafka, MeterRegistry meters, TopicsAtStartup topics) {
+        this.settings = settings;
+        this.kafka = kafka;
+        this.meters = meters;
+        this.topics = topics;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        checkLimits(clip()); // a misconfigured scorer refuses to start, naming the setting
+        Thread starter = new Thread(this::startWhenTopicsExist, "scorer-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    /** Kafka may come up after the service: wait for the catalog's topics, then start following and scoring. */
+    private void startWhenTopicsExist() {
+        while (true) {
+            try {
+                topics.ensure();
+                break;
+            } catch (RuntimeException e) {
+                LOG.debugf("waiting for Kafka topics: %s", e.getMessage());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+        start();
+    }
+
+    private synchronized void start() {
+        ClipShape clip = clip();
+        RunnerOptions options = RunnerOptions.defaults().withThreads(settings.threads());
+        if (settings.provider().equals("cpu")) {
+            options = options.cpuOnly();
+        }
+        RunnerOptions runner = options;
+        producer = new KafkaProducer<>(producerSettings(), new StringSerializer(), new ByteArraySerializer());
+        batcher = new DynamicBatcher(new DynamicBatcher.Settings(settings.maxBatch(), settings.maxQueueDelay()), clip,
+                this::batchRan);
+        meters.gauge("vqa.scorer.clips.in.flight", batcher, DynamicBatcher::queued);
+        registry = new ModelRegistry((version, archive) -> ServingModel.load(version, archive, runner, clip, settings.maxBatch()),
+                new RegistryEvents());
+        meters.gauge("vqa.scorer.versions.loaded", registry, r -> r.servingVersions().size());
+        models = new TopicFollower<>(kafka.bootstrapServers(), kafka.clientId("models"), TopicCatalog.MODELS.name(),
+                WireSerdes.models().deserializer(), (key, c) -> {
+                    if (c != null) {
+                        registry.offer(c);
+                    }
+                }, p -> LOG.warnf("vqa.models: %s", p)).start();
+        rollouts = new TopicFollower<>(kafka.bootstrapServers(), kafka.clientId("rollouts"), TopicCatalog.ROLLOUTS.name(),
+                WireSerdes.rollouts().deserializer(), (key, r) -> {
+                    if (r != null) {
+                        LOG.infof("rollout of %s: stable %s, %d candidates", r.getModelName(), r.getStableVersion(),
+                                r.getCandidatesCount());
+                        registry.update(r);
+                    }
+                }, p -> LOG.warnf("vqa.rollouts: %s", p)).start();
+        startLoop();
+    }
+
+    /** Starts a consumer and its scoring loop (again after {@link #crashLoop()}). */
+    synchronized void startLoop() {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerSettings(), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        if (consumerMetrics != null) {
+            consumerMetrics.close();
+        }
+        consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(meters); // kafka_consumer_fetch_manager_records_lag_max: the consumer lag
+        String id = settings.instanceId().orElseGet(ScorerService::hostName);
+        loop = new ScoringLoop(consumer, producer, registry, batcher,
+                new ScoringLoop.Settings(id, settings.videoTimeout(), settings.maxQueuedClips(), settings.commitInterval(),
+                        Duration.ofMillis(200)),
+                new LoopEvents(), LOG::warn);
+        loopThread = new Thread(loop, "scoring-loop");
+        loopThread.start();
+    }
+
+    /** Stops the loop as a killed process would: nothing more is committed (tests of re-delivery). */
+    synchronized void crashLoop() throws InterruptedException {
+        loop.crash();
+        loopThread.join(10_000);
+    }
+
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    public String provider() {
+        return provider;
+    }
+
+    synchronized void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        if (loop != null) {
+            loop.stop();
+            loopThread.join(10_000);
+        }
+        if (models != null) {
+            models.close();
+            rollouts.close();
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+        if (batcher != null) {
+            batcher.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    private ClipShape clip() {
+        return new ClipShape(settings.clip().frames(), settings.clip().height(), settings.clip().width());
+    }
+
+    /** Refuses to start when a Kafka client limit cannot hold one fragment record, naming the setting. */
+    private void checkLimits(ClipShape clip) {
+        int record = clip.bytes() + RECORD_OVERHEAD;
+        Map<String, Integer> limits = Map.of(
+                "vqa.scorer.limits.max-partition-fetch-bytes (consumer max.partition.fetch.bytes)", settings.limits().maxPartitionFetchBytes(),
+                "vqa.scorer.limits.fetch-max-bytes (consumer fetch.max.bytes)", settings.limits().fetchMaxBytes(),
+                "vqa.scorer.limits.max-request-size (producer max.request.size)", settings.limits().maxRequestSize());
+        limits.forEach((name, value) -> {
+            if (value < record) {
+                throw new IllegalStateException(name + " = " + value + " bytes is below one fragment record of " + record
+                        + " bytes (3 x " + clip.frames() + " x " + clip.height() + " x " + clip.width() + " pixels): raise it");
+            }
+        });
+    }
+
+    private Map<String, Object> consumerSettings() {
+        Map<String, Object> s = new HashMap<>();
+        s.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        s.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        s.put(ConsumerConfig.CLIENT_ID_CONFIG, kafka.clientId("fragments"));
+        s.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        s.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        s.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        s.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, settings.limits().maxPartitionFetchBytes());
+        s.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, settings.limits().fetchMaxBytes());
+        s.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(4, settings.maxQueuedClips()));
+        return s;
+    }
+
+    private Map<String, Object> producerSettings() {
+        Map<String, Object> s = new HashMap<>();
+        s.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        s.put(ProducerConfig.CLIENT_ID_CONFIG, kafka.clientId("scores"));
+        s.put(ProducerConfig.ACKS_CONFIG, "all");
+        s.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        s.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.limits().maxRequestSize());
+        s.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        s.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        return s;
+    }
+
+    private void batchRan(String version, View view, int size, double seconds, double[] queued) {
+        Timer.builder("vqa.scorer.inference").description("one inference run (a batch of clips)")
+                .tags("model_version", version, "view", view.key()).publishPercentileHistogram().register(meters)
+                .record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
+        DistributionSummary.builder("vqa.scorer.batch.size").description("clips per inference run")
+                .tags("model_version", version, "view", view.key()).register(meters).record(size);
+        meters.counter("vqa.scorer.clips.scored", "model_version", version, "view", view.key()).increment(size);
+        Timer queue = Timer.builder("vqa.scorer.queue").description("time a clip waited for its batch")
+                .tags("model_version", version, "view", view.key()).publishPercentileHistogram().register(meters);
+        for (double q : queued) {
+            queue.record((long) (q * 1e9), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private final class RegistryEvents implements ModelRegistry.Listener {
+        @Override
+        public void loaded(ServingModel model) {
+            provider = model.provider();
+            LOG.infof("model %s in service on %s (loaded and checked in %.2f s)", model.version(), model.provider(),
+                    model.loadSeconds());
+            meters.counter("vqa.scorer.model.loads", "model_version", model.version()).increment();
+            Timer.builder("vqa.scorer.model.load").tags("model_version", model.version()).register(meters)
+                    .record((long) (model.loadSeconds() * 1e9), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void refused(ModelRefusedException e) {
+            LOG.errorf("%s; the versions in service keep serving", e.getMessage());
+            meters.counter("vqa.scorer.model.refusals", "model_version", e.version(), "check", e.check()).increment();
+            DeadLetter dl = DeadLetter.newBuilder().setStage("scorer-model").setReason(e.getMessage())
+                    .setOriginalTopic(TopicCatalog.MODELS.name()).setErrorType(e.check())
+                    .setOriginalKey(com.google.protobuf.ByteString.copyFromUtf8(e.version()))
+                    .setFailedAtMs(System.currentTimeMillis()).build();
+            producer.send(new ProducerRecord<>(TopicCatalog.DLQ.name(), e.version(), dl.toByteArray()));
+        }
+
+        @Override
+        public void retired(String version) {
+            LOG.infof("model %s out of service, sessions closed", version);
+        }
+    }
+
+    private final class LoopEvents implements ScoringLoop.Events {
+        @Override
+        public void videoScored(String version, double endToEndSeconds) {
+            meters.counter("vqa.scorer.videos.scored", "model_version", version).increment();
+            Timer.builder("vqa.scorer.end.to.end").description("ingest of the first clip to the video score")
+                    .tags("model_version", version).publishPercentileHistogram().register(meters)
+                    .record((long) (endToEndSeconds * 1e9), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void deadLettered(String stage, String reason) {
+            meters.counter("vqa.scorer.dead.letters", "reason", reason).increment();
+        }
+
+        @Override
+        public void fellBackToStable(String wanted, String stable) {
+            meters.counter("vqa.scorer.fallbacks", "model_version", wanted).increment();
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "scorer-" + ProcessHandle.current().pid();
+        }
+    }
+}

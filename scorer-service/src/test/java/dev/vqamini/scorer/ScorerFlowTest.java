@@ -1,0 +1,196 @@
+package dev.vqamini.scorer;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vqamini.serving.RolloutPolicy;
+import dev.vqamini.testkit.KafkaBrokerTestResource;
+import dev.vqamini.testkit.ServiceContractTest;
+import dev.vqamini.wire.LargeRecordSettings;
+import dev.vqamini.wire.RolloutEdits;
+import dev.vqamini.wire.RolloutWriter;
+import dev.vqamini.wire.TopicCatalog;
+import dev.vqamini.wire.TopicReader;
+import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.wire.proto.DeadLetter;
+import dev.vqamini.wire.proto.FragmentClip;
+import dev.vqamini.wire.proto.Rollout;
+import dev.vqamini.wire.proto.VideoScoreRecord;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * scorer-service end to end on the real broker: videos stream in while a candidate is rolled out at 50 % and three
+ * broken versions are published; then the consumer is killed mid-stream and started again.
+ */
+@QuarkusTest
+@TestProfile(TinyScorerProfile.class)
+@QuarkusTestResource(KafkaBrokerTestResource.class)
+class ScorerFlowTest {
+
+    static final String STABLE = "tiny-stable";
+    static final String CANDIDATE = "tiny-candidate";
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String servers;
+
+    @Inject
+    ScorerService scorer;
+
+    /** The stable version and its rollout, once per broker. */
+    static synchronized void ensureStable(String servers) throws Exception {
+        RolloutWriter rollouts = new RolloutWriter(servers, "scorer-test");
+        if (rollouts.current(ScorerFixtures.MODEL).isEmpty()) {
+            ScorerFixtures.publish(servers, STABLE, 1);
+            rollouts.apply(ScorerFixtures.MODEL, RolloutEdits.promote(STABLE));
+        }
+    }
+
+    @Test
+    void hotSwapsToAFiftyPercentCanaryRefusesBrokenVersionsAndLosesNoVideo() throws Exception {
+        ensureStable(servers);
+        ServiceContractTest.awaitReady().then().statusCode(200);
+        RolloutWriter rollouts = new RolloutWriter(servers, "scorer-test");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = new ArrayList<>();
+        try (KafkaProducer<String, FragmentClip> producer = producer()) {
+            for (int i = 0; i < 100; i++) {
+                String id = "swap-" + run + "-" + i;
+                ids.add(id);
+                for (FragmentClip c : ScorerFixtures.video(id, "upload-" + id, i)) {
+                    producer.send(new ProducerRecord<>(TopicCatalog.FRAGMENTS.name(), id, c));
+                }
+                if (i == 20) {
+                    ScorerFixtures.publish(servers, CANDIDATE, 2);
+                    rollouts.apply(ScorerFixtures.MODEL, RolloutEdits.canary(CANDIDATE, 0.5));
+                }
+                if (i == 40) {
+                    ScorerFixtures.publishCorruptChunk(servers, "bad-checksum");
+                    ScorerFixtures.publishNotOnnx(servers, "bad-not-onnx");
+                    ScorerFixtures.publishWrongInput(servers, "bad-input");
+                    for (String bad : List.of("bad-checksum", "bad-not-onnx", "bad-input")) {
+                        rollouts.apply(ScorerFixtures.MODEL, RolloutEdits.canary(bad, 0.1));
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        Map<String, List<VideoScoreRecord>> scores = awaitScores(ids, Duration.ofSeconds(120));
+        Rollout rollout = rollouts.current(ScorerFixtures.MODEL).orElseThrow();
+        int candidate = 0;
+        int predicted = 0;
+        for (String id : ids) {
+            List<VideoScoreRecord> s = scores.get(id);
+            assertEquals(1, s.size(), id + " scored " + s.size() + " times");
+            String version = s.get(0).getModelVersion();
+            assertTrue(version.equals(STABLE) || version.equals(CANDIDATE), id + " scored by " + version);
+            assertEquals("upload-" + id, s.get(0).getUploadId());
+            String assigned = RolloutPolicy.assign(id, rollout).version();
+            if (version.equals(CANDIDATE)) {
+                candidate++;
+                assertEquals(CANDIDATE, assigned, id + ": scored by the candidate the hash does not give it");
+            }
+            if (assigned.equals(CANDIDATE)) {
+                predicted++;
+            }
+        }
+        // before the candidate was in service its videos went to the stable version; after, the hash decides
+        System.out.printf("swap: 100 videos, %d by the candidate, %d assigned to it by the hash%n", candidate, predicted);
+        assertTrue(candidate >= predicted / 2, candidate + " of " + predicted);
+        assertEquals(0.5, predicted / 100.0, 0.15);
+
+        List<DeadLetter> refusals = new ArrayList<>();
+        new TopicReader(servers, "scorer-test").readToEnd(TopicCatalog.DLQ.name(), WireSerdes.deadLetters().deserializer(),
+                (k, d) -> {
+                    if (d.getStage().equals("scorer-model")) {
+                        refusals.add(d);
+                    }
+                });
+        assertRefused(refusals, "bad-checksum", "chunks", "sha256");
+        assertRefused(refusals, "bad-not-onnx", "onnx", "technical graph does not load");
+        assertRefused(refusals, "bad-input", "signature", "expected one uint8 input 'pixels'");
+        String metrics = given().accept("text/plain").get("/q/metrics").asString();
+        assertTrue(metrics.contains("vqa_scorer_model_refusals_total{check=\"onnx\",model_version=\"bad-not-onnx\""), metrics);
+        assertTrue(metrics.contains("vqa_scorer_videos_scored_total{model_version=\"" + CANDIDATE + "\""));
+        for (String bad : List.of("bad-checksum", "bad-not-onnx", "bad-input")) {
+            rollouts.apply(ScorerFixtures.MODEL, RolloutEdits.canary(bad, 0));
+        }
+    }
+
+    @Test
+    void aKilledConsumerLosesNoVideo() throws Exception {
+        ensureStable(servers);
+        ServiceContractTest.awaitReady().then().statusCode(200);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = new ArrayList<>();
+        try (KafkaProducer<String, FragmentClip> producer = producer()) {
+            for (int i = 0; i < 40; i++) {
+                String id = "crash-" + run + "-" + i;
+                ids.add(id);
+                for (FragmentClip c : ScorerFixtures.video(id, "upload-" + id, 1000 + i)) {
+                    producer.send(new ProducerRecord<>(TopicCatalog.FRAGMENTS.name(), id, c));
+                }
+                producer.flush();
+                if (i == 15) {
+                    scorer.crashLoop(); // no clean shutdown: nothing more is committed
+                    scorer.startLoop();
+                }
+                Thread.sleep(20);
+            }
+        }
+        Map<String, List<VideoScoreRecord>> scores = awaitScores(ids, Duration.ofSeconds(120));
+        long duplicates = scores.values().stream().mapToInt(l -> l.size() - 1).sum();
+        System.out.printf("crash: videos in %d, scored %d, duplicates %d (recognisable by upload id), lost 0%n",
+                ids.size(), scores.size(), duplicates);
+        for (String id : ids) {
+            assertTrue(scores.get(id).stream().allMatch(s -> s.getUploadId().equals("upload-" + id)));
+        }
+    }
+
+    private static void assertRefused(List<DeadLetter> refusals, String version, String check, String reason) {
+        assertTrue(refusals.stream().anyMatch(d -> d.getOriginalKey().toStringUtf8().equals(version)
+                && d.getErrorType().equals(check) && d.getReason().contains(reason)),
+                version + " not refused for " + check + " (" + reason + "): " + refusals);
+    }
+
+    private Map<String, List<VideoScoreRecord>> awaitScores(List<String> ids, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Predicate<Map<String, List<VideoScoreRecord>>> complete = m -> ids.stream().allMatch(m::containsKey);
+        while (true) {
+            Map<String, List<VideoScoreRecord>> byId = new HashMap<>();
+            new TopicReader(servers, "scorer-test").readToEnd(TopicCatalog.VIDEO_SCORES.name(),
+                    WireSerdes.videoScores().deserializer(), (k, v) -> byId.computeIfAbsent(v.getVideoId(), x -> new ArrayList<>()).add(v));
+            if (complete.test(byId) || System.nanoTime() > deadline) {
+                List<String> missing = ids.stream().filter(id -> !byId.containsKey(id)).toList();
+                assertTrue(missing.isEmpty(), missing.size() + " videos never scored: " + missing);
+                Thread.sleep(1500); // a late duplicate would show up now
+                Map<String, List<VideoScoreRecord>> last = new HashMap<>();
+                new TopicReader(servers, "scorer-test").readToEnd(TopicCatalog.VIDEO_SCORES.name(),
+                        WireSerdes.videoScores().deserializer(), (k, v) -> last.computeIfAbsent(v.getVideoId(), x -> new ArrayList<>()).add(v));
+                return last;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private KafkaProducer<String, FragmentClip> producer() {
+        Map<String, Object> settings = new HashMap<>(LargeRecordSettings.producer());
+        settings.put("bootstrap.servers", servers);
+        return new KafkaProducer<>(settings, new StringSerializer(), WireSerdes.fragments().serializer());
+    }
+}
