@@ -99,7 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
                 ViewSampler.Result r = sampler.sampleWithInfo(v.file(), seed);
                 SourceMetadata source = SourceMetadata.newBuilder().setWidth(r.info().width()).setHeight(r.info().height())
                         .setFps(r.info().fps()).setFrameCount(r.framesUsed()).build();
-                for (FragmentClip clip : FragmentRecords.of(id, r.views(), source, OptionalDouble.of(v.mos()), "synthetic",
+                for (FragmentClip clip : FragmentRecords.of(id, id, r.views(), source, OptionalDouble.of(v.mos()), "synthetic",
                         System.currentTimeMillis())) {
                     producer.send(new ProducerRecord<>(TopicCatalog.FRAGMENTS.name(), id, clip));
                 }

@@ -17,8 +17,8 @@ public final class FragmentRecords {
     private FragmentRecords() {
     }
 
-    public static List<FragmentClip> of(String videoId, VideoViews views, SourceMetadata source, OptionalDouble mos,
-                                        String dataset, long ingestTimeMs) {
+    public static List<FragmentClip> of(String videoId, String uploadId, VideoViews views, SourceMetadata source,
+                                        OptionalDouble mos, String dataset, long ingestTimeMs) {
         List<FragmentClip> out = new ArrayList<>();
         for (View view : new View[] {View.TECHNICAL, View.AESTHETIC}) {
             ViewClips c = views.get(view);
@@ -28,7 +28,7 @@ public final class FragmentRecords {
                         .setHeight(c.height()).setWidth(c.width())
                         .setPixels(ByteString.copyFrom(c.pixels(), i * c.clipBytes(), c.clipBytes()))
                         .addAllFrameIndices(Arrays.stream(c.frameIndices()[i]).boxed().toList())
-                        .setSource(source).setIngestTimeMs(ingestTimeMs).setDataset(dataset);
+                        .setSource(source).setIngestTimeMs(ingestTimeMs).setDataset(dataset).setUploadId(uploadId);
                 mos.ifPresent(b::setMos);
                 out.add(b.build());
             }

@@ -3,6 +3,7 @@ package dev.vqamini.serving;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import dev.vqamini.wire.ClipAssembler;
+import dev.vqamini.wire.PendingOffsets;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;
@@ -65,7 +66,7 @@ public final class ScoringLoop implements Runnable {
     private final Events events;
     private final Consumer<String> log;
     private final ClipAssembler assembler = new ClipAssembler();
-    private final PartitionOffsets offsets = new PartitionOffsets();
+    private final PendingOffsets offsets = new PendingOffsets();
     private final Map<String, List<Done>> videoOffsets = new HashMap<>();
     private final List<ClipAssembler.Video> waitingForModel = new ArrayList<>();
     private final Queue<Done> finished = new ConcurrentLinkedQueue<>();

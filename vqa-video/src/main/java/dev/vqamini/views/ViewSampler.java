@@ -53,7 +53,16 @@ public final class ViewSampler {
 
     /** Both views of {@code video}, with what probing and decoding found. */
     public Result sampleWithInfo(Path video, long seed) {
-        long base = mix(seed, video.getFileName() == null ? "" : video.getFileName().toString());
+        return sampleWithInfo(video, seed, video.getFileName() == null ? "" : video.getFileName().toString());
+    }
+
+    /**
+     * Both views, with the random offsets drawn from {@code seed} mixed with {@code key} instead of the file name
+     * (ingest-service keys them by video id, so a video re-ingested from anywhere gets the same views; with the file
+     * name as id, they equal {@code vqa views FILE --seed S}).
+     */
+    public Result sampleWithInfo(Path video, long seed, String key) {
+        long base = mix(seed, key);
         VideoInfo info;
         int frames;
         try (VideoFile file = VideoFile.open(video, settings.limits())) {
