@@ -210,7 +210,8 @@ class IngestFlowTest {
     void oversizedUploadsAndUrisOutsideTheRootsAreRefusedWith4xx() throws Exception {
         Path big = IngestTestProfile.ROOT.resolve("big.mp4");
         Files.write(big, new byte[4 * 1024 * 1024]);
-        given().multiPart("file", big.toFile()).post("/videos").then().statusCode(413);
+        given().multiPart("file", big.toFile()).post("/videos").then().statusCode(413)
+                .body("error", containsString("vqa.ingest.max-upload-bytes"));
         given().contentType(ContentType.JSON).body(Map.of("uri", big.toUri().toString())).post("/videos").then()
                 .statusCode(403).body("error", containsString("outside the allowed folders"));
         given().contentType(ContentType.JSON).body(Map.of("uri", IngestTestProfile.VIDEOS.resolve("../big.mp4").toUri().toString()))

@@ -27,12 +27,13 @@ public final class BundleChunks {
         String sha = sha256(archive);
         int count = Math.max(1, (archive.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
         List<ModelChunk> chunks = new ArrayList<>(count);
+        String manifest = manifest(archive);
         for (int i = 0; i < count; i++) {
             int from = i * CHUNK_BYTES;
             int to = Math.min(archive.length, from + CHUNK_BYTES);
             chunks.add(ModelChunk.newBuilder().setModelName(modelName).setModelVersion(version).setChunkIndex(i)
                     .setChunkCount(count).setTotalBytes(archive.length).setArchiveSha256(sha)
-                    .setData(ByteString.copyFrom(archive, from, to - from)).build());
+                    .setData(ByteString.copyFrom(archive, from, to - from)).setManifestJson(i == 0 ? manifest : "").build());
         }
         return chunks;
     }
@@ -67,6 +68,20 @@ public final class BundleChunks {
                     + " (" + at + " of " + archive.length + " bytes)");
         }
         return archive;
+    }
+
+    /** The archive's manifest.json, or "" when it has none (not a bundle zip). */
+    static String manifest(byte[] archive) {
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(archive))) {
+            for (java.util.zip.ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                if (e.getName().equals("manifest.json")) {
+                    return new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        } catch (java.io.IOException e) {
+            // not a zip: a chunked archive without manifest
+        }
+        return "";
     }
 
     static String sha256(byte[] data) {

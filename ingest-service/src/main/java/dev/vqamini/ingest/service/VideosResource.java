@@ -47,6 +47,10 @@ public class VideosResource {
         if (file == null) {
             return error(400, "multipart part 'file' is missing");
         }
+        if (file.size() > pipeline.settings().maxUploadBytes()) {
+            return error(413, "upload of " + file.size() + " bytes is over the limit of " + pipeline.settings().maxUploadBytes()
+                    + " bytes (vqa.ingest.max-upload-bytes)");
+        }
         if (!pipeline.hasRoom()) {
             return busy();
         }

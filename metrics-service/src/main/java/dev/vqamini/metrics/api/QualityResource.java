@@ -1,0 +1,61 @@
+package dev.vqamini.metrics.api;
+
+import dev.vqamini.metrics.quality.Comparison;
+import dev.vqamini.metrics.quality.QualityService;
+import dev.vqamini.metrics.quality.VersionRow;
+import dev.vqamini.wire.proto.VideoScoreRecord;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /versions}: quality, throughput, latency and cost per model version; {@code GET /scores/{videoId}}: a
+ * video's score (404 until scored); {@code GET /comparison}: each candidate against the stable version.
+ */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class QualityResource {
+
+    private final QualityService quality;
+
+    QualityResource(QualityService quality) {
+        this.quality = quality;
+    }
+
+    @GET
+    @Path("versions")
+    public List<VersionRow> versions() {
+        return quality.versions();
+    }
+
+    @GET
+    @Path("comparison")
+    public List<Comparison> comparison() {
+        return quality.comparisons();
+    }
+
+    @GET
+    @Path("scores/{videoId}")
+    public Response score(@PathParam("videoId") String videoId) {
+        return quality.score(videoId).map(s -> Response.ok(body(s)).build())
+                .orElse(Response.status(404).entity(Map.of("error", "video " + videoId + " not scored yet")).build());
+    }
+
+    private static Map<String, Object> body(VideoScoreRecord s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("video_id", s.getVideoId());
+        m.put("technical", s.getTechnical());
+        m.put("aesthetic", s.getAesthetic());
+        m.put("fused", s.getFused());
+        m.put("model_version", s.getModelVersion());
+        m.put("upload_id", s.getUploadId());
+        m.put("end_to_end_ms", s.getEndToEndMs());
+        return m;
+    }
+}

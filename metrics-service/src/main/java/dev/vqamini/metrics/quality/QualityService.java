@@ -1,0 +1,184 @@
+package dev.vqamini.metrics.quality;
+
+import dev.vqamini.metrics.streams.QualityTopology;
+import dev.vqamini.metrics.streams.VersionStats;
+import dev.vqamini.metrics.streams.VersionWindow;
+import dev.vqamini.service.KafkaClients;
+import dev.vqamini.wire.TopicCatalog;
+import dev.vqamini.wire.TopicFollower;
+import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.wire.proto.ModelChunk;
+import dev.vqamini.wire.proto.Rollout;
+import dev.vqamini.wire.proto.VideoScoreRecord;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.jboss.logging.Logger;
+
+/**
+ * Serves the per-version table from the Kafka Streams stores (interactive queries), fed with costs and rollout weights
+ * by followers of vqa.models and vqa.rollouts, and mirrors it into Prometheus gauges tagged {@code model_version}.
+ */
+@ApplicationScoped
+public class QualityService {
+
+    private static final Logger LOG = Logger.getLogger(QualityService.class);
+
+    private final KafkaStreams streams;
+    private final KafkaClients kafka;
+    private final MeterRegistry meters;
+    private final MetricsSettings settings;
+    private final VersionTable table = new VersionTable();
+    private final Map<String, VersionRow> latest = new ConcurrentHashMap<>();
+    private final Map<String, Comparison> latestComparison = new ConcurrentHashMap<>();
+    private final Set<String> gauged = new HashSet<>();
+    private TopicFollower<ModelChunk> models;
+    private TopicFollower<Rollout> rollouts;
+    private ScheduledExecutorService refresher;
+
+    QualityService(KafkaStreams streams, KafkaClients kafka, MeterRegistry meters, MetricsSettings settings) {
+        this.streams = streams;
+        this.kafka = kafka;
+        this.meters = meters;
+        this.settings = settings;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        models = new TopicFollower<>(kafka.bootstrapServers(), kafka.clientId("models"), TopicCatalog.MODELS.name(),
+                WireSerdes.models().deserializer(), (k, c) -> {
+                    if (c != null) {
+                        table.offer(c);
+                    }
+                }, p -> LOG.warnf("vqa.models: %s", p)).start();
+        rollouts = new TopicFollower<>(kafka.bootstrapServers(), kafka.clientId("rollouts"), TopicCatalog.ROLLOUTS.name(),
+                WireSerdes.rollouts().deserializer(), (k, r) -> {
+                    if (r != null) {
+                        table.offer(r);
+                    }
+                }, p -> LOG.warnf("vqa.rollouts: %s", p)).start();
+        refresher = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "quality-gauges"));
+        long every = settings.refresh().toMillis();
+        refresher.scheduleWithFixedDelay(this::refreshGauges, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        if (refresher != null) {
+            refresher.shutdownNow();
+            models.close();
+            rollouts.close();
+        }
+    }
+
+    /** The per-version table; empty while the streams are not running yet. */
+    public List<VersionRow> versions() {
+        return table.rows(all(QualityTopology.WINDOWS), all(QualityTopology.STATS));
+    }
+
+    public List<Comparison> comparisons() {
+        return table.comparisons(all(QualityTopology.WINDOWS));
+    }
+
+    /** A video's score, the answer an uploader polls for. */
+    public Optional<VideoScoreRecord> score(String videoId) {
+        try {
+            ReadOnlyKeyValueStore<String, VideoScoreRecord> store = streams.store(
+                    StoreQueryParameters.fromNameAndType(QualityTopology.SCORES, QueryableStoreTypes.keyValueStore()));
+            return Optional.ofNullable(store.get(videoId));
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Recomputes the table and registers gauges for versions seen for the first time. */
+    synchronized void refreshGauges() {
+        try {
+            for (VersionRow r : versions()) {
+                latest.put(r.modelVersion(), r);
+                if (gauged.add(r.modelVersion())) {
+                    register(r.modelVersion());
+                }
+            }
+            for (Comparison c : comparisons()) {
+                latestComparison.put(c.candidate(), c);
+                if (gauged.add("comparison:" + c.candidate())) {
+                    Gauge.builder("vqa.comparison.srcc.difference", () -> nan(latestComparison.get(c.candidate()).srccDifference()))
+                            .description("candidate SRCC minus stable SRCC").tag("model_version", c.candidate()).register(meters);
+                    Gauge.builder("vqa.comparison.verdict", () -> latestComparison.get(c.candidate()).verdictValue())
+                            .description("1 better than stable, -1 worse, 0 no difference yet (95 % interval)")
+                            .tag("model_version", c.candidate()).register(meters);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("gauges not refreshed: %s", e.getMessage());
+        }
+    }
+
+    private void register(String version) {
+        gauge("vqa.quality.srcc", version, "Spearman correlation with MOS over the window", r -> nan(r.srcc()));
+        gauge("vqa.quality.srcc.ci.low", version, "95 % interval of SRCC, lower bound", r -> low(r.srccCi()));
+        gauge("vqa.quality.srcc.ci.high", version, "95 % interval of SRCC, upper bound", r -> high(r.srccCi()));
+        gauge("vqa.quality.plcc", version, "Pearson correlation with MOS after the 4-parameter logistic", r -> nan(r.plcc()));
+        gauge("vqa.quality.krcc", version, "Kendall correlation with MOS", r -> nan(r.krcc()));
+        gauge("vqa.quality.labelled", version, "labelled videos in the window (n)", r -> r.labelled());
+        gauge("vqa.version.videos", version, "videos scored (deduplicated)", r -> r.videos());
+        gauge("vqa.version.clips.per.second", version, "clips scored per second", VersionRow::clipsPerSecond);
+        gauge("vqa.version.videos.per.second", version, "videos scored per second", VersionRow::videosPerSecond);
+        gauge("vqa.version.e2e.p50.seconds", version, "median end-to-end latency", r -> nan(r.p50EndToEnd()));
+        gauge("vqa.version.e2e.p99.seconds", version, "99th percentile end-to-end latency", r -> nan(r.p99EndToEnd()));
+        gauge("vqa.version.parameters", version, "parameters of the version", r -> nan(r.parameters()));
+        gauge("vqa.version.flops.per.clip", version, "multiply-accumulates per clip", r -> nan(r.flopsPerClip()));
+        gauge("vqa.version.bundle.bytes", version, "size of the version's bundle", r -> nan(r.bundleBytes()));
+        gauge("vqa.rollout.weight", version, "share of videos the rollout sends to the version", r -> nan(r.trafficWeight()));
+    }
+
+    private void gauge(String name, String version, String help, ToDoubleFunction<VersionRow> f) {
+        Gauge.builder(name, () -> f.applyAsDouble(latest.get(version))).description(help).tag("model_version", version)
+                .register(meters);
+    }
+
+    private <T> Map<String, T> all(String storeName) {
+        Map<String, T> out = new HashMap<>();
+        try {
+            ReadOnlyKeyValueStore<String, T> store = streams.store(
+                    StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
+            try (KeyValueIterator<String, T> it = store.all()) {
+                it.forEachRemaining(kv -> out.put(kv.key, kv.value));
+            }
+        } catch (InvalidStateStoreException e) {
+            // not running yet (starting or restoring from the changelog)
+        }
+        return out;
+    }
+
+    private static double nan(Number n) {
+        return n == null ? Double.NaN : n.doubleValue();
+    }
+
+    private static double low(List<Double> ci) {
+        return ci == null ? Double.NaN : ci.get(0);
+    }
+
+    private static double high(List<Double> ci) {
+        return ci == null ? Double.NaN : ci.get(1);
+    }
+}

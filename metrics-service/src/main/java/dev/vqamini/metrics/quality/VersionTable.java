@@ -1,0 +1,141 @@
+package dev.vqamini.metrics.quality;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vqamini.metrics.streams.VersionStats;
+import dev.vqamini.metrics.streams.VersionWindow;
+import dev.vqamini.stats.Agreement;
+import dev.vqamini.stats.CorrelationInterval;
+import dev.vqamini.wire.proto.ModelChunk;
+import dev.vqamini.wire.proto.Rollout;
+import dev.vqamini.wire.proto.RolloutCandidate;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Computes the per-version table from the topology's stores (windows, stats), the manifests announced on
+ * vqa.models (chunk 0 carries it, no archive is assembled) and the current rollouts. Framework-free; the service
+ * feeds it and serves it.
+ */
+public final class VersionTable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Cost(Long parameters, Long flops, Long bytes, String recipe) {
+    }
+
+    private final Map<String, Cost> costs = new ConcurrentHashMap<>();
+    private final Map<String, Rollout> rollouts = new ConcurrentHashMap<>();
+
+    /** A record of vqa.models: only chunk 0's manifest is read. */
+    public void offer(ModelChunk chunk) {
+        if (chunk.getChunkIndex() != 0) {
+            return;
+        }
+        Long params = null;
+        Long flops = null;
+        String recipe = null;
+        if (!chunk.getManifestJson().isEmpty()) {
+            try {
+                JsonNode m = JSON.readTree(chunk.getManifestJson());
+                params = m.path("parameters").isNumber() ? m.get("parameters").asLong() : null;
+                flops = m.path("flopsPerClip").isNumber() ? m.get("flopsPerClip").asLong() : null;
+                recipe = m.path("recipe").isTextual() ? m.get("recipe").asText() : null;
+            } catch (IOException e) {
+                // a manifest we cannot read leaves the cost unknown, nothing else
+            }
+        }
+        costs.put(chunk.getModelVersion(), new Cost(params, flops, chunk.getTotalBytes(), recipe));
+    }
+
+    public void offer(Rollout rollout) {
+        rollouts.put(rollout.getModelName(), rollout);
+    }
+
+    /** One row per version that has scores, sorted by version name. */
+    public List<VersionRow> rows(Map<String, VersionWindow> windows, Map<String, VersionStats> stats) {
+        List<VersionRow> rows = new ArrayList<>();
+        for (String v : new TreeSet<>(stats.keySet())) {
+            rows.add(row(v, windows.get(v), stats.get(v)));
+        }
+        return rows;
+    }
+
+    /** Every candidate of every rollout against its stable version. */
+    public List<Comparison> comparisons(Map<String, VersionWindow> windows) {
+        List<Comparison> out = new ArrayList<>();
+        for (Rollout r : new TreeMap<>(rollouts).values()) {
+            for (RolloutCandidate c : r.getCandidatesList()) {
+                out.add(compare(c.getModelVersion(), windows.get(c.getModelVersion()), r.getStableVersion(),
+                        windows.get(r.getStableVersion())));
+            }
+        }
+        return out;
+    }
+
+    static Comparison compare(String candidate, VersionWindow cw, String stable, VersionWindow sw) {
+        Agreement a = agreement(cw);
+        Agreement b = agreement(sw);
+        int na = cw == null ? 0 : cw.videos().size();
+        int nb = sw == null ? 0 : sw.videos().size();
+        if (a == null || b == null) {
+            return new Comparison(candidate, stable, na, nb, null, null, "no difference yet");
+        }
+        CorrelationInterval d = CorrelationInterval.difference(a.srcc(), CorrelationInterval.spearman(a.srcc(), na),
+                b.srcc(), CorrelationInterval.spearman(b.srcc(), nb));
+        String verdict = !d.known() ? "no difference yet" : d.low() > 0 ? "better" : d.high() < 0 ? "worse" : "no difference yet";
+        return new Comparison(candidate, stable, na, nb, a.srcc() - b.srcc(), d.known() ? List.of(d.low(), d.high()) : null, verdict);
+    }
+
+    private VersionRow row(String v, VersionWindow w, VersionStats s) {
+        Agreement a = agreement(w);
+        int n = w == null ? 0 : w.videos().size();
+        Cost cost = costs.getOrDefault(v, new Cost(null, null, null, null));
+        String role = "retired";
+        Double weight = 0.0;
+        for (Rollout r : rollouts.values()) {
+            if (r.getStableVersion().equals(v)) {
+                role = "stable";
+                weight = 1 - r.getCandidatesList().stream().mapToDouble(RolloutCandidate::getTrafficWeight).sum();
+            }
+            for (RolloutCandidate c : r.getCandidatesList()) {
+                if (c.getModelVersion().equals(v)) {
+                    role = "candidate";
+                    weight = c.getTrafficWeight();
+                }
+            }
+        }
+        return new VersionRow(v, role, weight, s.videos(), s.clips(), n,
+                a == null ? null : a.srcc(), a == null ? null : ci(CorrelationInterval.spearman(a.srcc(), n)),
+                a == null ? null : a.plcc(), a == null ? null : a.plccRaw(),
+                a == null ? null : ci(CorrelationInterval.pearson(a.plccRaw(), n)),
+                a == null ? null : a.krcc(), a == null ? null : ci(CorrelationInterval.kendall(a.krcc(), n)),
+                quantile(s.endToEndSeconds(), 0.5), quantile(s.endToEndSeconds(), 0.99),
+                quantile(s.inferenceSeconds(), 0.5), quantile(s.inferenceSeconds(), 0.99),
+                s.videosPerSecond(), s.clipsPerSecond(), cost.parameters(), cost.flops(), cost.bytes(), cost.recipe());
+    }
+
+    private static Agreement agreement(VersionWindow w) {
+        return w == null || w.videos().size() < 4 ? null : Agreement.of(w.fused(), w.mos());
+    }
+
+    private static List<Double> ci(CorrelationInterval i) {
+        return i.known() ? List.of(i.low(), i.high()) : null;
+    }
+
+    /** The q-quantile by the nearest-rank method (null with no values). */
+    static Double quantile(List<Double> xs, double q) {
+        if (xs.isEmpty()) {
+            return null;
+        }
+        double[] sorted = xs.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(sorted);
+        return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+}

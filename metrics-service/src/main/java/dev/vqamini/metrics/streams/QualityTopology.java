@@ -1,0 +1,98 @@
+package dev.vqamini.metrics.streams;
+
+import dev.vqamini.wire.TopicCatalog;
+import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.wire.proto.VideoLabel;
+import dev.vqamini.wire.proto.VideoScoreRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Quality and cost per model version, from what the scorers write:
+ * <ol>
+ *   <li>vqa.video-scores deduplicated by video id: the first score of a video is kept ({@link #SCORES}, also the
+ *       answer to {@code GET /scores/{id}}), a re-delivered one is dropped;</li>
+ *   <li>joined with vqa.labels as two tables, so a label may come before or after its score;</li>
+ *   <li>per version, the last {@code window} labelled videos ({@link #WINDOWS}), from which SRCC, PLCC and KRCC are
+ *       computed on query;</li>
+ *   <li>per version, videos, clips, times and latencies ({@link #STATS}).</li>
+ * </ol>
+ * All state is in changelog-backed stores, so a restarted instance answers the same. Pure: TopologyTestDriver runs it.
+ */
+public final class QualityTopology {
+
+    public static final String SCORES = "scores-by-video";
+    public static final String LABELS = "labels-by-video";
+    public static final String WINDOWS = "window-by-version";
+    public static final String STATS = "stats-by-version";
+
+    private QualityTopology() {
+    }
+
+    public static Topology build(int window) {
+        return build(window, s -> { });
+    }
+
+    /** @param scored told about each first score (the service's latency histograms) */
+    public static Topology build(int window, java.util.function.Consumer<VideoScoreRecord> scored) {
+        StreamsBuilder b = new StreamsBuilder();
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORES), Serdes.String(), WireSerdes.videoScores()));
+        KStream<String, VideoScoreRecord> firstScores = b.stream(TopicCatalog.VIDEO_SCORES.name(),
+                        Consumed.with(Serdes.String(), WireSerdes.videoScores()))
+                .process(FirstScore::new, SCORES)
+                .peek((id, s) -> scored.accept(s));
+        JsonSerde<LabelledVideo> labelled = new JsonSerde<>(LabelledVideo.class);
+        KTable<String, VideoScoreRecord> scores = firstScores.toTable(
+                Materialized.<String, VideoScoreRecord, KeyValueStore<Bytes, byte[]>>as("first-scores")
+                        .withKeySerde(Serdes.String()).withValueSerde(WireSerdes.videoScores()));
+        KTable<String, VideoLabel> labels = b.table(TopicCatalog.LABELS.name(), Consumed.with(Serdes.String(), WireSerdes.labels()),
+                Materialized.<String, VideoLabel, KeyValueStore<Bytes, byte[]>>as(LABELS)
+                        .withKeySerde(Serdes.String()).withValueSerde(WireSerdes.labels()));
+        scores.join(labels, (s, l) -> new LabelledVideo(s.getVideoId(), s.getModelVersion(), s.getFused(), l.getMos(),
+                        s.getIngestTimeMs() + (long) s.getEndToEndMs()))
+                .toStream()
+                .filter((id, v) -> v != null)
+                .groupBy((id, v) -> v.modelVersion(), Grouped.with(Serdes.String(), labelled))
+                .aggregate(VersionWindow::empty, (version, v, w) -> w.with(v, window),
+                        Materialized.<String, VersionWindow, KeyValueStore<Bytes, byte[]>>as(WINDOWS)
+                                .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(VersionWindow.class)));
+        firstScores.groupBy((id, s) -> s.getModelVersion(), Grouped.with(Serdes.String(), WireSerdes.videoScores()))
+                .aggregate(VersionStats::empty, (version, s, st) -> st.with(s, s.getIngestTimeMs() + (long) s.getEndToEndMs()),
+                        Materialized.<String, VersionStats, KeyValueStore<Bytes, byte[]>>as(STATS)
+                                .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(VersionStats.class)));
+        return b.build();
+    }
+
+    /** Forwards the first score of each video id and drops the rest (re-deliveries after a scorer crash). */
+    static final class FirstScore implements Processor<String, VideoScoreRecord, String, VideoScoreRecord> {
+        private ProcessorContext<String, VideoScoreRecord> context;
+        private KeyValueStore<String, VideoScoreRecord> seen;
+
+        @Override
+        public void init(ProcessorContext<String, VideoScoreRecord> context) {
+            this.context = context;
+            this.seen = context.getStateStore(SCORES);
+        }
+
+        @Override
+        public void process(Record<String, VideoScoreRecord> r) {
+            if (r.key() == null || r.value() == null || seen.get(r.key()) != null) {
+                return;
+            }
+            seen.put(r.key(), r.value());
+            context.forward(r);
+        }
+    }
+}

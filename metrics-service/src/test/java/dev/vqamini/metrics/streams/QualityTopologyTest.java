@@ -1,0 +1,85 @@
+package dev.vqamini.metrics.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.vqamini.metrics.quality.VersionRow;
+import dev.vqamini.metrics.quality.VersionTable;
+import dev.vqamini.wire.TopicCatalog;
+import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.wire.proto.VideoLabel;
+import dev.vqamini.wire.proto.VideoScoreRecord;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scores and labels whose correlations are known in advance: MOS ranks are the predicted ranks with neighbours
+ * swapped pairwise (Sum d^2 = n, so SRCC = PLCC = 1 - 6n / (n(n^2-1)), KRCC = 1 - 2 (n/2) / (n(n-1)/2)).
+ */
+class QualityTopologyTest {
+
+    private static final int N = 20;
+
+    @Test
+    void findsTheKnownCorrelationsDropsDuplicatesAndTakesLabelsThatComeLater() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "quality-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try (TopologyTestDriver driver = new TopologyTestDriver(QualityTopology.build(500), p)) {
+            TestInputTopic<String, VideoScoreRecord> scores = driver.createInputTopic(TopicCatalog.VIDEO_SCORES.name(),
+                    Serdes.String().serializer(), WireSerdes.videoScores().serializer());
+            TestInputTopic<String, VideoLabel> labels = driver.createInputTopic(TopicCatalog.LABELS.name(),
+                    Serdes.String().serializer(), WireSerdes.labels().serializer());
+            for (int i = 0; i < N; i++) {
+                String id = "v" + i;
+                int mosRank = i % 2 == 0 ? i + 1 : i - 1; // neighbours swapped
+                if (i < N / 2) {
+                    labels.pipeInput(id, VideoLabel.newBuilder().setVideoId(id).setMos(mosRank).build()); // label first
+                }
+                scores.pipeInput(id, score(id, "v1", i, 1000L * i));
+                scores.pipeInput(id, score(id, "v1", 100 - i, 1000L * i + 500)); // a re-delivered duplicate: dropped
+                if (i >= N / 2) {
+                    labels.pipeInput(id, VideoLabel.newBuilder().setVideoId(id).setMos(mosRank).build()); // label after
+                }
+            }
+            scores.pipeInput("w0", score("w0", "v2", 1, 0)); // another version without labels
+            KeyValueStore<String, VersionWindow> windows = driver.getKeyValueStore(QualityTopology.WINDOWS);
+            KeyValueStore<String, VersionStats> stats = driver.getKeyValueStore(QualityTopology.STATS);
+            Map<String, VersionWindow> w = new HashMap<>();
+            windows.all().forEachRemaining(kv -> w.put(kv.key, kv.value));
+            Map<String, VersionStats> s = new HashMap<>();
+            stats.all().forEachRemaining(kv -> s.put(kv.key, kv.value));
+
+            List<VersionRow> rows = new VersionTable().rows(w, s);
+            VersionRow v1 = rows.get(0);
+            assertEquals("v1", v1.modelVersion());
+            assertEquals(N, v1.videos(), "duplicates counted once");
+            assertEquals(N, v1.labelled());
+            double rho = 1 - 6.0 * N / (N * (N * (double) N - 1));
+            double tau = 1 - 2.0 * (N / 2) / (N * (N - 1) / 2.0);
+            assertEquals(rho, v1.srcc(), 1e-9);
+            assertEquals(rho, v1.plccRaw(), 1e-9);
+            assertEquals(tau, v1.krcc(), 1e-9);
+            assertEquals(4 * N, v1.clips());
+            assertEquals(N / (19.0), v1.videosPerSecond(), 1e-9); // first at 0 s, last at 19 s
+            VersionRow v2 = rows.get(1);
+            assertEquals(1, v2.videos());
+            assertEquals(0, v2.labelled());
+            assertNull(v2.srcc());
+        }
+    }
+
+    static VideoScoreRecord score(String id, String version, double fused, long scoredAtMs) {
+        return VideoScoreRecord.newBuilder().setVideoId(id).setUploadId("u-" + id).setModelVersion(version).setFused(fused)
+                .setTechnical(fused).setAesthetic(fused).setIngestTimeMs(scoredAtMs - 200).setEndToEndMs(200)
+                .setInferenceMs(50).setClips(4).build();
+    }
+}

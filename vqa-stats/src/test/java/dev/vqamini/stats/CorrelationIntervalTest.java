@@ -1,0 +1,32 @@
+package dev.vqamini.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class CorrelationIntervalTest {
+
+    @Test
+    void fisherIntervalsMatchTheTextbookValues() {
+        // r = 0.5, n = 28: z = 0.5493, se = 0.2, z +- 0.392 -> [0.1568, 0.9413] -> r in [0.1556, 0.7362]
+        CorrelationInterval p = CorrelationInterval.pearson(0.5, 28);
+        assertEquals(0.1556, p.low(), 1e-4);
+        assertEquals(0.7362, p.high(), 1e-4);
+        CorrelationInterval s = CorrelationInterval.spearman(0.5, 28);
+        assertTrue(s.low() < p.low() && s.high() > p.high(), "Spearman's z variance is 1.06 times Pearson's");
+        assertFalse(CorrelationInterval.spearman(0.5, 3).known());
+    }
+
+    @Test
+    void zouDifferenceIntervalContainsZeroOnlyWhenTheCorrelationsOverlap() {
+        CorrelationInterval a = CorrelationInterval.spearman(0.9, 400);
+        CorrelationInterval b = CorrelationInterval.spearman(0.7, 400);
+        CorrelationInterval d = CorrelationInterval.difference(0.9, a, 0.7, b);
+        assertTrue(d.low() > 0, "clearly better: " + d);
+        CorrelationInterval small = CorrelationInterval.difference(0.8, CorrelationInterval.spearman(0.8, 20), 0.75,
+                CorrelationInterval.spearman(0.75, 20));
+        assertTrue(small.low() < 0 && small.high() > 0, "no difference yet: " + small);
+    }
+}
