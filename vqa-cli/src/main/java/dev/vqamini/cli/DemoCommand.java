@@ -1,139 +1,281 @@
 package dev.vqamini.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vqamini.broker.LocalKafkaBroker;
-import dev.vqamini.model.QualityModel;
-import dev.vqamini.serving.VideoScorer;
-import dev.vqamini.stats.Agreement;
+import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.model.ModelLoader;
+import dev.vqamini.model.bundle.ModelBundle;
+import dev.vqamini.offline.BootstrapHeads;
 import dev.vqamini.video.synth.SynthGenerator;
 import dev.vqamini.video.synth.SynthVideo;
-import dev.vqamini.views.ViewSampler;
-import dev.vqamini.wire.ClipAssembler;
-import dev.vqamini.wire.FragmentRecords;
-import dev.vqamini.wire.LargeRecordSettings;
+import dev.vqamini.wire.ModelTopic;
+import dev.vqamini.wire.RolloutEdits;
+import dev.vqamini.wire.RolloutWriter;
 import dev.vqamini.wire.TopicBootstrap;
-import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.TopicReader;
-import dev.vqamini.wire.WireSerdes;
-import dev.vqamini.wire.proto.FragmentClip;
-import dev.vqamini.wire.proto.SourceMetadata;
-import dev.vqamini.wire.proto.VideoScoreRecord;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code vqa demo}: today's pipeline in one process, on a real embedded Kafka broker: generate distorted videos,
- * cut their views into vqa.fragments, score them from the topic, publish vqa.video-scores and compare with the
- * pseudo-MOS. The separate ingest, scorer and metrics services take over these steps in the streaming issues.
+ * {@code vqa demo}: the whole product on one machine: an embedded Kafka broker, the four services as separate
+ * processes, the stable model published, synthetic uploads through ingest-service, a pruned candidate from
+ * pruning-service rolled out at 50 %, more uploads, and the per-version table with the verdict from metrics-service.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the pipeline end to end on an embedded Kafka broker with generated videos:",
-                "synthesise distorted videos -> sample DOVER views -> vqa.fragments -> score -> vqa.video-scores,",
-                "then print each video's scores and the agreement (SRCC/PLCC) with the pseudo-MOS."})
+        description = {"Run the real system end to end on this machine:",
+                "  embedded Kafka (KRaft) + ingest-, scorer-, pruning- and metrics-service as processes;",
+                "  the stable model on vqa.models (--weights, else the bootstrap model), synthetic videos with pseudo-MOS",
+                "  uploaded through ingest-service, a layer-specific+channel version pruned by pruning-service and rolled",
+                "  out as a 50 % canary, more uploads, then per version: videos, SRCC/PLCC with 95 % intervals, p50/p99",
+                "  end-to-end latency, clips/s, parameters, FLOPs, and the canary's verdict.",
+                "Progress is one line per stage; each service logs to a file in the folder printed at the start.",
+                "With --once everything stops at the end (exit 0, or 1 with the failed stage); without it the system",
+                "keeps running and every endpoint is printed; Ctrl-C stops it all."},
+        exitCodeListHeading = "Exit codes:%n", exitCodeList = {"0:the demo ran", "1:a stage failed (named on stderr)"})
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--videos", defaultValue = "8", description = "How many synthetic videos (default ${DEFAULT-VALUE}).")
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--videos", defaultValue = "8", description = "Videos uploaded before and again after the canary (default ${DEFAULT-VALUE}).")
     int videos;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for the videos and the view sampling.")
+    @Option(names = "--once", description = "Stop everything and exit when the table is printed.")
+    boolean once;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic videos (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Keep the generated videos here (default: a temporary folder).")
+    @Option(names = "--target-params", defaultValue = "0.3", paramLabel = "F",
+            description = "Fraction of the parameters the pruned candidate keeps (default ${DEFAULT-VALUE}).")
+    double targetParams;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Work folder: videos, bundles, service logs (default: a new temporary folder).")
     Path dir;
 
-    @Mixin WeightsOption weights;
-    @Mixin RuntimeOptions runtime;
+    @Mixin
+    WeightsOption weights;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private int stage;
 
     @Override
     public Integer call() throws Exception {
-        Path folder = dir != null ? dir : Files.createTempDirectory("vqa-demo");
-        say("1/5 starting an embedded Apache Kafka broker (KRaft)");
-        try (LocalKafkaBroker broker = LocalKafkaBroker.startEphemeral()) {
-            String servers = broker.bootstrapServers();
-            say("    " + TopicBootstrap.ensureCatalog(servers, Duration.ofSeconds(30), (short) 1));
-            say("2/5 generating " + videos + " distorted videos into " + folder);
-            List<SynthVideo> synth = new SynthGenerator(SynthGenerator.Settings.defaults()).generate(folder, videos, seed,
-                    v -> say(String.format("    %s  %-12s level %d  pseudo-MOS %.2f", v.file().getFileName(), v.distortion(),
-                            v.level(), v.mos())));
-            say("3/5 sampling DOVER views and publishing them to " + TopicCatalog.FRAGMENTS.name());
-            ingest(servers, synth);
-            say("4/5 scoring from " + TopicCatalog.FRAGMENTS.name() + " and publishing " + TopicCatalog.VIDEO_SCORES.name());
-            List<VideoScoreRecord> scores = score(servers);
-            say("5/5 results (" + scores.get(0).getModelVersion() + ")");
-            System.out.printf("%-40s %10s %10s %8s %8s%n", "video", "technical", "aesthetic", "fused", "MOS");
-            for (VideoScoreRecord s : scores) {
-                System.out.printf("%-40s %10.4f %10.4f %8.4f %8.2f%n", s.getVideoId(), s.getTechnical(), s.getAesthetic(),
-                        s.getFused(), s.getMos());
-            }
-            Agreement a = Agreement.of(scores.stream().mapToDouble(VideoScoreRecord::getFused).toArray(),
-                    scores.stream().mapToDouble(VideoScoreRecord::getMos).toArray());
-            System.out.printf("SRCC %.3f  PLCC %.3f over %d videos%n", a.srcc(), a.plcc(), scores.size());
-            if (weights.path() == null) {
-                System.out.println("(bootstrap model: seeded random backbone with heads fitted on other synthetic videos;"
-                        + " not the published DOVER-Mobile: pass --weights DOVER-Mobile.pth for real scores)");
-            }
+        Path root = ServiceProcesses.root();
+        List<String> missing = ServiceProcesses.missing(root);
+        if (!missing.isEmpty()) {
+            System.err.println("demo: services not built: " + missing + " (./vqa builds them; or ./mvnw -B package -DskipTests)");
+            return 1;
         }
-        return 0;
-    }
+        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("vqa-demo");
+        Path logs = work.resolve("logs");
+        String current = "starting";
+        try (LocalKafkaBroker broker = LocalKafkaBroker.startEphemeral()) {
+            String kafka = broker.bootstrapServers();
+            say("Kafka (KRaft, embedded) on " + kafka + "; work folder " + work + ", service logs in " + logs);
+            TopicBootstrap.ensureCatalog(kafka, Duration.ofSeconds(30), (short) 1);
 
-    private void ingest(String servers, List<SynthVideo> synth) throws Exception {
-        ViewSampler sampler = new ViewSampler();
-        Map<String, Object> settings = new HashMap<>(LargeRecordSettings.producer());
-        settings.put("bootstrap.servers", servers);
-        try (KafkaProducer<String, FragmentClip> producer = new KafkaProducer<>(settings, new StringSerializer(),
-                WireSerdes.fragments().serializer())) {
-            for (SynthVideo v : synth) {
-                String id = v.file().getFileName().toString();
-                ViewSampler.Result r = sampler.sampleWithInfo(v.file(), seed);
-                SourceMetadata source = SourceMetadata.newBuilder().setWidth(r.info().width()).setHeight(r.info().height())
-                        .setFps(r.info().fps()).setFrameCount(r.framesUsed()).build();
-                for (FragmentClip clip : FragmentRecords.of(id, id, r.views(), source, OptionalDouble.of(v.mos()), "synthetic",
-                        System.currentTimeMillis())) {
-                    producer.send(new ProducerRecord<>(TopicCatalog.FRAGMENTS.name(), id, clip));
+            current = "publishing the stable model";
+            say(current);
+            ModelDefinition stable = weights.definition(runtime.options());
+            Path stableBundle = work.resolve("models").resolve(stable.version());
+            ModelBundle.write(stable, stableBundle, null, null, Map.of());
+            ModelTopic.publish(kafka, "vqa-demo", stable.name(), stable.version(), ModelBundle.zip(stableBundle));
+            new RolloutWriter(kafka, "vqa-demo").apply(stable.name(), RolloutEdits.promote(stable.version()));
+            say("    " + stable.version() + (weights.path() == null ? " (bootstrap model: not the published DOVER-Mobile)" : ""));
+
+            current = "starting the four services";
+            say(current);
+            Path videosDir = Files.createDirectories(work.resolve("videos"));
+            try (ServiceProcesses services = new ServiceProcesses(root, logs, kafka)) {
+                String ingest = services.start("ingest-service", "ingest-service", Map.of("vqa.ingest.allowed-roots", videosDir.toString(),
+                        "vqa.ingest.workers", "1"));
+                String scorer = services.start("scorer-service", "scorer-service", Map.of("vqa.scorer.threads", "2"));
+                String pruning = services.start("pruning-service", "pruning-service", Map.of("vqa.prune.work-dir",
+                        work.resolve("pruned").toString(), "vqa.prune.threads", "2"));
+                String metrics = services.start("metrics-service", "metrics-service", Map.of("vqa.metrics.refresh", "2s",
+                        "kafka-streams.state.dir", work.resolve("streams").toString()));
+                services.awaitReady(Duration.ofMinutes(5));
+                say("    ready: ingest " + ingest + ", scorer " + scorer + ", pruning " + pruning + ", metrics " + metrics);
+
+                current = "generating " + 2 * videos + " synthetic videos with pseudo-MOS";
+                say(current);
+                List<SynthVideo> synth = new SynthGenerator(SynthGenerator.Settings.defaults()).generate(videosDir, 2 * videos, seed, v -> { });
+
+                current = "uploading " + videos + " videos through ingest-service";
+                say(current);
+                upload(ingest, synth.subList(0, videos));
+                awaitScored(metrics, videos, Duration.ofMinutes(10));
+
+                current = "pruning a layer-specific+channel candidate (pruning-service)";
+                say(current);
+                String candidate = prune(pruning, stableBundle, videos);
+                say("    " + candidate + " on vqa.models, canary at 50 %");
+
+                current = "uploading " + videos + " more videos (half of them to the canary)";
+                say(current);
+                waitServing(scorer, candidate, Duration.ofMinutes(3));
+                upload(ingest, synth.subList(videos, 2 * videos));
+                awaitScored(metrics, 2 * videos, Duration.ofMinutes(10));
+                Thread.sleep(2500); // one gauge refresh, so /q/metrics shows the same numbers
+
+                current = "reading the per-version table";
+                printTable(get(metrics + "/versions"), get(metrics + "/comparison"));
+                if (!once) {
+                    say("running; Ctrl-C stops everything. Endpoints:");
+                    for (String s : List.of(ingest, scorer, pruning, metrics)) {
+                        say("    " + s + "  (/q/health, /q/metrics" + (s.equals(ingest) ? ", POST /videos" : s.equals(scorer)
+                                ? ", GET /models" : s.equals(pruning) ? ", POST/GET /prune-jobs" : ", GET /versions, /comparison, /scores/{id}") + ")");
+                    }
+                    say("    Kafka " + kafka + " (VQA_KAFKA=" + kafka + " ./vqa rollout show)");
+                    Thread.currentThread().join();
                 }
             }
-            producer.flush();
+            return 0;
+        } catch (Exception e) {
+            System.err.println("demo: failed while " + current + ": " + e.getMessage() + " (logs in " + logs + ")");
+            return 1;
         }
     }
 
-    private List<VideoScoreRecord> score(String servers) throws Exception {
-        ClipAssembler assembler = new ClipAssembler();
-        List<ClipAssembler.Video> complete = new ArrayList<>();
-        new TopicReader(servers, "vqa-demo").readToEnd(TopicCatalog.FRAGMENTS.name(), WireSerdes.fragments().deserializer(),
-                (key, clip) -> assembler.add(clip, System.currentTimeMillis()).ifPresent(complete::add));
-        List<VideoScoreRecord> out = new ArrayList<>();
-        try (QualityModel model = new QualityModel(weights.definition(runtime.options()), runtime.options());
-             KafkaProducer<String, VideoScoreRecord> producer = new KafkaProducer<>(Map.of("bootstrap.servers", servers),
-                     new StringSerializer(), WireSerdes.videoScores().serializer())) {
-            VideoScorer scorer = new VideoScorer(model);
-            for (ClipAssembler.Video v : complete) {
-                VideoScorer.Scored s = scorer.score(v.views());
-                VideoScoreRecord record = VideoScoreRecord.newBuilder().setVideoId(v.videoId())
-                        .setModelVersion(s.score().modelVersion()).setTechnical(s.score().technical())
-                        .setAesthetic(s.score().aesthetic()).setFused(s.score().fused())
-                        .setEndToEndMs(System.currentTimeMillis() - v.metadata().getIngestTimeMs())
-                        .setMos(v.metadata().hasMos() ? v.metadata().getMos() : Double.NaN).setDataset("synthetic").build();
-                producer.send(new ProducerRecord<>(TopicCatalog.VIDEO_SCORES.name(), v.videoId(), record));
-                out.add(record);
+    private void upload(String ingest, List<SynthVideo> videos) throws Exception {
+        for (SynthVideo v : videos) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("uri", v.file().toUri().toString());
+            body.put("id", v.file().getFileName().toString());
+            body.put("mos", v.mos());
+            body.put("dataset", "synthetic");
+            while (true) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ingest + "/videos"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 202) {
+                    break;
+                }
+                if (r.statusCode() != 503) {
+                    throw new IllegalStateException("ingest refused " + v.file().getFileName() + ": " + r.statusCode() + " " + r.body());
+                }
+                Thread.sleep(1000); // Retry-After
             }
-            producer.flush();
         }
-        return out;
     }
 
-    private static void say(String line) {
-        System.out.println(line);
+    private void awaitScored(String metrics, int total, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int last = -1;
+        while (true) {
+            int scored = 0;
+            for (JsonNode row : get(metrics + "/versions")) {
+                scored += row.get("videos").asInt();
+            }
+            if (scored != last) {
+                System.out.printf("\r    %d of %d videos scored", scored, total);
+                last = scored;
+            }
+            if (scored >= total) {
+                System.out.println();
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(scored + " of " + total + " videos scored after " + timeout.toMinutes() + " min");
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private String prune(String pruning, Path parent, int sample) throws Exception {
+        Map<String, Object> body = Map.of("recipe", "layer-specific+channel", "targetParams", targetParams,
+                "weights", parent.toString(), "fragmentSample", sample, "canaryWeight", 0.5);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(pruning + "/prune-jobs"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 202) {
+            throw new IllegalStateException("pruning-service refused the job: " + r.statusCode() + " " + r.body());
+        }
+        String location = r.headers().firstValue("Location").orElseThrow();
+        String url = location.startsWith("http") ? location : pruning + location;
+        int shown = 0;
+        while (true) {
+            JsonNode job = get(url);
+            JsonNode progress = job.get("progress");
+            for (; progress != null && shown < progress.size(); shown++) {
+                say("    " + progress.get(shown).asText());
+            }
+            String state = job.get("state").asText();
+            if (state.equals("SUCCEEDED")) {
+                return job.get("version").asText();
+            }
+            if (state.equals("FAILED")) {
+                throw new IllegalStateException("prune job failed: " + job.get("error").asText());
+            }
+            Thread.sleep(2000);
+        }
+    }
+
+    private void waitServing(String scorer, String version, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode v : get(scorer + "/models").path("serving")) {
+                if (v.asText().equals(version)) {
+                    return;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        throw new IllegalStateException("scorer-service does not serve " + version + " after " + timeout.toSeconds() + " s");
+    }
+
+    private JsonNode get(String url) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + url + ": " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    private static void printTable(JsonNode versions, JsonNode comparisons) {
+        System.out.printf("%-58s %-9s %6s %6s %5s %-22s %6s %8s %8s %7s %11s %9s%n", "model version", "role", "weight", "videos",
+                "n", "SRCC [95 % CI]", "PLCC", "p50 e2e", "p99 e2e", "clips/s", "parameters", "GFLOPs");
+        for (JsonNode r : versions) {
+            JsonNode ci = r.get("srcc_ci");
+            String srcc = r.get("srcc").isNull() ? "n/a (too few)" : String.format("%.3f [%.2f, %.2f]", r.get("srcc").asDouble(),
+                    ci.isNull() ? Double.NaN : ci.get(0).asDouble(), ci.isNull() ? Double.NaN : ci.get(1).asDouble());
+            System.out.printf("%-58s %-9s %6.2f %6d %5d %-22s %6s %7.1fs %7.1fs %7.2f %11s %9s%n", r.get("model_version").asText(),
+                    r.get("role").asText(), r.get("traffic_weight").asDouble(), r.get("videos").asLong(), r.get("labelled").asInt(),
+                    srcc, r.get("plcc").isNull() ? "n/a" : String.format("%.3f", r.get("plcc").asDouble()),
+                    r.get("p50_e2e_s").asDouble(), r.get("p99_e2e_s").asDouble(), r.get("clips_per_s").asDouble(),
+                    r.get("parameters").isNull() ? "?" : String.format("%,d", r.get("parameters").asLong()),
+                    r.get("flops_per_clip").isNull() ? "?" : String.format("%.2f", r.get("flops_per_clip").asLong() / 1e9));
+        }
+        for (JsonNode c : comparisons) {
+            JsonNode ci = c.get("srcc_difference_ci");
+            System.out.printf("canary %s vs stable %s: SRCC difference %s, verdict: %s%n", c.get("candidate").asText(),
+                    c.get("stable").asText(), c.get("srcc_difference").isNull() ? "n/a"
+                            : String.format("%+.3f [%+.2f, %+.2f]", c.get("srcc_difference").asDouble(), ci.get(0).asDouble(), ci.get(1).asDouble()),
+                    c.get("verdict").asText());
+        }
+    }
+
+    private void say(String line) {
+        if (line.startsWith("    ")) {
+            System.out.println(line);
+        } else {
+            System.out.println(++stage + ". " + line);
+        }
     }
 }

@@ -10,10 +10,10 @@ class CorrelationIntervalTest {
 
     @Test
     void fisherIntervalsMatchTheTextbookValues() {
-        // r = 0.5, n = 28: z = 0.5493, se = 0.2, z +- 0.392 -> [0.1568, 0.9413] -> r in [0.1556, 0.7362]
+        // r = 0.5, n = 28: z = atanh(0.5) = 0.5493, se = 1/sqrt(25) = 0.2, z -+ 1.96 se -> r in [0.1560, 0.7358]
         CorrelationInterval p = CorrelationInterval.pearson(0.5, 28);
-        assertEquals(0.1556, p.low(), 1e-4);
-        assertEquals(0.7362, p.high(), 1e-4);
+        assertEquals(0.15603, p.low(), 1e-4);
+        assertEquals(0.73582, p.high(), 1e-4);
         CorrelationInterval s = CorrelationInterval.spearman(0.5, 28);
         assertTrue(s.low() < p.low() && s.high() > p.high(), "Spearman's z variance is 1.06 times Pearson's");
         assertFalse(CorrelationInterval.spearman(0.5, 3).known());

@@ -1,0 +1,128 @@
+package dev.vqamini.cli;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The four services as separate processes, each its real Quarkus app ({@code <service>/target/quarkus-app}), on free
+ * ports, with its log in a folder of its own; stopped together (also on Ctrl-C).
+ */
+final class ServiceProcesses implements AutoCloseable {
+
+    static final List<String> SERVICES = List.of("ingest-service", "scorer-service", "pruning-service", "metrics-service");
+
+    private final Path root;
+    private final Path logs;
+    private final String kafka;
+    private final Map<String, Process> running = new LinkedHashMap<>();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    ServiceProcesses(Path root, Path logs, String kafka) {
+        this.root = root;
+        this.logs = logs;
+        this.kafka = kafka;
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop-services"));
+    }
+
+    /** The repository root: {@code -Dvqa.root} (set by the launcher), else the working folder. */
+    static Path root() {
+        return Path.of(System.getProperty("vqa.root", ".")).toAbsolutePath().normalize();
+    }
+
+    /** Missing service builds, named (the launcher builds them; from an IDE: ./mvnw package -DskipTests). */
+    static List<String> missing(Path root) {
+        return SERVICES.stream().filter(s -> !Files.isRegularFile(app(root, s))).toList();
+    }
+
+    private static Path app(Path root, String service) {
+        return root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    /** Starts {@code service} with extra {@code -D} settings; returns its base URL. */
+    String start(String service, String instance, Map<String, String> settings) throws IOException {
+        int port = freePort();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1500m", "-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + kafka,
+                "-Dquarkus.kafka-streams.bootstrap-servers=" + kafka));
+        settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(List.of("-jar", app(root, service).toString()));
+        Files.createDirectories(logs);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logs.resolve(instance + ".log").toFile()).start();
+        running.put(instance, p);
+        ports.put(instance, port);
+        return url(instance);
+    }
+
+    String url(String instance) {
+        return "http://localhost:" + ports.get(instance);
+    }
+
+    Map<String, Integer> ports() {
+        return ports;
+    }
+
+    /** Waits until every started service answers 200 on /q/health/ready. */
+    void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (String instance : running.keySet()) {
+            while (true) {
+                if (!running.get(instance).isAlive()) {
+                    throw new IllegalStateException(instance + " exited (exit code " + running.get(instance).exitValue()
+                            + "): see " + logs.resolve(instance + ".log"));
+                }
+                if (status(url(instance) + "/q/health/ready") == 200) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(instance + " not ready after " + timeout.toSeconds() + " s: see "
+                            + logs.resolve(instance + ".log"));
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private int status(String url) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Process p : running.values()) {
+            p.destroy();
+        }
+        for (Process p : running.values()) {
+            try {
+                if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        }
+        running.clear();
+    }
+}
