@@ -228,6 +228,7 @@ class IngestFlowTest {
         Path video = IngestTestProfile.VIDEOS.resolve(good.get(0));
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger busy = new AtomicInteger();
+        List<String> uploads = java.util.Collections.synchronizedList(new ArrayList<>());
         Runtime rt = Runtime.getRuntime();
         System.gc();
         long before = rt.totalMemory() - rt.freeMemory();
@@ -240,6 +241,7 @@ class IngestFlowTest {
                 Response r = given().multiPart("file", video.toFile()).multiPart("id", id).post("/videos");
                 if (r.statusCode() == 202) {
                     accepted.incrementAndGet();
+                    uploads.add(r.jsonPath().getString("upload_id"));
                 } else if (r.statusCode() == 503) {
                     assertEquals("5", r.header("Retry-After"));
                     busy.incrementAndGet();
@@ -255,6 +257,17 @@ class IngestFlowTest {
                 accepted.get(), busy.get(), before >> 20, peak >> 20);
         assertEquals(50, accepted.get() + busy.get());
         assertTrue(busy.get() > 0, "no 503 under a burst of 50 with 2 workers and a queue of 2");
+        for (String upload : uploads) { // every accepted video is published
+            String state = "queued";
+            for (int i = 0; i < 240 && !state.equals("published"); i++) {
+                state = given().get("/uploads/" + upload).jsonPath().getString("state");
+                if (!state.equals("published")) {
+                    assertEquals("queued", state, upload + " failed");
+                    Thread.sleep(250);
+                }
+            }
+            assertEquals("published", state, upload);
+        }
     }
 
     private static void postUntilAccepted(java.util.function.Supplier<Response> post) throws InterruptedException {

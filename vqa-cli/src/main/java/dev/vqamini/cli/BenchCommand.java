@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.ModelLoader;
 import dev.vqamini.model.bundle.ModelBundle;
+import dev.vqamini.model.runtime.RunnerOptions;
 import dev.vqamini.model.spec.ModelComplexity;
 import dev.vqamini.prune.UnstructuredPruner;
 import java.io.File;
@@ -38,9 +39,23 @@ import picocli.CommandLine.Option;
                 "their pruning reports recorded. Writes a chart of latency against parameters (--chart)."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--models", split = ",", required = true, paramLabel = "M",
+    @Option(names = "--models", split = ",", paramLabel = "M",
             description = "Bundles or weight files, the unpruned model first (ratios are against it).")
     List<Path> models;
+
+    @Option(names = "--scorer", description = {"Instead: clips/s of scorer-service alone (fragments pre-loaded on the topic)",
+            "with 1 and 2 instances, beside the model-only clips/s of the same version and clips, in one run."})
+    boolean scorer;
+
+    @Option(names = "--pipeline", description = {"Instead: videos/s end to end through ingest-service, Kafka and scorer-service",
+            "with 1 and 2 scorer instances, beside decode + views + model in one process; with the fraction."})
+    boolean pipeline;
+
+    @Option(names = "--videos", defaultValue = "16", description = "Videos for --scorer / --pipeline (default ${DEFAULT-VALUE}).")
+    int videos;
+
+    @picocli.CommandLine.Mixin
+    WeightsOption weights;
 
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
@@ -60,6 +75,24 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (scorer || pipeline) {
+            RunnerOptions options = RunnerOptions.defaults().withThreads(threads);
+            List<Map<String, Object>> rows = new ServiceBench(videos, threads, Files.createTempDirectory("vqa-bench"),
+                    weights.definition(options)).run(pipeline);
+            if (json) {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
+            } else {
+                System.out.printf("%-48s %12s %-9s %s%n", "what", "throughput", "unit", "fraction of model-only");
+                for (Map<String, Object> r : rows) {
+                    System.out.printf("%-48s %12.3f %-9s %.2f%n", r.get("what"), (Double) r.get("throughput"), r.get("unit"),
+                            (Double) r.get("fraction_of_model_only"));
+                }
+            }
+            return 0;
+        }
+        if (models == null || models.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give --models, --scorer or --pipeline");
+        }
         if (runs < 1 || repeats < 1) {
             throw new IllegalArgumentException("--runs and --repeats must be at least 1");
         }

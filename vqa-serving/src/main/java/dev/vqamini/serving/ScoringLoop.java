@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import dev.vqamini.wire.ClipAssembler;
 import dev.vqamini.wire.PendingOffsets;
+import dev.vqamini.wire.Acks;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;
@@ -27,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 
@@ -253,15 +253,7 @@ public final class ScoringLoop implements Runnable {
     }
 
     private CompletableFuture<Void> send(String topic, String key, MessageLite value) {
-        CompletableFuture<Void> ack = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic, key, value.toByteArray()), (md, e) -> {
-            if (e == null) {
-                ack.complete(null);
-            } else {
-                ack.completeExceptionally(e);
-            }
-        });
-        return ack;
+        return Acks.send(producer, topic, key, value);
     }
 
     /** Once every output is acknowledged, the input records are finished (the consumer thread applies it). */

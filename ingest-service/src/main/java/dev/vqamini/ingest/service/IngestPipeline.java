@@ -9,6 +9,7 @@ import dev.vqamini.video.VideoLimits;
 import dev.vqamini.views.OffsetMode;
 import dev.vqamini.views.ViewSettings;
 import dev.vqamini.wire.LargeRecordSettings;
+import dev.vqamini.wire.Acks;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.FragmentClip;
@@ -36,7 +37,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
@@ -219,15 +219,7 @@ public class IngestPipeline {
     }
 
     private CompletableFuture<Void> send(String topic, String key, MessageLite value) {
-        CompletableFuture<Void> ack = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic, key, value.toByteArray()), (md, e) -> {
-            if (e == null) {
-                ack.complete(null);
-            } else {
-                ack.completeExceptionally(e);
-            }
-        });
-        return ack;
+        return Acks.send(producer, topic, key, value);
     }
 
     @PreDestroy
