@@ -105,7 +105,7 @@ public class ScorerService {
         }
         RunnerOptions runner = options;
         producer = new KafkaProducer<>(producerSettings(), new StringSerializer(), new ByteArraySerializer());
-        batcher = new DynamicBatcher(new DynamicBatcher.Settings(settings.maxBatch(), settings.maxQueueDelay()), clip,
+        batcher = new DynamicBatcher(new DynamicBatcher.Settings(settings.maxBatch(), settings.maxQueueDelay(), settings.concurrentRuns()), clip,
                 this::batchRan);
         meters.gauge("vqa.scorer.clips.in.flight", batcher, DynamicBatcher::queued);
         registry = new ModelRegistry((version, archive) -> ServingModel.load(version, archive, runner, clip, settings.maxBatch()),

@@ -29,6 +29,10 @@ public interface ScorerSettings {
     @WithDefault("5ms")
     Duration maxQueueDelay();
 
+    /** Inference runs at once over all versions and views (CPU: 1, the intra-op threads use the cores). */
+    @WithDefault("1")
+    int concurrentRuns();
+
     /** Clips queued or running beyond which the partitions are paused (bounded memory). */
     @WithDefault("16")
     int maxQueuedClips();

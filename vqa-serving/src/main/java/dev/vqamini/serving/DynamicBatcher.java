@@ -20,11 +20,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class DynamicBatcher implements AutoCloseable {
 
-    /** Batch limits. */
-    public record Settings(int maxBatch, Duration maxQueueDelay) {
+    /**
+     * Batch limits.
+     *
+     * @param concurrentRuns inference runs at once over all versions and views: on CPU 1, since one run's intra-op
+     *                       threads already use the cores and two runs would only contend; on a GPU more can overlap
+     */
+    public record Settings(int maxBatch, Duration maxQueueDelay, int concurrentRuns) {
         public Settings {
-            if (maxBatch < 1 || maxQueueDelay.isNegative()) {
-                throw new IllegalArgumentException("batch size " + maxBatch + ", delay " + maxQueueDelay);
+            if (maxBatch < 1 || maxQueueDelay.isNegative() || concurrentRuns < 1) {
+                throw new IllegalArgumentException("batch size " + maxBatch + ", delay " + maxQueueDelay + ", runs " + concurrentRuns);
             }
         }
     }
@@ -51,12 +56,14 @@ public final class DynamicBatcher implements AutoCloseable {
     private final Map<Key, BlockingQueue<Job>> queues = new HashMap<>();
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicInteger queued = new AtomicInteger();
+    private final java.util.concurrent.Semaphore runs;
     private volatile boolean closed;
 
     public DynamicBatcher(Settings settings, ClipShape clip, BatchListener listener) {
         this.settings = settings;
         this.clip = clip;
         this.listener = listener;
+        this.runs = new java.util.concurrent.Semaphore(settings.concurrentRuns());
     }
 
     /** Queues one clip ({@code clip.bytes()} of uint8 pixels) for {@code model}'s {@code view} branch. */
@@ -131,13 +138,16 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    private void run(Key key, List<Job> batch) {
+    private void run(Key key, List<Job> batch) throws InterruptedException {
         int n = batch.size();
-        byte[] pixels = new byte[n * clip.bytes()];
+        byte[] pixels = n == 1 ? batch.get(0).pixels : new byte[n * clip.bytes()];
+        for (int i = 0; n > 1 && i < n; i++) {
+            System.arraycopy(batch.get(i).pixels, 0, pixels, i * clip.bytes(), clip.bytes());
+        }
+        runs.acquire();
         long start = System.nanoTime();
         double[] waited = new double[n];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(batch.get(i).pixels, 0, pixels, i * clip.bytes(), clip.bytes());
             waited[i] = (start - batch.get(i).enqueued) / 1e9;
         }
         try {
@@ -153,6 +163,8 @@ public final class DynamicBatcher implements AutoCloseable {
                 queued.decrementAndGet();
                 j.result.completeExceptionally(e);
             }
+        } finally {
+            runs.release();
         }
     }
 
