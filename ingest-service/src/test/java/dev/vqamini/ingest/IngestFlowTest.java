@@ -207,6 +207,35 @@ class IngestFlowTest {
     }
 
     @Test
+    void aVideoFromAnAllowedHttpHostIsDownloadedAndPublished() throws Exception {
+        byte[] video = Files.readAllBytes(IngestTestProfile.VIDEOS.resolve(good.get(0)));
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/uploads/clip.mp4", ex -> {
+            ex.sendResponseHeaders(200, video.length);
+            try (var out = ex.getResponseBody()) {
+                out.write(video);
+            }
+        });
+        server.start();
+        try {
+            String id = "http-" + UUID.randomUUID().toString().substring(0, 6);
+            String uri = "http://127.0.0.1:" + server.getAddress().getPort() + "/uploads/clip.mp4";
+            postUntilAccepted(() -> given().contentType(ContentType.JSON).body(Map.of("uri", uri, "id", id)).post("/videos"));
+            Map<String, Integer> records = new HashMap<>();
+            for (int i = 0; i < 120 && records.getOrDefault(id, 0) < 4; i++) {
+                records.clear();
+                new TopicReader(servers, "ingest-test").readToEnd(TopicCatalog.FRAGMENTS.name(), (t, b) -> b.length,
+                        (k, n) -> records.merge(k, 1, Integer::sum));
+                Thread.sleep(500);
+            }
+            assertEquals(4, records.getOrDefault(id, 0), "records of the downloaded video");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void oversizedUploadsAndUrisOutsideTheRootsAreRefusedWith4xx() throws Exception {
         Path big = IngestTestProfile.ROOT.resolve("big.mp4");
         Files.write(big, new byte[4 * 1024 * 1024]);

@@ -16,6 +16,6 @@ public class IngestTestProfile implements QuarkusTestProfile {
         return Map.of("vqa.ingest.allowed-roots", VIDEOS.toString(), "vqa.ingest.watch-dir", WATCH.toString(),
                 "vqa.ingest.watch-interval", "300ms", "quarkus.http.limits.max-body-size", "16M",
                 "vqa.ingest.max-upload-bytes", "3000000",
-                "vqa.ingest.workers", "2", "vqa.ingest.queue", "2", "vqa.ingest.group-id", "vqa-ingest-test");
+                "vqa.ingest.workers", "2", "vqa.ingest.allowed-hosts", "127.0.0.1", "vqa.ingest.queue", "2", "vqa.ingest.group-id", "vqa-ingest-test");
     }
 }

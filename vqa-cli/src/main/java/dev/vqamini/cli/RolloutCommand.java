@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
                 "their share of videos. Every edit reads the current rollout, changes it and writes it back; versions",
                 "must be on vqa.models (vqa publish), weights in [0, 1] summing to at most 1."},
         subcommands = {RolloutCommand.Show.class, RolloutCommand.Canary.class, RolloutCommand.Promote.class,
-                RolloutCommand.Rollback.class})
+                RolloutCommand.Rollback.class, RolloutCommand.Shadow.class})
 public final class RolloutCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -60,6 +60,8 @@ public final class RolloutCommand implements Runnable {
                 }
                 m.put("candidates", c);
                 m.put("previous_stable", r.getPreviousStableVersion());
+                m.put("shadow", r.getShadowVersion());
+                m.put("shadow_fraction", r.getShadowFraction());
                 m.put("revision", r.getRevision());
                 m.put("updated_at_ms", r.getUpdatedAtMs());
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
@@ -144,6 +146,28 @@ public final class RolloutCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             return target.edit(RolloutEdits.rollback());
+        }
+    }
+
+    @Command(name = "shadow", mixinStandardHelpOptions = true,
+            description = "Also score FRACTION (0..1) of the videos with VERSION, for comparison only (clip scores marked"
+                    + " shadow, never the video's score); fraction 0 ends it.")
+    static final class Shadow implements Callable<Integer> {
+        @Mixin
+        Target target;
+        @Parameters(index = "0", paramLabel = "VERSION")
+        String version;
+        @Parameters(index = "1", paramLabel = "FRACTION")
+        double fraction;
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                return target.edit(RolloutEdits.shadow(version, fraction));
+            } catch (IllegalArgumentException e) {
+                System.err.println("rollout: " + e.getMessage());
+                return 1;
+            }
         }
     }
 }
