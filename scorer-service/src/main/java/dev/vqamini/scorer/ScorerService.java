@@ -81,20 +81,9 @@ public class ScorerService {
 
     /** Kafka may come up after the service: wait for the catalog's topics, then start following and scoring. */
     private void startWhenTopicsExist() {
-        while (true) {
-            try {
-                topics.ensure();
-                break;
-            } catch (RuntimeException e) {
-                LOG.debugf("waiting for Kafka topics: %s", e.getMessage());
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            }
+        if (topics.awaitTopics()) {
+            start();
         }
-        start();
     }
 
     private synchronized void start() {

@@ -76,9 +76,10 @@ public final class RolloutCommand implements Runnable {
             return 0;
         }
 
-        int edit(RolloutEdits.Edit edit) throws Exception {
+        /** Applies an edit; a refused one (bad weight, unknown version, concurrent writer) is one line on stderr. */
+        int edit(java.util.function.Supplier<RolloutEdits.Edit> edit) throws Exception {
             try {
-                return print(writer().apply(model, edit));
+                return print(writer().apply(model, edit.get()));
             } catch (IllegalArgumentException | IllegalStateException e) {
                 System.err.println("rollout: " + e.getMessage());
                 return 1;
@@ -114,12 +115,7 @@ public final class RolloutCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try {
-                return target.edit(RolloutEdits.canary(version, weight));
-            } catch (IllegalArgumentException e) {
-                System.err.println("rollout: " + e.getMessage());
-                return 1;
-            }
+            return target.edit(() -> RolloutEdits.canary(version, weight));
         }
     }
 
@@ -133,7 +129,7 @@ public final class RolloutCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return target.edit(RolloutEdits.promote(version));
+            return target.edit(() -> RolloutEdits.promote(version));
         }
     }
 
@@ -145,7 +141,7 @@ public final class RolloutCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return target.edit(RolloutEdits.rollback());
+            return target.edit(RolloutEdits::rollback);
         }
     }
 
@@ -162,12 +158,7 @@ public final class RolloutCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try {
-                return target.edit(RolloutEdits.shadow(version, fraction));
-            } catch (IllegalArgumentException e) {
-                System.err.println("rollout: " + e.getMessage());
-                return 1;
-            }
+            return target.edit(() -> RolloutEdits.shadow(version, fraction));
         }
     }
 }

@@ -43,6 +43,27 @@ public class TopicsAtStartup {
     }
 
     /**
+     * Blocks until the catalog's topics exist, retrying every second while Kafka cannot be reached (a service may
+     * start before its broker); false when interrupted. Consumers start after it, so no topic is auto-created.
+     */
+    public boolean awaitTopics() {
+        while (true) {
+            try {
+                ensure();
+                return true;
+            } catch (RuntimeException e) {
+                LOG.debugf("waiting for Kafka topics: %s", e.getMessage());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+    }
+
+    /**
      * The bootstrap report, running the bootstrap first if it has not succeeded yet.
      *
      * @return empty when bootstrapping is disabled

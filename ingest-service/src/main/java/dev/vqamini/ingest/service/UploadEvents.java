@@ -75,13 +75,8 @@ public class UploadEvents {
     }
 
     private void run() {
-        while (running) { // the topics may not exist before Kafka is up
-            try {
-                topics.ensure();
-                break;
-            } catch (RuntimeException e) {
-                sleep();
-            }
+        if (!topics.awaitTopics()) {
+            return;
         }
         Map<String, Object> s = new HashMap<>();
         s.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -160,14 +155,5 @@ public class UploadEvents {
                 new IngestPipeline.Job(TopicCatalog.UPLOADS.name(), upload, uploadId, local.file(), local.owned()));
         job.ifPresent(f -> f.whenComplete((o, e) -> finished.add(done)));
         return job.isPresent();
-    }
-
-    private void sleep() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
     }
 }
