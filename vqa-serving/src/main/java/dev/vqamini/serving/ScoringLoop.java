@@ -112,6 +112,15 @@ public final class ScoringLoop implements Runnable {
                 }
                 offsets.forget(partitions);
                 paused.removeAll(partitions);
+                // half-gathered videos of those partitions are the new owner's now: forget them, do not dead-letter them
+                videoOffsets.entrySet().removeIf(e -> {
+                    boolean moved = e.getValue().stream().anyMatch(d -> partitions.contains(d.tp()));
+                    if (moved) {
+                        assembler.drop(e.getKey());
+                        waitingForModel.removeIf(v -> v.videoId().equals(e.getKey()));
+                    }
+                    return moved;
+                });
             }
 
             @Override
