@@ -18,6 +18,7 @@ import dev.vqamini.wire.proto.ModelChunk;
 import dev.vqamini.wire.proto.Rollout;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
@@ -28,6 +29,8 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -64,6 +67,8 @@ public class ScorerService {
     private Thread loopThread;
     private KafkaClientMetrics consumerMetrics;
     private String provider = "not started";
+    /** Devices models run on here (cpu, cuda): the vqa_scorer_device gauge, so dashboards can say CPU or GPU seconds. */
+    private final Set<String> devices = ConcurrentHashMap.newKeySet();
 
     ScorerService(ScorerSettings settings, KafkaClients kafka, MeterRegistry meters, TopicsAtStartup topics) {
         this.settings = settings;
@@ -74,6 +79,9 @@ public class ScorerService {
 
     void onStart(@Observes StartupEvent event) {
         checkLimits(clip()); // a misconfigured scorer refuses to start, naming the setting
+        if (!Set.of("auto", "cuda", "cpu").contains(settings.provider())) {
+            throw new IllegalStateException("vqa.scorer.provider = " + settings.provider() + ": use auto, cuda or cpu");
+        }
         Thread starter = new Thread(this::startWhenTopicsExist, "scorer-start");
         starter.setDaemon(true);
         starter.start();
@@ -97,9 +105,11 @@ public class ScorerService {
         batcher = new DynamicBatcher(new DynamicBatcher.Settings(settings.maxBatch(), settings.maxQueueDelay(), settings.concurrentRuns()), clip,
                 this::batchRan);
         meters.gauge("vqa.scorer.clips.in.flight", batcher, DynamicBatcher::queued);
-        registry = new ModelRegistry((version, archive) -> ServingModel.load(version, archive, runner, clip, settings.maxBatch()),
-                new RegistryEvents());
+        registry = new ModelRegistry((version, archive) -> onRequiredDevice(ServingModel.load(version, archive, runner, clip,
+                settings.maxBatch())), new RegistryEvents());
         meters.gauge("vqa.scorer.versions.loaded", registry, r -> r.servingVersions().size());
+        // A state, not a counter: a version the rollout names but this scorer refused stays an alert until removed.
+        meters.gauge("vqa.scorer.versions.refused", registry, r -> r.waiting().values().stream().filter("refused"::equals).count());
         models = new TopicFollower<>(kafka.bootstrapServers(), kafka.clientId("models"), TopicCatalog.MODELS.name(),
                 WireSerdes.models().deserializer(), (key, c) -> {
                     if (c != null) {
@@ -139,6 +149,16 @@ public class ScorerService {
     synchronized void crashLoop() throws InterruptedException {
         loop.crash();
         loopThread.join(10_000);
+    }
+
+    /** With {@code vqa.scorer.provider=cuda} a version that came up on CPU is refused: a GPU scorer never idles on CPU. */
+    private ServingModel onRequiredDevice(ServingModel model) throws ModelRefusedException {
+        if (settings.provider().equals("cuda") && !model.provider().startsWith("CUDA")) {
+            String on = model.provider();
+            model.close();
+            throw new ModelRefusedException(model.version(), "device", "vqa.scorer.provider=cuda but the model runs on " + on, null);
+        }
+        return model;
     }
 
     public ModelRegistry registry() {
@@ -232,6 +252,10 @@ public class ScorerService {
         @Override
         public void loaded(ServingModel model) {
             provider = model.provider();
+            String device = provider.startsWith("CUDA") ? "cuda" : "cpu";
+            if (devices.add(device)) {
+                meters.gauge("vqa.scorer.device", Tags.of("device", device), devices, d -> d.contains(device) ? 1 : 0);
+            }
             LOG.infof("model %s in service on %s (loaded and checked in %.2f s)", model.version(), model.provider(),
                     model.loadSeconds());
             meters.counter("vqa.scorer.model.loads", "model_version", model.version()).increment();

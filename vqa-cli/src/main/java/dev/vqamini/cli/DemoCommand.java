@@ -3,6 +3,7 @@ package dev.vqamini.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vqamini.broker.LocalKafkaBroker;
+import dev.vqamini.deploy.LocalPrometheus;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.ModelLoader;
 import dev.vqamini.model.bundle.ModelBundle;
@@ -39,7 +40,10 @@ import picocli.CommandLine.Option;
                 "  the stable model on vqa.models (--weights, else the bootstrap model), synthetic videos with pseudo-MOS",
                 "  uploaded through ingest-service, a layer-specific+channel version pruned by pruning-service and rolled",
                 "  out as a 50 % canary, more uploads, then per version: videos, SRCC/PLCC with 95 % intervals, p50/p99",
-                "  end-to-end latency, clips/s, parameters, FLOPs, and the canary's verdict.",
+                "  end-to-end latency, clips/s, parameters, FLOPs, and the canary's verdict. Bad input is shown too: a text",
+                "  file uploaded as a video goes to vqa.dlq, and a damaged version (shadow) is refused while the others serve.",
+                "With --prometheus, Debian's prometheus runs with deploy/prometheus (scrape config and rules) pointed at the",
+                "services, from their start, so every dashboard and alert query has data (`vqa check-queries`).",
                 "Progress is one line per stage; each service logs to a file in the folder printed at the start.",
                 "With --once everything stops at the end (exit 0, or 1 with the failed stage); without it the system",
                 "keeps running and every endpoint is printed; Ctrl-C stops it all."},
@@ -47,6 +51,7 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MIN_VIDEOS = 5;
 
     @Option(names = "--videos", defaultValue = "8", description = "Videos uploaded before and again after the canary (default ${DEFAULT-VALUE}).")
     int videos;
@@ -60,6 +65,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--target-params", defaultValue = "0.3", paramLabel = "F",
             description = "Fraction of the parameters the pruned candidate keeps (default ${DEFAULT-VALUE}).")
     double targetParams;
+
+    @Option(names = "--prometheus", description = "Also run Prometheus with deploy/prometheus/prometheus.yml and its rules, targets on this host.")
+    boolean prometheus;
+
+    @Option(names = "--prometheus-bin", defaultValue = "prometheus", paramLabel = "FILE",
+            description = "The prometheus executable (default: ${DEFAULT-VALUE} on PATH; Debian: apt-get install prometheus).")
+    String prometheusBin;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "Work folder: videos, bundles, service logs (default: a new temporary folder).")
     Path dir;
@@ -75,6 +87,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (videos < MIN_VIDEOS) {
+            System.err.println("demo: --videos " + videos + " is too few: the pruning job calibrates on the first batch and needs "
+                    + MIN_VIDEOS + " (3 to fit the heads, 2 held out)");
+            return 2;
+        }
         Path root = ServiceProcesses.root();
         List<String> missing = ServiceProcesses.missing(root);
         if (!missing.isEmpty()) {
@@ -101,6 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
             current = "starting the four services";
             say(current);
             Path videosDir = Files.createDirectories(work.resolve("videos"));
+            LocalPrometheus prom = null;
             try (ServiceProcesses services = new ServiceProcesses(root, logs, kafka)) {
                 String ingest = services.start("ingest-service", "ingest-service", Map.of("vqa.ingest.allowed-roots", videosDir.toString(),
                         "vqa.ingest.workers", "1"));
@@ -111,6 +129,11 @@ public final class DemoCommand implements Callable<Integer> {
                         "kafka-streams.state.dir", work.resolve("streams").toString()));
                 services.awaitReady(Duration.ofMinutes(5));
                 say("    ready: ingest " + ingest + ", scorer " + scorer + ", pruning " + pruning + ", metrics " + metrics);
+                if (prometheus) {
+                    current = "starting Prometheus";
+                    prom = LocalPrometheus.start(prometheusBin, root.resolve("deploy"), services.ports(), work.resolve("prometheus"));
+                    say("    Prometheus " + prom.api().baseUrl() + " (deploy/prometheus/prometheus.yml and rules, targets on this host)");
+                }
 
                 current = "generating " + 2 * videos + " synthetic videos with pseudo-MOS";
                 say(current);
@@ -119,7 +142,12 @@ public final class DemoCommand implements Callable<Integer> {
                 current = "uploading " + videos + " videos through ingest-service";
                 say(current);
                 upload(ingest, synth.subList(0, videos));
+                Path broken = Files.writeString(videosDir.resolve("broken-upload.mp4"), "not a video, only text named like one\n");
+                String brokenStatus = upload(ingest, broken, null);
                 awaitScored(metrics, videos, Duration.ofMinutes(10));
+                JsonNode dead = awaitSettled(ingest + brokenStatus, Duration.ofMinutes(1));
+                say("    " + broken.getFileName() + " (a text file): " + dead.path("state").asText() + ", on vqa.dlq: "
+                        + dead.path("reason").asText());
 
                 current = "pruning a layer-specific+channel candidate (pruning-service)";
                 say(current);
@@ -131,6 +159,14 @@ public final class DemoCommand implements Callable<Integer> {
                 waitServing(scorer, candidate, Duration.ofMinutes(3));
                 upload(ingest, synth.subList(videos, 2 * videos));
                 awaitScored(metrics, 2 * videos, Duration.ofMinutes(10));
+
+                current = "publishing a damaged version as shadow";
+                say(current + " (its archive cut off halfway)");
+                String damaged = stable.version() + "-damaged";
+                byte[] whole = ModelBundle.zip(stableBundle);
+                ModelTopic.publish(kafka, "vqa-demo", stable.name(), damaged, java.util.Arrays.copyOf(whole, whole.length / 2));
+                new RolloutWriter(kafka, "vqa-demo").apply(stable.name(), RolloutEdits.shadow(damaged, 0.1));
+                say("    " + awaitRefused(scorer, damaged, Duration.ofMinutes(2)));
                 Thread.sleep(2500); // one gauge refresh, so /q/metrics shows the same numbers
 
                 current = "reading the per-version table";
@@ -142,9 +178,19 @@ public final class DemoCommand implements Callable<Integer> {
                                 ? ", GET /models" : s.equals(pruning) ? ", POST/GET /prune-jobs" : ", GET /versions, /comparison, /scores/{id}") + ")");
                     }
                     say("    Kafka " + kafka + " (VQA_KAFKA=" + kafka + " ./vqa rollout show)");
+                    if (prom != null) {
+                        say("    " + prom.api().baseUrl() + "  Prometheus (./vqa check-queries --prometheus " + prom.api().baseUrl() + ")");
+                    }
                     Thread.currentThread().join();
                 }
+            } finally {
+                if (prom != null) {
+                    prom.close();
+                }
             }
+            return 0;
+        } catch (InterruptedException e) {
+            System.out.println("demo: stopped");
             return 0;
         } catch (Exception e) {
             System.err.println("demo: failed while " + current + ": " + e.getMessage() + " (logs in " + logs + ")");
@@ -154,24 +200,57 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void upload(String ingest, List<SynthVideo> videos) throws Exception {
         for (SynthVideo v : videos) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("uri", v.file().toUri().toString());
-            body.put("id", v.file().getFileName().toString());
-            body.put("mos", v.mos());
-            body.put("dataset", "synthetic");
-            while (true) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ingest + "/videos"))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 202) {
-                    break;
-                }
-                if (r.statusCode() != 503) {
-                    throw new IllegalStateException("ingest refused " + v.file().getFileName() + ": " + r.statusCode() + " " + r.body());
-                }
-                Thread.sleep(1000); // Retry-After
-            }
+            upload(ingest, v.file(), v.mos());
         }
+    }
+
+    /** Uploads one file by URI (JSON), again while ingest answers 503; returns its status path. */
+    private String upload(String ingest, Path file, Double mos) throws Exception {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("uri", file.toUri().toString());
+        body.put("id", file.getFileName().toString());
+        if (mos != null) {
+            body.put("mos", mos);
+            body.put("dataset", "synthetic");
+        }
+        while (true) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ingest + "/videos"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 202) {
+                return JSON.readTree(r.body()).get("status_url").asText();
+            }
+            if (r.statusCode() != 503) {
+                throw new IllegalStateException("ingest refused " + file.getFileName() + ": " + r.statusCode() + " " + r.body());
+            }
+            Thread.sleep(1000); // Retry-After
+        }
+    }
+
+    /** Polls an upload's status until ingest-service has published or dead-lettered it. */
+    private JsonNode awaitSettled(String statusUrl, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode status = get(statusUrl);
+            String state = status.path("state").asText();
+            if (state.equals("published") || state.equals("failed") || System.nanoTime() > deadline) {
+                return status;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** Waits until scorer-service reports {@code version} refused; returns what it says of its versions. */
+    private String awaitRefused(String scorer, String version, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode models = get(scorer + "/models");
+            if (models.path("waiting").path(version).asText().equals("refused")) {
+                return version + " refused by scorer-service (reason on vqa.dlq); serving " + models.path("serving");
+            }
+            Thread.sleep(1000);
+        }
+        throw new IllegalStateException("scorer-service did not refuse " + version + " within " + timeout.toSeconds() + " s");
     }
 
     private void awaitScored(String metrics, int total, Duration timeout) throws Exception {

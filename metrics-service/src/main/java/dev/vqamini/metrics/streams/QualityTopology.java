@@ -2,8 +2,10 @@ package dev.vqamini.metrics.streams;
 
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.VideoLabel;
 import dev.vqamini.wire.proto.VideoScoreRecord;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -27,7 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>joined with vqa.labels as two tables, so a label may come before or after its score;</li>
  *   <li>per version, the last {@code window} labelled videos ({@link #WINDOWS}), from which SRCC, PLCC and KRCC are
  *       computed on query;</li>
- *   <li>per version, videos, clips, times and latencies ({@link #STATS}).</li>
+ *   <li>per version, videos, clips, times and latencies ({@link #STATS});</li>
+ *   <li>every dead letter on vqa.dlq, whichever stage wrote it, told to a listener (the DLQ dashboards).</li>
  * </ol>
  * All state is in changelog-backed stores, so a restarted instance answers the same. Pure: TopologyTestDriver runs it.
  */
@@ -42,11 +45,14 @@ public final class QualityTopology {
     }
 
     public static Topology build(int window) {
-        return build(window, s -> { });
+        return build(window, s -> { }, d -> { });
     }
 
-    /** @param scored told about each first score (the service's latency histograms) */
-    public static Topology build(int window, java.util.function.Consumer<VideoScoreRecord> scored) {
+    /**
+     * @param scored        told about each first score (the service's latency histograms)
+     * @param deadLettered  told about each record of vqa.dlq (counted by stage and reason)
+     */
+    public static Topology build(int window, Consumer<VideoScoreRecord> scored, Consumer<DeadLetter> deadLettered) {
         StreamsBuilder b = new StreamsBuilder();
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORES), Serdes.String(), WireSerdes.videoScores()));
         KStream<String, VideoScoreRecord> firstScores = b.stream(TopicCatalog.VIDEO_SCORES.name(),
@@ -72,6 +78,9 @@ public final class QualityTopology {
                 .aggregate(VersionStats::empty, (version, s, st) -> st.with(s, s.getIngestTimeMs() + (long) s.getEndToEndMs()),
                         Materialized.<String, VersionStats, KeyValueStore<Bytes, byte[]>>as(STATS)
                                 .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(VersionStats.class)));
+        b.stream(TopicCatalog.DLQ.name(), Consumed.with(Serdes.String(), WireSerdes.deadLetters()))
+                .filter((key, d) -> d != null)
+                .foreach((key, d) -> deadLettered.accept(d));
         return b.build();
     }
 

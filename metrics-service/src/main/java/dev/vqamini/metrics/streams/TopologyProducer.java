@@ -1,6 +1,7 @@
 package dev.vqamini.metrics.streams;
 
 import dev.vqamini.metrics.quality.MetricsSettings;
+import dev.vqamini.wire.proto.DeadLetter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +24,12 @@ public class TopologyProducer {
                     .record(Duration.ofNanos((long) (s.getInferenceMs() * 1e6)));
             meters.counter("vqa.video.scores", "model_version", s.getModelVersion()).increment();
             meters.counter("vqa.video.clips", "model_version", s.getModelVersion()).increment(s.getClips());
-        });
+        }, d -> meters.counter("vqa.dead.letters", "stage", d.getStage(), "reason", reason(d)).increment());
+    }
+
+    /** A bounded tag: the writer's error category (a class name loses its package), never the free-text reason. */
+    static String reason(DeadLetter d) {
+        String type = d.getErrorType();
+        return type.isBlank() ? "unknown" : type.substring(type.lastIndexOf('.') + 1);
     }
 }

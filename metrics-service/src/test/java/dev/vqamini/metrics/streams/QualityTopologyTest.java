@@ -7,8 +7,10 @@ import dev.vqamini.metrics.quality.VersionRow;
 import dev.vqamini.metrics.quality.VersionTable;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.VideoLabel;
 import dev.vqamini.wire.proto.VideoScoreRecord;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +77,23 @@ class QualityTopologyTest {
             assertEquals(0, v2.labelled());
             assertNull(v2.srcc());
         }
+    }
+
+    @Test
+    void tellsEveryDeadLetterWithItsStageAndAReasonTagWithoutThePackage() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "dlq-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        List<String> told = new ArrayList<>();
+        try (TopologyTestDriver driver = new TopologyTestDriver(QualityTopology.build(500, s -> { },
+                d -> told.add(d.getStage() + "/" + TopologyProducer.reason(d))), p)) {
+            TestInputTopic<String, DeadLetter> dlq = driver.createInputTopic(TopicCatalog.DLQ.name(),
+                    Serdes.String().serializer(), WireSerdes.deadLetters().serializer());
+            dlq.pipeInput("a.mp4", DeadLetter.newBuilder().setStage("ingest-decode").setErrorType("unreadable").build());
+            dlq.pipeInput("b", DeadLetter.newBuilder().setStage("scorer").setErrorType("java.lang.IllegalArgumentException").build());
+            dlq.pipeInput("v9", DeadLetter.newBuilder().setStage("scorer-model").build());
+        }
+        assertEquals(List.of("ingest-decode/unreadable", "scorer/IllegalArgumentException", "scorer-model/unknown"), told);
     }
 
     static VideoScoreRecord score(String id, String version, double fused, long scoredAtMs) {
