@@ -56,6 +56,7 @@ public final class LocalPrometheus implements AutoCloseable {
             throw new IOException("cannot run " + binary + " (install Debian's prometheus package: apt-get install prometheus): "
                     + e.getMessage(), e);
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "stop-prometheus")); // Ctrl-C stops it too
         LocalPrometheus prometheus = new LocalPrometheus(p, new PrometheusApi("http://127.0.0.1:" + port));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!prometheus.api.ready()) {

@@ -96,7 +96,10 @@ class DeployFilesTest {
 
     @Test
     void composeBuildsEveryServiceScalesScorersAndHasAGpuProfile() throws Exception {
-        JsonNode compose = YAML.readTree(ROOT.resolve("docker-compose.yml").toFile());
+        JsonNode compose;
+        try (var in = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"))) {
+            compose = JSON.valueToTree(new org.yaml.snakeyaml.Yaml().load(in)); // merge keys resolved, as Compose does
+        }
         JsonNode services = compose.path("services");
         for (String s : List.of("kafka", "kafka-topics", "prometheus", "grafana", "scorer-service-gpu")) {
             assertTrue(services.has(s), "compose service " + s);
@@ -193,7 +196,7 @@ class DeployFilesTest {
             JsonNode selector = overlay.get("ServiceMonitor").get(0).path("spec").path("selector").path("matchLabels");
             String jobLabel = overlay.get("ServiceMonitor").get(0).path("spec").path("jobLabel").asText();
             for (JsonNode s : overlay.get("Service")) {
-                selector.fields().forEachRemaining(e -> assertEquals(e.getValue().asText(),
+                selector.properties().forEach(e -> assertEquals(e.getValue().asText(),
                         s.path("metadata").path("labels").path(e.getKey()).asText(), "ServiceMonitor selects " + s.path("metadata").path("name")));
                 jobs.add(s.path("metadata").path("labels").path(jobLabel).asText());
                 assertEquals("http", s.path("spec").path("ports").path(0).path("name").asText());

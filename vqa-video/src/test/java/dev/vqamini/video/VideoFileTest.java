@@ -55,6 +55,9 @@ class VideoFileTest {
         assertRefused(empty, "empty file");
         assertRefused(random, "not a readable video");
         assertRefused(text, "not a readable video: Invalid data found when processing input");
+        // FFmpeg's words and nothing after them (the rest of av_strerror's buffer once leaked into the reason)
+        assertEquals(text + ": not a readable video: Invalid data found when processing input",
+                assertThrows(VideoInputException.class, () -> VideoFile.probe(text, VideoLimits.defaults())).getMessage());
         assertRefused(cut, "not a readable video");
         assertRefused(dir, "not a regular file");
     }
