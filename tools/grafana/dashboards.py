@@ -121,7 +121,7 @@ def efficiency():
     b.panel("timeseries", "CPU seconds per 1000 videos, per scorer", "The whole scorer process (Kafka, batching, inference).",
             [("instance:vqa_scorer_cpu_seconds_per_1000_videos:5m", "{{instance}}")], unit="s")
     b.panel("table", "Scorer devices", "What each scorer instance runs its models on (vqa.scorer.provider).",
-            [("vqa_scorer_device", "")], w=12, h=6,
+            [("vqa_scorer_device == 1", "")], w=12, h=6,
             transformations=[{"id": "organize", "options": {"excludeByName": {"Time": True, "__name__": True, "Value": True}}}])
     return b
 

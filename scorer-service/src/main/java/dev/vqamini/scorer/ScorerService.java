@@ -67,8 +67,9 @@ public class ScorerService {
     private Thread loopThread;
     private KafkaClientMetrics consumerMetrics;
     private String provider = "not started";
-    /** Devices models run on here (cpu, cuda): the vqa_scorer_device gauge, so dashboards can say CPU or GPU seconds. */
+    /** Devices models ran on here (cpu, cuda): the vqa_scorer_device gauge is 1 for the latest, so dashboards can say CPU or GPU seconds. */
     private final Set<String> devices = ConcurrentHashMap.newKeySet();
+    private volatile String currentDevice = "";
 
     ScorerService(ScorerSettings settings, KafkaClients kafka, MeterRegistry meters, TopicsAtStartup topics) {
         this.settings = settings;
@@ -253,8 +254,9 @@ public class ScorerService {
         public void loaded(ServingModel model) {
             provider = model.provider();
             String device = provider.startsWith("CUDA") ? "cuda" : "cpu";
+            currentDevice = device;
             if (devices.add(device)) {
-                meters.gauge("vqa.scorer.device", Tags.of("device", device), devices, d -> d.contains(device) ? 1 : 0);
+                meters.gauge("vqa.scorer.device", Tags.of("device", device), devices, d -> device.equals(currentDevice) ? 1 : 0);
             }
             LOG.infof("model %s in service on %s (loaded and checked in %.2f s)", model.version(), model.provider(),
                     model.loadSeconds());

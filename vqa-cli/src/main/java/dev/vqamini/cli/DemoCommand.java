@@ -47,7 +47,7 @@ import picocli.CommandLine.Option;
                 "Progress is one line per stage; each service logs to a file in the folder printed at the start.",
                 "With --once everything stops at the end (exit 0, or 1 with the failed stage); without it the system",
                 "keeps running and every endpoint is printed; Ctrl-C stops it all."},
-        exitCodeListHeading = "Exit codes:%n", exitCodeList = {"0:the demo ran", "1:a stage failed (named on stderr)"})
+        exitCodeListHeading = "Exit codes:%n", exitCodeList = {"0:the demo ran (or was stopped)", "1:a stage failed (named on stderr)", "2:too few --videos"})
 public final class DemoCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -46,6 +46,10 @@ class DeployFilesTest {
         Path promtool = DeployTools.require("check the Prometheus configuration", "promtool");
         String out = DeployTools.run(List.of(promtool.toString(), "check", "config", DEPLOY.resolve("prometheus/prometheus.yml").toString()));
         assertTrue(out.contains("SUCCESS: 2 rule files found"), out);
+        List<String> rules = new ArrayList<>(List.of(promtool.toString(), "check", "rules"));
+        list(DEPLOY.resolve("prometheus/rules"), ".yml").forEach(f -> rules.add(f.toString()));
+        out = DeployTools.run(rules);
+        assertEquals(2, out.split("SUCCESS").length - 1, out);
     }
 
     @Test
