@@ -127,8 +127,15 @@ class ScorerFlowTest {
         String metrics = given().accept("text/plain").get("/q/metrics").asString();
         assertTrue(metrics.contains("vqa_scorer_model_refusals_total{check=\"onnx\",model_version=\"bad-not-onnx\""), metrics);
         assertTrue(metrics.contains("vqa_scorer_videos_scored_total{model_version=\"" + CANDIDATE + "\""));
+        assertTrue(metrics.contains("vqa_scorer_versions_refused 3.0"), "three named versions refused: " + metrics);
+        assertTrue(metrics.matches("(?s).*vqa_scorer_device\\{device=\"cpu\",?} 1.0.*"), metrics);
         for (String bad : List.of("bad-checksum", "bad-not-onnx", "bad-input")) {
             rollouts.apply(ScorerFixtures.MODEL, RolloutEdits.canary(bad, 0));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!given().accept("text/plain").get("/q/metrics").asString().contains("vqa_scorer_versions_refused 0.0")) {
+            assertTrue(System.nanoTime() < deadline, "refused versions no longer named still counted");
+            Thread.sleep(200);
         }
     }
 
