@@ -200,13 +200,7 @@ public final class VideoFile implements AutoCloseable {
             try (BytePointer buf = new BytePointer(256)) {
                 if (avutil.av_strerror(Integer.parseInt(m.group(1)), buf, 256) == 0) {
                     // the C string ends at its NUL; the rest of the 256 bytes is whatever the allocation held
-                    byte[] bytes = new byte[256];
-                    buf.get(bytes);
-                    int n = 0;
-                    while (n < bytes.length && bytes[n] != 0) {
-                        n++;
-                    }
-                    return new String(bytes, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+                    return buf.limit(BytePointer.strlen(buf)).getString();
                 }
             }
         }
