@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -67,8 +66,7 @@ public class ScorerService {
     private Thread loopThread;
     private KafkaClientMetrics consumerMetrics;
     private String provider = "not started";
-    /** Devices models ran on here (cpu, cuda): the vqa_scorer_device gauge is 1 for the latest, so dashboards can say CPU or GPU seconds. */
-    private final Set<String> devices = ConcurrentHashMap.newKeySet();
+    /** The device the latest model runs on (cpu, cuda): vqa_scorer_device is 1 for it, so dashboards can say CPU or GPU seconds. */
     private volatile String currentDevice = "";
 
     ScorerService(ScorerSettings settings, KafkaClients kafka, MeterRegistry meters, TopicsAtStartup topics) {
@@ -110,7 +108,7 @@ public class ScorerService {
                 settings.maxBatch())), new RegistryEvents());
         meters.gauge("vqa.scorer.versions.loaded", registry, r -> r.servingVersions().size());
         // A state, not a counter: a version the rollout names but this scorer refused stays an alert until removed.
-        meters.gauge("vqa.scorer.versions.refused", registry, r -> r.waiting().values().stream().filter("refused"::equals).count());
+        meters.gauge("vqa.scorer.versions.refused", registry, r -> r.refusedVersions().size());
         models = new TopicFollower<>(kafka.bootstrapServers(), kafka.clientId("models"), TopicCatalog.MODELS.name(),
                 WireSerdes.models().deserializer(), (key, c) -> {
                     if (c != null) {
@@ -255,9 +253,8 @@ public class ScorerService {
             provider = model.provider();
             String device = provider.startsWith("CUDA") ? "cuda" : "cpu";
             currentDevice = device;
-            if (devices.add(device)) {
-                meters.gauge("vqa.scorer.device", Tags.of("device", device), devices, d -> device.equals(currentDevice) ? 1 : 0);
-            }
+            // registered once per device (Micrometer keeps the first registration of an id)
+            meters.gauge("vqa.scorer.device", Tags.of("device", device), ScorerService.this, s -> device.equals(s.currentDevice) ? 1 : 0);
             LOG.infof("model %s in service on %s (loaded and checked in %.2f s)", model.version(), model.provider(),
                     model.loadSeconds());
             meters.counter("vqa.scorer.model.loads", "model_version", model.version()).increment();

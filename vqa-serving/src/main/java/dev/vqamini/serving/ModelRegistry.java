@@ -144,6 +144,17 @@ public final class ModelRegistry implements AutoCloseable {
         return Set.copyOf(serving.keySet());
     }
 
+    /** Versions the rollout names that were refused and are not in service. */
+    public synchronized Set<String> refusedVersions() {
+        Set<String> out = new HashSet<>();
+        for (String v : wanted()) {
+            if (!serving.containsKey(v) && refused.containsKey(v)) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
     /** Versions whose chunks are still incomplete, with how many are in (for health and logs). */
     public synchronized Map<String, String> waiting() {
         Map<String, String> out = new HashMap<>();
