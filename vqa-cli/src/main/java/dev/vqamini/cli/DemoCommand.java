@@ -131,7 +131,8 @@ public final class DemoCommand implements Callable<Integer> {
                 say("    ready: ingest " + ingest + ", scorer " + scorer + ", pruning " + pruning + ", metrics " + metrics);
                 if (prometheus) {
                     current = "starting Prometheus";
-                    prom = LocalPrometheus.start(prometheusBin, root.resolve("deploy"), services.ports(), work.resolve("prometheus"));
+                    prom = LocalPrometheus.start(prometheusBin, root.resolve("deploy"), services.ports(), work.resolve("prometheus"),
+                            ServiceProcesses.freePort());
                     say("    Prometheus " + prom.api().baseUrl() + " (deploy/prometheus/prometheus.yml and rules, targets on this host)");
                 }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,16 +36,13 @@ public final class LocalPrometheus implements AutoCloseable {
      * @param deployDir the repository's {@code deploy/}
      * @param ports     service name (as the deployed configuration names it, e.g. scorer-service) to its port here
      * @param workDir   where the rewritten configuration, the TSDB and the log go
+     * @param port      the port Prometheus listens on (127.0.0.1)
      */
-    public static LocalPrometheus start(String binary, Path deployDir, Map<String, Integer> ports, Path workDir)
+    public static LocalPrometheus start(String binary, Path deployDir, Map<String, Integer> ports, Path workDir, int port)
             throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Path config = workDir.resolve("prometheus.yml");
         YAML.writeValue(config.toFile(), localConfig(deployDir.resolve("prometheus/prometheus.yml"), ports));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
         Path log = workDir.resolve("prometheus.log");
         Process p;
         try {
@@ -76,8 +72,9 @@ public final class LocalPrometheus implements AutoCloseable {
      */
     static ObjectNode localConfig(Path deployed, Map<String, Integer> ports) throws IOException {
         ObjectNode config = (ObjectNode) YAML.readTree(deployed.toFile());
+        JsonNode patterns = config.path("rule_files");
         ArrayNode rules = config.putArray("rule_files");
-        for (JsonNode f : YAML.readTree(deployed.toFile()).path("rule_files")) {
+        for (JsonNode f : patterns) {
             rules.add(deployed.getParent().resolve(f.asText()).toString());
         }
         for (JsonNode job : config.path("scrape_configs")) {

@@ -61,7 +61,7 @@ public final class PrometheusApi {
         return out;
     }
 
-    /** Targets by scrape health ({@code /api/v1/targets}): each active target's job, instance and health. */
+    /** Active targets whose last scrape failed ({@code /api/v1/targets}), each as job, scrape URL and error. */
     public List<String> downTargets() throws IOException, InterruptedException {
         List<String> down = new ArrayList<>();
         for (JsonNode t : get("/api/v1/targets?state=active").path("data").path("activeTargets")) {
