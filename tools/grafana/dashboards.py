@@ -11,6 +11,8 @@ import os
 
 DS = {"type": "prometheus", "uid": "vqa-prometheus"}
 V = '{model_version=~"$model_version"}'
+# Stat panels show each series' latest value with its name.
+LAST_VALUE = {"reduceOptions": {"calcs": ["lastNotNull"]}, "textMode": "value_and_name"}
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "deploy", "grafana", "dashboards")
 
 
@@ -112,9 +114,9 @@ def efficiency():
              (f"model_version_view:vqa_scorer_inference_seconds:p99_5m{V}", "{{model_version}} {{view}} p99")], unit="s")
     b.row("Size and compute")
     b.panel("stat", "Parameters", "Parameters of each version (from its manifest).",
-            [(f"vqa_version_parameters{V}", "{{model_version}}")], w=6, options={"reduceOptions": {"calcs": ["lastNotNull"]}, "textMode": "value_and_name"})
+            [(f"vqa_version_parameters{V}", "{{model_version}}")], w=6, options=LAST_VALUE)
     b.panel("stat", "FLOPs per clip", "Multiply-accumulates per 32-frame clip, both branches (from the manifest).",
-            [(f"vqa_version_flops_per_clip{V}", "{{model_version}}")], w=6, options={"reduceOptions": {"calcs": ["lastNotNull"]}, "textMode": "value_and_name"})
+            [(f"vqa_version_flops_per_clip{V}", "{{model_version}}")], w=6, options=LAST_VALUE)
     b.panel("timeseries", "Inference seconds per 1000 videos", "GPU seconds on cuda scorers, CPU wall seconds of a "
             "vqa.scorer.threads-wide run on cpu scorers (the device label says which).",
             [(f"model_version_device:vqa_scorer_inference_seconds_per_1000_videos:5m{V}", "{{model_version}} on {{device}}")], unit="s")
@@ -137,7 +139,7 @@ def operations():
              (f"model_version:vqa_scorer_video_share:ratio5m{V}", "{{model_version}} share")], unit="percentunit")
     b.panel("stat", "Canary verdict", "metrics-service's comparison with the stable version: SRCC difference's 95 % interval above 0 "
             "(better), below 0 (worse), or containing 0 (no difference yet).",
-            [(f"vqa_comparison_verdict{V}", "{{model_version}}")], options={"reduceOptions": {"calcs": ["lastNotNull"]}, "textMode": "value_and_name"},
+            [(f"vqa_comparison_verdict{V}", "{{model_version}}")], options=LAST_VALUE,
             defaults={"mappings": [{"type": "value", "options": {"1": {"text": "better", "color": "green"},
                                                                    "0": {"text": "no difference yet", "color": "blue"},
                                                                    "-1": {"text": "worse", "color": "red"}}}]})
