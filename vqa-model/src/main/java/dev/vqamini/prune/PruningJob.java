@@ -10,12 +10,15 @@ import dev.vqamini.model.spec.ModelComplexity;
 import dev.vqamini.clips.View;
 import dev.vqamini.clips.ViewClips;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * One pruning run end to end: split the calibration videos, measure the unpruned model, plan and apply the
@@ -41,20 +44,36 @@ public final class PruningJob {
     public record Outcome(ModelDefinition model, ModelDefinition parent, List<PruneStep> history, PruneReport report) {
     }
 
+    /** Calibration videos to fit the heads on, and those held out to evaluate. */
+    record Split(List<CalibrationVideo> train, List<CalibrationVideo> test) {
+    }
+
+    static Split split(List<CalibrationVideo> videos) {
+        if (videos.size() < 5) {
+            throw new IllegalArgumentException("pruning needs at least 5 calibration videos (3 to fit, 2 held out), got "
+                    + videos.size());
+        }
+        // Held out: the HELD_OUT share with the lowest hash of their id (a split that does not depend on order), at least
+        // 2 and leaving at least 3 to fit. A threshold on the hash instead could hold out none of 8 videos.
+        int heldOut = (int) Math.min(videos.size() - 3, Math.max(2, Math.round(videos.size() * HELD_OUT)));
+        Set<String> testIds = videos.stream().sorted(Comparator.comparingInt((CalibrationVideo v) -> Math.floorMod(v.id().hashCode() * 0x9E3779B9, 1000))
+                        .thenComparing(CalibrationVideo::id)).limit(heldOut).map(CalibrationVideo::id).collect(Collectors.toSet());
+        List<CalibrationVideo> train = new ArrayList<>();
+        List<CalibrationVideo> test = new ArrayList<>();
+        for (CalibrationVideo v : videos) {
+            (testIds.contains(v.id()) ? test : train).add(v);
+        }
+        return new Split(train, test);
+    }
+
     /**
      * @param parent the unpruned model; if its heads were never fitted (the bootstrap model), they are fitted
      *               first on the calibration labels, and that fitted model is the parent the report compares to
      */
     public Outcome run(ModelDefinition parent, String version, List<CalibrationVideo> videos) {
-        List<CalibrationVideo> train = new ArrayList<>();
-        List<CalibrationVideo> test = new ArrayList<>();
-        for (CalibrationVideo v : videos) {
-            ((Math.floorMod(v.id().hashCode() * 0x9E3779B9, 1000) < HELD_OUT * 1000) ? test : train).add(v);
-        }
-        if (train.size() < 3 || test.size() < 2) {
-            throw new IllegalArgumentException("pruning needs at least 5 calibration videos (3 to fit, 2 held out), got "
-                    + videos.size());
-        }
+        Split split = split(videos);
+        List<CalibrationVideo> train = split.train();
+        List<CalibrationVideo> test = split.test();
         boolean labelled = videos.stream().allMatch(v -> v.mos().isPresent());
         progress.accept(String.format("calibration: %d videos to fit, %d held out, %s", train.size(), test.size(),
                 labelled ? "labelled" : "unlabelled"));
