@@ -16,6 +16,7 @@ import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.ModelChunk;
 import dev.vqamini.wire.proto.Rollout;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -234,17 +235,33 @@ public class ScorerService {
     }
 
     private void batchRan(String version, View view, int size, double seconds, double[] queued) {
-        Timer.builder("vqa.scorer.inference").description("one inference run (a batch of clips)")
-                .tags("model_version", version, "view", view.key()).publishPercentileHistogram().register(meters)
-                .record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
+        inference(version, view).record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
         DistributionSummary.builder("vqa.scorer.batch.size").description("clips per inference run")
                 .tags("model_version", version, "view", view.key()).register(meters).record(size);
-        meters.counter("vqa.scorer.clips.scored", "model_version", version, "view", view.key()).increment(size);
+        clipsScored(version, view).increment(size);
         Timer queue = Timer.builder("vqa.scorer.queue").description("time a clip waited for its batch")
                 .tags("model_version", version, "view", view.key()).publishPercentileHistogram().register(meters);
         for (double q : queued) {
             queue.record((long) (q * 1e9), TimeUnit.NANOSECONDS);
         }
+    }
+
+    private Timer inference(String version, View view) {
+        return Timer.builder("vqa.scorer.inference").description("one inference run (a batch of clips)")
+                .tags("model_version", version, "view", view.key()).publishPercentileHistogram().register(meters);
+    }
+
+    private Counter clipsScored(String version, View view) {
+        return meters.counter("vqa.scorer.clips.scored", "model_version", version, "view", view.key());
+    }
+
+    private Counter videosScored(String version) {
+        return meters.counter("vqa.scorer.videos.scored", "model_version", version);
+    }
+
+    private Timer endToEnd(String version) {
+        return Timer.builder("vqa.scorer.end.to.end").description("ingest of the first clip to the video score")
+                .tags("model_version", version).publishPercentileHistogram().register(meters);
     }
 
     private final class RegistryEvents implements ModelRegistry.Listener {
@@ -260,6 +277,14 @@ public class ScorerService {
             meters.counter("vqa.scorer.model.loads", "model_version", model.version()).increment();
             Timer.builder("vqa.scorer.model.load").tags("model_version", model.version()).register(meters)
                     .record((long) (model.loadSeconds() * 1e9), TimeUnit.NANOSECONDS);
+            // At zero from the start: Prometheus takes a counter's first sample as its base, so one created by the
+            // first video would leave that video out of every rate (and a rate of 0 videos beside >0 seconds is +Inf).
+            videosScored(model.version());
+            endToEnd(model.version());
+            for (View view : View.values()) {
+                inference(model.version(), view);
+                clipsScored(model.version(), view);
+            }
         }
 
         @Override
@@ -282,10 +307,8 @@ public class ScorerService {
     private final class LoopEvents implements ScoringLoop.Events {
         @Override
         public void videoScored(String version, double endToEndSeconds) {
-            meters.counter("vqa.scorer.videos.scored", "model_version", version).increment();
-            Timer.builder("vqa.scorer.end.to.end").description("ingest of the first clip to the video score")
-                    .tags("model_version", version).publishPercentileHistogram().register(meters)
-                    .record((long) (endToEndSeconds * 1e9), TimeUnit.NANOSECONDS);
+            videosScored(version).increment();
+            endToEnd(version).record((long) (endToEndSeconds * 1e9), TimeUnit.NANOSECONDS);
         }
 
         @Override

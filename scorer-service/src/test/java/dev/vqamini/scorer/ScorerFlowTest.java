@@ -195,6 +195,31 @@ class ScorerFlowTest {
         }
     }
 
+    @Test
+    void aVersionPutInServiceExportsItsCountersAtZeroBeforeItsFirstVideo() throws Exception {
+        ensureStable(servers);
+        String idle = "tiny-idle-" + UUID.randomUUID().toString().substring(0, 8);
+        ScorerFixtures.publish(servers, idle, 4);
+        RolloutWriter rollouts = new RolloutWriter(servers, "scorer-test");
+        rollouts.apply(ScorerFixtures.MODEL, RolloutEdits.shadow(idle, 0.01)); // in service, scoring nothing yet
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!scorer.registry().servingVersions().contains(idle)) {
+                assertTrue(System.nanoTime() < deadline, idle + " not in service");
+                Thread.sleep(200);
+            }
+            String metrics = given().accept("text/plain").get("/q/metrics").asString();
+            for (String series : List.of("vqa_scorer_videos_scored_total\\{model_version=\"" + idle + "\",?} 0.0",
+                    "vqa_scorer_clips_scored_total\\{model_version=\"" + idle + "\",view=\"technical\",?} 0.0",
+                    "vqa_scorer_inference_seconds_count\\{model_version=\"" + idle + "\",view=\"aesthetic\",?} 0.0",
+                    "vqa_scorer_end_to_end_seconds_count\\{model_version=\"" + idle + "\",?} 0.0")) {
+                assertTrue(java.util.regex.Pattern.compile(series).matcher(metrics).find(), series + " in:\n" + metrics);
+            }
+        } finally {
+            rollouts.apply(ScorerFixtures.MODEL, RolloutEdits.shadow(idle, 0));
+        }
+    }
+
     private KafkaProducer<String, FragmentClip> producer() {
         Map<String, Object> settings = new HashMap<>(LargeRecordSettings.producer());
         settings.put("bootstrap.servers", servers);
