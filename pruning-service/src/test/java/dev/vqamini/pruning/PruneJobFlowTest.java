@@ -1,14 +1,14 @@
 package dev.vqamini.pruning;
 
 import com.google.protobuf.ByteString;
-import dev.vqamini.model.FusionConstants;
+import dev.vqamini.spec.FusionConstants;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.RandomWeights;
-import dev.vqamini.wire.BundleChunks;
+import dev.vqamini.release.BundleChunks;
 import dev.vqamini.model.bundle.ModelBundle;
-import dev.vqamini.model.spec.BranchSpec;
-import dev.vqamini.model.spec.ModelComplexity;
-import dev.vqamini.model.spec.ModelSpec;
+import dev.vqamini.spec.BranchSpec;
+import dev.vqamini.spec.ModelComplexity;
+import dev.vqamini.spec.ModelSpec;
 import dev.vqamini.testkit.KafkaBrokerTestResource;
 import dev.vqamini.clips.View;
 import dev.vqamini.wire.TopicCatalog;
@@ -16,7 +16,7 @@ import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.WireViews;
 import dev.vqamini.wire.proto.FragmentClip;
 import dev.vqamini.wire.proto.ModelChunk;
-import dev.vqamini.wire.RolloutWriter;
+import dev.vqamini.release.RolloutWriter;
 import dev.vqamini.wire.proto.Rollout;
 import dev.vqamini.wire.proto.VideoLabel;
 import io.quarkus.test.common.QuarkusTestResource;

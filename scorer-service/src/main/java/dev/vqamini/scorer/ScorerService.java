@@ -11,7 +11,7 @@ import dev.vqamini.serving.ModelRegistry;
 import dev.vqamini.serving.ScoringLoop;
 import dev.vqamini.serving.ServingModel;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.TopicFollower;
+import dev.vqamini.kafka.TopicFollower;
 import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.ModelChunk;

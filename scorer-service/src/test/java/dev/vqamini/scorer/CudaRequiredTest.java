@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vqamini.testkit.KafkaBrokerTestResource;
-import dev.vqamini.wire.RolloutEdits;
-import dev.vqamini.wire.RolloutWriter;
+import dev.vqamini.release.RolloutEdits;
+import dev.vqamini.release.RolloutWriter;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.TopicReader;
+import dev.vqamini.kafka.TopicReader;
 import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import dev.vqamini.clips.View;
-import dev.vqamini.model.FusionConstants;
+import dev.vqamini.spec.FusionConstants;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.RandomWeights;
 import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.model.onnx.InputFormat;
-import dev.vqamini.model.spec.BranchSpec;
-import dev.vqamini.model.spec.ModelSpec;
-import dev.vqamini.wire.BundleChunks;
-import dev.vqamini.wire.ModelTopic;
+import dev.vqamini.spec.BranchSpec;
+import dev.vqamini.spec.ModelSpec;
+import dev.vqamini.release.BundleChunks;
+import dev.vqamini.release.ModelPublisher;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireViews;
 import dev.vqamini.wire.proto.FragmentClip;
@@ -54,7 +54,7 @@ final class ScorerFixtures {
 
     /** A good version, as a prune job or {@code vqa publish} would put it on vqa.models. */
     static void publish(String servers, String version, int seed) throws Exception {
-        ModelTopic.publish(servers, "scorer-test", MODEL, version, ModelBundle.zip(bundleDir(tiny(version, seed))));
+        ModelPublisher.publish(servers, "scorer-test", MODEL, version, ModelBundle.zip(bundleDir(tiny(version, seed))));
     }
 
     /** Chunks whose data was altered after the checksum was taken. */
@@ -72,7 +72,7 @@ final class ScorerFixtures {
     static void publishNotOnnx(String servers, String version) throws Exception {
         Path dir = bundleDir(tiny(version, 6));
         replace(dir, ModelBundle.onnxFile(View.TECHNICAL), "this is not an ONNX model".getBytes());
-        ModelTopic.publish(servers, "scorer-test", MODEL, version, ModelBundle.zip(dir));
+        ModelPublisher.publish(servers, "scorer-test", MODEL, version, ModelBundle.zip(dir));
     }
 
     /** A bundle whose aesthetic graph takes normalised float input instead of uint8 pixels. */
@@ -80,7 +80,7 @@ final class ScorerFixtures {
         ModelDefinition def = tiny(version, 7);
         Path dir = bundleDir(def);
         replace(dir, ModelBundle.onnxFile(View.AESTHETIC), QualityModel.onnx(def, View.AESTHETIC, InputFormat.NORMALISED_FLOAT));
-        ModelTopic.publish(servers, "scorer-test", MODEL, version, ModelBundle.zip(dir));
+        ModelPublisher.publish(servers, "scorer-test", MODEL, version, ModelBundle.zip(dir));
     }
 
     /** Replaces a bundle file and its checksum in the manifest, so only the content is wrong. */
@@ -93,7 +93,7 @@ final class ScorerFixtures {
     }
 
     private static void send(String servers, String version, List<ModelChunk> chunks) throws Exception {
-        Map<String, Object> settings = ModelTopic.producerSettings();
+        Map<String, Object> settings = ModelPublisher.producerSettings();
         settings.put("bootstrap.servers", servers);
         try (KafkaProducer<String, ModelChunk> p = new KafkaProducer<>(settings, new org.apache.kafka.common.serialization.StringSerializer(),
                 dev.vqamini.wire.WireSerdes.models().serializer())) {

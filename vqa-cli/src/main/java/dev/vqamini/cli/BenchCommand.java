@@ -7,7 +7,7 @@ import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.ModelLoader;
 import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.model.runtime.RunnerOptions;
-import dev.vqamini.model.spec.ModelComplexity;
+import dev.vqamini.spec.ModelComplexity;
 import dev.vqamini.prune.UnstructuredPruner;
 import java.io.File;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.vqamini.cli;
 
 import dev.vqamini.broker.LocalKafkaBroker;
-import dev.vqamini.wire.TopicBootstrap;
-import dev.vqamini.wire.TopicBootstrapReport;
+import dev.vqamini.kafka.TopicBootstrap;
+import dev.vqamini.kafka.TopicBootstrapReport;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.TopicSpec;
 import picocli.CommandLine.Command;

@@ -7,13 +7,13 @@ import dev.vqamini.deploy.LocalPrometheus;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.ModelLoader;
 import dev.vqamini.model.bundle.ModelBundle;
-import dev.vqamini.offline.BootstrapHeads;
+import dev.vqamini.files.BootstrapHeads;
 import dev.vqamini.video.synth.SynthGenerator;
 import dev.vqamini.video.synth.SynthVideo;
-import dev.vqamini.wire.ModelTopic;
-import dev.vqamini.wire.RolloutEdits;
-import dev.vqamini.wire.RolloutWriter;
-import dev.vqamini.wire.TopicBootstrap;
+import dev.vqamini.release.ModelPublisher;
+import dev.vqamini.release.RolloutEdits;
+import dev.vqamini.release.RolloutWriter;
+import dev.vqamini.kafka.TopicBootstrap;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -111,7 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
             ModelDefinition stable = weights.definition(runtime.options());
             Path stableBundle = work.resolve("models").resolve(stable.version());
             ModelBundle.write(stable, stableBundle, null, null, Map.of());
-            ModelTopic.publish(kafka, "vqa-demo", stable.name(), stable.version(), ModelBundle.zip(stableBundle));
+            ModelPublisher.publish(kafka, "vqa-demo", stable.name(), stable.version(), ModelBundle.zip(stableBundle));
             new RolloutWriter(kafka, "vqa-demo").apply(stable.name(), RolloutEdits.promote(stable.version()));
             say("    " + stable.version() + (weights.path() == null ? " (bootstrap model: not the published DOVER-Mobile)" : ""));
 
@@ -165,7 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
                 say(current + " (its archive cut off halfway)");
                 String damaged = stable.version() + "-damaged";
                 byte[] whole = ModelBundle.zip(stableBundle);
-                ModelTopic.publish(kafka, "vqa-demo", stable.name(), damaged, java.util.Arrays.copyOf(whole, whole.length / 2));
+                ModelPublisher.publish(kafka, "vqa-demo", stable.name(), damaged, java.util.Arrays.copyOf(whole, whole.length / 2));
                 new RolloutWriter(kafka, "vqa-demo").apply(stable.name(), RolloutEdits.shadow(damaged, 0.1));
                 say("    " + awaitRefused(scorer, damaged, Duration.ofMinutes(2)));
                 Thread.sleep(2500); // one gauge refresh, so /q/metrics shows the same numbers

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.dataset.MosLabels;
 import dev.vqamini.model.QualityModel;
-import dev.vqamini.offline.FileScorer;
+import dev.vqamini.files.FileScorer;
 import dev.vqamini.stats.Agreement;
 import dev.vqamini.video.VideoInputException;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.vqamini.cli;
 
 import dev.vqamini.model.bundle.ModelBundle;
-import dev.vqamini.model.bundle.ModelManifest;
-import dev.vqamini.wire.ModelTopic;
+import dev.vqamini.release.ModelManifest;
+import dev.vqamini.release.ModelPublisher;
 import dev.vqamini.wire.TopicCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ public final class PublishCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelManifest manifest = ModelBundle.read(bundle).manifest(); // checks every file's sha256 and the weights
         byte[] archive = Files.isRegularFile(bundle) ? Files.readAllBytes(bundle) : ModelBundle.zip(bundle);
-        int chunks = ModelTopic.publish(kafka.servers(), "vqa-cli-publish", manifest.name(), manifest.version(), archive);
+        int chunks = ModelPublisher.publish(kafka.servers(), "vqa-cli-publish", manifest.name(), manifest.version(), archive);
         System.out.printf("published %s (%s) on %s: %d chunks, %.1f MB%n", manifest.version(), manifest.name(),
                 TopicCatalog.MODELS.name(), chunks, archive.length / 1e6);
         return 0;

@@ -2,8 +2,8 @@ package dev.vqamini.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.vqamini.wire.RolloutEdits;
-import dev.vqamini.wire.RolloutWriter;
+import dev.vqamini.release.RolloutEdits;
+import dev.vqamini.release.RolloutWriter;
 import dev.vqamini.wire.proto.Rollout;
 import dev.vqamini.wire.proto.RolloutCandidate;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.vqamini.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.model.QualityModel;
-import dev.vqamini.offline.FileScorer;
+import dev.vqamini.files.FileScorer;
 import dev.vqamini.video.VideoInputException;
 import java.nio.file.Path;
 import java.util.ArrayList;

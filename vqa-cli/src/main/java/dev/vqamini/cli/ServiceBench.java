@@ -7,19 +7,19 @@ import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.model.runtime.RunnerOptions;
-import dev.vqamini.offline.FileScorer;
+import dev.vqamini.files.FileScorer;
 import dev.vqamini.video.synth.SynthGenerator;
 import dev.vqamini.video.synth.SynthVideo;
 import dev.vqamini.views.ViewSampler;
 import dev.vqamini.views.ViewSettings;
 import dev.vqamini.wire.FragmentRecords;
-import dev.vqamini.wire.LargeRecordSettings;
-import dev.vqamini.wire.ModelTopic;
-import dev.vqamini.wire.RolloutEdits;
-import dev.vqamini.wire.RolloutWriter;
-import dev.vqamini.wire.TopicBootstrap;
+import dev.vqamini.kafka.LargeRecordSettings;
+import dev.vqamini.release.ModelPublisher;
+import dev.vqamini.release.RolloutEdits;
+import dev.vqamini.release.RolloutWriter;
+import dev.vqamini.kafka.TopicBootstrap;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.TopicReader;
+import dev.vqamini.kafka.TopicReader;
 import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.proto.FragmentClip;
 import dev.vqamini.wire.proto.SourceMetadata;
@@ -112,7 +112,7 @@ final class ServiceBench {
             if (!Files.isDirectory(bundle)) {
                 ModelBundle.write(model, bundle, null, null, Map.of());
             }
-            ModelTopic.publish(kafka, "vqa-bench", model.name(), model.version(), ModelBundle.zip(bundle));
+            ModelPublisher.publish(kafka, "vqa-bench", model.name(), model.version(), ModelBundle.zip(bundle));
             new RolloutWriter(kafka, "vqa-bench").apply(model.name(), RolloutEdits.promote(model.version()));
             if (!pipeline) {
                 preload(kafka, views);

@@ -1,6 +1,6 @@
 package dev.vqamini.cli;
 
-import dev.vqamini.offline.BootstrapHeads;
+import dev.vqamini.files.BootstrapHeads;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.ModelLoader;
 import dev.vqamini.model.runtime.RunnerOptions;

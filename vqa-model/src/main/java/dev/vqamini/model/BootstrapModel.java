@@ -1,6 +1,7 @@
 package dev.vqamini.model;
 
-import dev.vqamini.model.spec.ModelSpec;
+import dev.vqamini.spec.FusionConstants;
+import dev.vqamini.spec.ModelSpec;
 import java.util.Map;
 
 /**

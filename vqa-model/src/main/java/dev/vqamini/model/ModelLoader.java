@@ -1,8 +1,9 @@
 package dev.vqamini.model;
 
+import dev.vqamini.spec.FusionConstants;
 import dev.vqamini.model.bundle.ModelBundle;
-import dev.vqamini.model.spec.ModelSpec;
-import dev.vqamini.model.spec.SpecInference;
+import dev.vqamini.spec.ModelSpec;
+import dev.vqamini.model.weights.SpecInference;
 import dev.vqamini.model.weights.PthReader;
 import dev.vqamini.model.weights.Safetensors;
 import dev.vqamini.model.weights.StateDict;

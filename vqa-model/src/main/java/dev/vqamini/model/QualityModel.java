@@ -6,7 +6,7 @@ import dev.vqamini.model.onnx.InputFormat;
 import dev.vqamini.model.runtime.BranchOutput;
 import dev.vqamini.model.runtime.BranchRunner;
 import dev.vqamini.model.runtime.RunnerOptions;
-import dev.vqamini.model.spec.BranchKeys;
+import dev.vqamini.model.weights.BranchKeys;
 import dev.vqamini.clips.View;
 import dev.vqamini.clips.ViewClips;
 import java.nio.file.Path;

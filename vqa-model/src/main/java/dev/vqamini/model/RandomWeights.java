@@ -1,10 +1,10 @@
 package dev.vqamini.model;
 
-import dev.vqamini.model.spec.BlockSpec;
-import dev.vqamini.model.spec.BranchKeys;
-import dev.vqamini.model.spec.BranchSpec;
-import dev.vqamini.model.spec.ModelSpec;
-import dev.vqamini.model.spec.StageSpec;
+import dev.vqamini.spec.BlockSpec;
+import dev.vqamini.model.weights.BranchKeys;
+import dev.vqamini.spec.BranchSpec;
+import dev.vqamini.spec.ModelSpec;
+import dev.vqamini.spec.StageSpec;
 import dev.vqamini.model.weights.StateDict;
 import dev.vqamini.model.weights.Tensor;
 import dev.vqamini.clips.View;

@@ -3,10 +3,10 @@ package dev.vqamini.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vqamini.model.spec.BlockSpec;
-import dev.vqamini.model.spec.BranchSpec;
-import dev.vqamini.model.spec.ModelComplexity;
-import dev.vqamini.model.spec.ModelSpec;
+import dev.vqamini.spec.BlockSpec;
+import dev.vqamini.spec.BranchSpec;
+import dev.vqamini.spec.ModelComplexity;
+import dev.vqamini.spec.ModelSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

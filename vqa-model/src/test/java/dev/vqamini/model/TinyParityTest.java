@@ -1,5 +1,6 @@
 package dev.vqamini.model;
 
+import dev.vqamini.spec.FusionConstants;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vqamini.io.NpyArray;
 import dev.vqamini.model.runtime.BranchOutput;
 import dev.vqamini.model.runtime.RunnerOptions;
-import dev.vqamini.model.spec.BranchSpec;
-import dev.vqamini.model.spec.ModelComplexity;
+import dev.vqamini.spec.BranchSpec;
+import dev.vqamini.spec.ModelComplexity;
 import dev.vqamini.clips.View;
 import dev.vqamini.clips.ViewClips;
 import java.util.Random;

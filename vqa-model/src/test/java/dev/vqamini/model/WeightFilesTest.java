@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vqamini.model.onnx.BranchGraph;
 import dev.vqamini.model.onnx.InputFormat;
-import dev.vqamini.model.spec.BranchKeys;
-import dev.vqamini.model.spec.SpecInference;
+import dev.vqamini.model.weights.BranchKeys;
+import dev.vqamini.model.weights.SpecInference;
 import dev.vqamini.model.weights.PthReader;
 import dev.vqamini.model.weights.Safetensors;
 import dev.vqamini.model.weights.StateDict;

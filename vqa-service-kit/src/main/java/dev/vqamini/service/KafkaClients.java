@@ -1,6 +1,6 @@
 package dev.vqamini.service;
 
-import dev.vqamini.wire.TopicReader;
+import dev.vqamini.kafka.TopicReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.lang.management.ManagementFactory;
 import org.eclipse.microprofile.config.inject.ConfigProperty;

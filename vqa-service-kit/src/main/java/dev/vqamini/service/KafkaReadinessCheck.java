@@ -1,7 +1,7 @@
 package dev.vqamini.service;
 
-import dev.vqamini.wire.BrokerProbe;
-import dev.vqamini.wire.TopicBootstrapReport;
+import dev.vqamini.kafka.BrokerProbe;
+import dev.vqamini.kafka.TopicBootstrapReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;

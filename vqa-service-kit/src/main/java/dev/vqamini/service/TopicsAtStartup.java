@@ -1,8 +1,8 @@
 package dev.vqamini.service;
 
-import dev.vqamini.wire.KafkaAdminException;
-import dev.vqamini.wire.TopicBootstrap;
-import dev.vqamini.wire.TopicBootstrapReport;
+import dev.vqamini.kafka.KafkaAdminException;
+import dev.vqamini.kafka.TopicBootstrap;
+import dev.vqamini.kafka.TopicBootstrapReport;
 import dev.vqamini.wire.TopicCatalog;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,7 +1,7 @@
 package dev.vqamini.serving;
 
-import dev.vqamini.wire.BundleChunks;
-import dev.vqamini.wire.RolloutEdits;
+import dev.vqamini.release.BundleChunks;
+import dev.vqamini.release.RolloutEdits;
 import dev.vqamini.wire.proto.ModelChunk;
 import dev.vqamini.wire.proto.Rollout;
 import java.util.HashMap;

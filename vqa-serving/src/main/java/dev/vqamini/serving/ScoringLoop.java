@@ -1,10 +1,11 @@
 package dev.vqamini.serving;
 
+import dev.vqamini.release.RolloutPolicy;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import dev.vqamini.wire.ClipAssembler;
-import dev.vqamini.wire.PendingOffsets;
-import dev.vqamini.wire.Acks;
+import dev.vqamini.kafka.PendingOffsets;
+import dev.vqamini.kafka.Acks;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;

@@ -2,7 +2,7 @@ package dev.vqamini.ingest.service;
 
 import dev.vqamini.service.KafkaClients;
 import dev.vqamini.service.TopicsAtStartup;
-import dev.vqamini.wire.PendingOffsets;
+import dev.vqamini.kafka.PendingOffsets;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.proto.VideoUpload;

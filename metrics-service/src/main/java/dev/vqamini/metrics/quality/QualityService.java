@@ -5,7 +5,7 @@ import dev.vqamini.metrics.streams.VersionStats;
 import dev.vqamini.metrics.streams.VersionWindow;
 import dev.vqamini.service.KafkaClients;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.TopicFollower;
+import dev.vqamini.kafka.TopicFollower;
 import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.proto.ModelChunk;
 import dev.vqamini.wire.proto.Rollout;

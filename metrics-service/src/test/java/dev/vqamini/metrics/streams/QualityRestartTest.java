@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vqamini.metrics.quality.VersionRow;
 import dev.vqamini.metrics.quality.VersionTable;
 import dev.vqamini.testkit.SharedKafkaBroker;
-import dev.vqamini.wire.TopicBootstrap;
+import dev.vqamini.kafka.TopicBootstrap;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.proto.VideoLabel;
 import java.nio.file.Files;

@@ -12,9 +12,9 @@ import dev.vqamini.prune.PruneRecipe;
 import dev.vqamini.prune.PruningJob;
 import dev.vqamini.views.ViewSampler;
 import dev.vqamini.service.KafkaClients;
-import dev.vqamini.wire.ModelTopic;
-import dev.vqamini.wire.RolloutEdits;
-import dev.vqamini.wire.RolloutWriter;
+import dev.vqamini.release.ModelPublisher;
+import dev.vqamini.release.RolloutEdits;
+import dev.vqamini.release.RolloutWriter;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.proto.Rollout;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -161,7 +161,7 @@ public class PruneJobs {
     private void publish(Job job, PruningJob.Outcome outcome, Path bundle, ModelDefinition parent) throws Exception {
         String name = outcome.model().name();
         byte[] archive = ModelBundle.zip(bundle);
-        job.chunks = ModelTopic.publish(kafka.bootstrapServers(), kafka.clientId("models"), name, job.version, archive);
+        job.chunks = ModelPublisher.publish(kafka.bootstrapServers(), kafka.clientId("models"), name, job.version, archive);
         job.log(String.format("published %s on %s: %d chunks, %.1f MB", job.version, TopicCatalog.MODELS.name(), job.chunks,
                 archive.length / 1e6));
         if (job.request.canaryWeight() == null) {
@@ -172,7 +172,7 @@ public class PruneJobs {
             if (!rollouts.publishedVersions().contains(parent.version())) {
                 Path parentBundle = workDir.resolve(parent.version());
                 ModelBundle.write(parent, parentBundle, null, null, Map.of());
-                ModelTopic.publish(kafka.bootstrapServers(), kafka.clientId("models"), name, parent.version(),
+                ModelPublisher.publish(kafka.bootstrapServers(), kafka.clientId("models"), name, parent.version(),
                         ModelBundle.zip(parentBundle));
                 job.log("published the parent " + parent.version() + " as the stable version of " + name);
             }

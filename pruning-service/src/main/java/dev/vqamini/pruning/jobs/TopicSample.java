@@ -3,7 +3,7 @@ package dev.vqamini.pruning.jobs;
 import dev.vqamini.dataset.CalibrationVideo;
 import dev.vqamini.prune.FragmentCalibration;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.TopicReader;
+import dev.vqamini.kafka.TopicReader;
 import dev.vqamini.wire.WireSerdes;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.vqamini.model.bundle;
 
+import dev.vqamini.release.ModelManifest;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,8 +8,8 @@ import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.ModelLoader;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.onnx.InputFormat;
-import dev.vqamini.model.spec.ModelComplexity;
-import dev.vqamini.model.spec.SpecInference;
+import dev.vqamini.spec.ModelComplexity;
+import dev.vqamini.model.weights.SpecInference;
 import dev.vqamini.model.weights.Safetensors;
 import dev.vqamini.model.weights.StateDict;
 import dev.vqamini.model.weights.WeightFileException;

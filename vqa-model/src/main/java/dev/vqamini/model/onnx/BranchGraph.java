@@ -2,10 +2,10 @@ package dev.vqamini.model.onnx;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
-import dev.vqamini.model.spec.BlockSpec;
-import dev.vqamini.model.spec.BranchKeys;
-import dev.vqamini.model.spec.BranchSpec;
-import dev.vqamini.model.spec.StageSpec;
+import dev.vqamini.spec.BlockSpec;
+import dev.vqamini.model.weights.BranchKeys;
+import dev.vqamini.spec.BranchSpec;
+import dev.vqamini.spec.StageSpec;
 import dev.vqamini.model.weights.StateDict;
 import dev.vqamini.model.weights.Tensor;
 import java.util.List;

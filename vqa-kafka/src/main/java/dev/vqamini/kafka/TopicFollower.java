@@ -1,0 +1,110 @@
+package dev.vqamini.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Follows a topic that every instance reads in full (vqa.models, vqa.rollouts): from the beginning, outside any
+ * consumer group, then every new record as it comes, on a thread of its own. A fresh instance thus bootstraps from
+ * Kafka alone. Undecodable records are reported and skipped.
+ */
+public final class TopicFollower<T> implements AutoCloseable {
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String topic;
+    private final Deserializer<T> values;
+    private final TopicReader.Sink<T> sink;
+    private final Consumer<String> problems;
+    private final Thread thread;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    public TopicFollower(String bootstrapServers, String clientId, String topic, Deserializer<T> values,
+                         TopicReader.Sink<T> sink, Consumer<String> problems) {
+        Map<String, Object> settings = new HashMap<>(LargeRecordSettings.consumer());
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // the topic bootstrap creates them, with their configs
+        this.consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
+        this.topic = topic;
+        this.values = values;
+        this.sink = sink;
+        this.problems = problems;
+        this.thread = new Thread(this::follow, "follow-" + topic);
+        this.thread.setDaemon(true);
+    }
+
+    public TopicFollower<T> start() {
+        thread.start();
+        return this;
+    }
+
+    /** Waits until everything that was on the topic when following began has been delivered. */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void follow() {
+        try {
+            List<TopicPartition> partitions = List.of();
+            while (running && partitions.isEmpty()) { // the topic may not exist yet: wait for the bootstrap
+                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                if (partitions.isEmpty()) {
+                    Thread.sleep(500);
+                }
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    T value;
+                    try {
+                        value = r.value() == null ? null : values.deserialize(topic, r.value());
+                    } catch (RuntimeException e) {
+                        problems.accept(topic + "-" + r.partition() + "@" + r.offset() + ": " + e.getMessage());
+                        continue;
+                    }
+                    try {
+                        sink.accept(r.key(), value);
+                    } catch (RuntimeException e) {
+                        problems.accept(topic + "-" + r.partition() + "@" + r.offset() + " not applied: " + e.getMessage());
+                    }
+                }
+                if (caughtUp.getCount() > 0 && partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
+                    caughtUp.countDown();
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            problems.accept("stopped following " + topic + ": " + e);
+        } finally {
+            consumer.close(Duration.ofSeconds(1));
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(5_000);
+    }
+}

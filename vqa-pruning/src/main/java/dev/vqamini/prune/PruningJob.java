@@ -1,0 +1,199 @@
+package dev.vqamini.prune;
+
+import dev.vqamini.dataset.CalibrationVideo;
+import dev.vqamini.heads.VideoFeatures;
+import dev.vqamini.heads.FittedModel;
+import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.model.QualityModel;
+import dev.vqamini.model.runtime.RunnerOptions;
+import dev.vqamini.spec.ModelComplexity;
+import dev.vqamini.clips.View;
+import dev.vqamini.clips.ViewClips;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+
+/**
+ * One pruning run end to end: split the calibration videos, measure the unpruned model, plan and apply the
+ * recipe, refit the heads and fusion constants, evaluate both models on the held-out split and measure costs.
+ * Framework-free, so the CLI and the pruning-service run exactly the same code.
+ */
+public final class PruningJob {
+
+    /** Fraction of videos held out for evaluation (chosen by a hash of the id, so stable across runs). */
+    public static final double HELD_OUT = 0.3;
+
+    private final PruneConfig config;
+    private final RunnerOptions options;
+    private final Consumer<String> progress;
+
+    public PruningJob(PruneConfig config, RunnerOptions options, Consumer<String> progress) {
+        this.config = config;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /** The pruned model, its history and its report. */
+    public record Outcome(ModelDefinition model, ModelDefinition parent, List<PruneStep> history, PruneReport report) {
+    }
+
+    /** Calibration videos to fit the heads on, and those held out to evaluate. */
+    record Split(List<CalibrationVideo> train, List<CalibrationVideo> test) {
+    }
+
+    static Split split(List<CalibrationVideo> videos) {
+        if (videos.size() < 5) {
+            throw new IllegalArgumentException("pruning needs at least 5 calibration videos (3 to fit, 2 held out), got "
+                    + videos.size());
+        }
+        // Held out: the HELD_OUT share with the lowest hash of their id (a split that does not depend on order), at least
+        // 2 and leaving at least 3 to fit. A threshold on the hash instead could hold out none of 8 videos.
+        int heldOut = (int) Math.min(videos.size() - 3, Math.max(2, Math.round(videos.size() * HELD_OUT)));
+        Set<String> testIds = videos.stream().sorted(Comparator.comparingInt((CalibrationVideo v) -> Math.floorMod(v.id().hashCode() * 0x9E3779B9, 1000))
+                        .thenComparing(CalibrationVideo::id)).limit(heldOut).map(CalibrationVideo::id).collect(Collectors.toSet());
+        List<CalibrationVideo> train = new ArrayList<>();
+        List<CalibrationVideo> test = new ArrayList<>();
+        for (CalibrationVideo v : videos) {
+            (testIds.contains(v.id()) ? test : train).add(v);
+        }
+        return new Split(train, test);
+    }
+
+    /**
+     * @param parent the unpruned model; if its heads were never fitted (the bootstrap model), they are fitted
+     *               first on the calibration labels, and that fitted model is the parent the report compares to
+     */
+    public Outcome run(ModelDefinition parent, String version, List<CalibrationVideo> videos) {
+        Split split = split(videos);
+        List<CalibrationVideo> train = split.train();
+        List<CalibrationVideo> test = split.test();
+        boolean labelled = videos.stream().allMatch(v -> v.mos().isPresent());
+        progress.accept(String.format("calibration: %d videos to fit, %d held out, %s", train.size(), test.size(),
+                labelled ? "labelled" : "unlabelled"));
+
+        List<VideoFeatures> parentTrain;
+        List<VideoFeatures> parentTest;
+        try (QualityModel model = new QualityModel(parent, options)) {
+            parentTrain = VideoFeatures.extract(model, train, progress);
+            parentTest = VideoFeatures.extract(model, test, progress);
+        }
+        FittedModel fittedParent = null;
+        if ("random".equals(parent.provenance().get("heads"))) {
+            if (!labelled) {
+                throw new IllegalArgumentException(parent.version() + " has random heads; fitting them needs labelled calibration videos");
+            }
+            progress.accept("fitting the unpruned model's heads on the calibration labels (its heads were random)");
+            fittedParent = FittedModel.fit(parent, parentTrain, v -> v.mos().getAsDouble(), v -> v.mos().getAsDouble());
+            Map<String, String> prov = new LinkedHashMap<>(parent.provenance());
+            prov.put("heads", "ridge refit on " + train.size() + " labelled calibration videos");
+            parent = fittedParent.definition().withVersion(parent.version() + "-fitted", prov);
+            fittedParent = new FittedModel(parent, fittedParent.technical(), fittedParent.aesthetic());
+        }
+        FittedModel teacher = fittedParent;
+        var parentFusion = parent.fusion();
+        ToDoubleFunction<VideoFeatures> parentFused = teacher != null ? teacher::fused
+                : v -> parentFusion.fuse(v.technical().score(), v.aesthetic().score());
+
+        ChannelSurgery.Pruned full = new ChannelSurgery.Pruned(parent.spec(), parent.weights());
+        List<PruneStep> history = new ArrayList<>();
+        ChannelSurgery.Pruned pruned;
+        if (config.recipe() == PruneRecipe.UNSTRUCTURED) {
+            long params = ModelComplexity.of(parent.spec(), 32, 224, 224).parameters();
+            pruned = new ChannelSurgery.Pruned(parent.spec(),
+                    UnstructuredPruner.sparsify(parent.weights(), params, config.targetParams(), config.globalSparsity()));
+        } else {
+            Map<View, List<ViewClips>> clips = scanClips(train);
+            Importance importance = config.importance() == PruneConfig.ImportanceKind.ACTIVATION
+                    ? new ActivationImportance(clips, options) : new MagnitudeImportance();
+            history.addAll(new StructuralPlanner(config, importance, new SensitivityScan(clips, options), progress).plan(full));
+            pruned = ChannelSurgery.apply(full.spec(), full.weights(), history);
+        }
+        Map<String, String> provenance = new LinkedHashMap<>(parent.provenance());
+        provenance.put("parent", parent.version());
+        provenance.put("recipe", config.recipe().cliName());
+        provenance.put("prune.config", config.toString());
+        ModelDefinition student = new ModelDefinition(parent.name(), version, pruned.spec(), pruned.weights(), parent.fusion(),
+                provenance);
+
+        List<VideoFeatures> studentTrain;
+        List<VideoFeatures> studentTest;
+        try (QualityModel model = new QualityModel(student, options)) {
+            studentTrain = VideoFeatures.extract(model, train, progress);
+            studentTest = VideoFeatures.extract(model, test, progress);
+        }
+        boolean onLabels = config.refitTarget() == PruneConfig.RefitTarget.LABELS;
+        if (onLabels && !labelled) {
+            throw new IllegalArgumentException("refitting heads on labels needs a label for every calibration video");
+        }
+        Map<String, VideoFeatures> parentById = new LinkedHashMap<>();
+        parentTrain.forEach(v -> parentById.put(v.id(), v));
+        FittedModel fitted;
+        if (onLabels) {
+            progress.accept("refitting heads on labels");
+            fitted = FittedModel.fit(student, studentTrain, v -> v.mos().getAsDouble(), v -> v.mos().getAsDouble());
+        } else {
+            progress.accept("refitting heads on the unpruned model's head maps (distillation)");
+            fitted = FittedModel.distil(student, studentTrain, v -> teacherMaps(teacher, parentById.get(v.id())));
+        }
+        provenance.put("heads", "ridge refit on " + (onLabels ? "labels" : "the unpruned model's head maps") + " of "
+                + train.size() + " calibration videos");
+        ModelDefinition result = fitted.definition().withVersion(version, provenance);
+
+        progress.accept("measuring costs");
+        ModelCosts parentCosts = ModelCosts.measure(parent, options, 3);
+        ModelCosts costs = ModelCosts.measure(result, options, 3);
+        double[] studentScores = studentTest.stream().mapToDouble(fitted::fused).toArray();
+        double[] parentScores = parentTest.stream().mapToDouble(parentFused).toArray();
+        double[] mos = labelled ? studentTest.stream().mapToDouble(v -> v.mos().getAsDouble()).toArray() : null;
+        PruneReport report = new PruneReport(config.recipe().cliName(), costs, parentCosts, train.size(), test.size(),
+                mos == null ? Double.NaN : srcc(studentScores, mos), mos == null ? Double.NaN : plcc(studentScores, mos),
+                mos == null ? Double.NaN : srcc(parentScores, mos), mos == null ? Double.NaN : plcc(parentScores, mos),
+                srcc(studentScores, parentScores), onLabels ? "labels" : "teacher");
+        progress.accept(report.summary());
+        return new Outcome(result, parent, history, report);
+    }
+
+    /** The unpruned model's time-averaged head map per branch (from its refitted heads if it had random ones). */
+    private static Map<View, double[]> teacherMaps(FittedModel teacher, VideoFeatures parent) {
+        Map<View, double[]> maps = new EnumMap<>(View.class);
+        for (View view : View.values()) {
+            maps.put(view, teacher == null ? parent.branch(view).positionScores() : teacher.positionScores(view, parent));
+        }
+        return maps;
+    }
+
+    /** A few calibration clips per view for activation statistics and the sensitivity scan. */
+    private Map<View, List<ViewClips>> scanClips(List<CalibrationVideo> train) {
+        Map<View, List<ViewClips>> clips = new EnumMap<>(View.class);
+        for (View v : View.values()) {
+            clips.put(v, new ArrayList<>());
+        }
+        for (CalibrationVideo video : train.subList(0, Math.min(config.scanVideos(), train.size()))) {
+            var views = video.views().get();
+            clips.get(View.TECHNICAL).add(firstClip(views.technical()));
+            clips.get(View.AESTHETIC).add(views.aesthetic());
+        }
+        return clips;
+    }
+
+    private static ViewClips firstClip(ViewClips c) {
+        byte[] one = java.util.Arrays.copyOf(c.pixels(), c.clipBytes());
+        return new ViewClips(c.view(), 1, c.frames(), c.height(), c.width(), one, new int[][] {c.frameIndices()[0]});
+    }
+
+    // commons-math directly: Agreement's logistic fit needs 4+ videos, a small held-out split may have fewer.
+    static double srcc(double[] a, double[] b) {
+        return new org.apache.commons.math3.stat.correlation.SpearmansCorrelation().correlation(a, b);
+    }
+
+    static double plcc(double[] a, double[] b) {
+        return new org.apache.commons.math3.stat.correlation.PearsonsCorrelation().correlation(a, b);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.vqamini.release;
+
+import dev.vqamini.spec.FusionConstants;
+import dev.vqamini.spec.ModelSpec;
+import java.util.Map;
+
+/**
+ * {@code manifest.json} of a model bundle: what the version is, where it came from, what it costs, how well it
+ * did, and the sha256 of every file beside it.
+ *
+ * @param formatVersion            bundle format, bumped on incompatible change
+ * @param parent                   the version this one was derived from (pruning), or null
+ * @param recipe                   the pruning recipe and settings, or null for an unpruned model
+ * @param parameters               parameters used at inference, both branches
+ * @param parametersWithClassifier plus the unused ImageNet classifiers a published state_dict carries
+ * @param flopsPerClip             multiply-accumulates per 32 x 224 x 224 clip, both branches
+ * @param evaluation               evaluation results (SRCC, PLCC, latency...), free-form
+ * @param files                    file name to sha256 (hex)
+ */
+public record ModelManifest(int formatVersion, String name, String version, String parent, String recipe,
+                            String createdAt, ModelSpec architecture, long parameters, long parametersWithClassifier,
+                            long flopsPerClip, FusionConstants fusion, Map<String, Object> evaluation,
+                            Map<String, String> provenance, Map<String, String> files) {
+
+    public static final int FORMAT_VERSION = 1;
+}

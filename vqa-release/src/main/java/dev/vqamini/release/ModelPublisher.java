@@ -1,0 +1,60 @@
+package dev.vqamini.release;
+
+import dev.vqamini.kafka.LargeRecordSettings;
+import dev.vqamini.wire.TopicCatalog;
+import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.release.BundleChunks;
+import dev.vqamini.wire.proto.ModelChunk;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Publishes a model bundle archive on vqa.models as checksummed chunks, keyed so that compaction keeps the
+ * latest copy of every chunk of every version, and waits until the broker has acknowledged all of them.
+ */
+public final class ModelPublisher {
+
+    private ModelPublisher() {
+    }
+
+    /** Producer settings a model publisher needs beyond the bootstrap address. */
+    public static java.util.Map<String, Object> producerSettings() {
+        java.util.Map<String, Object> settings = new java.util.HashMap<>(LargeRecordSettings.producer());
+        settings.put("acks", "all");
+        settings.put("enable.idempotence", true);
+        return settings;
+    }
+
+    /** Publishes {@code archive} with a producer of its own; returns how many chunks were sent. */
+    public static int publish(String bootstrapServers, String clientId, String modelName, String version, byte[] archive)
+            throws InterruptedException, ExecutionException {
+        java.util.Map<String, Object> settings = producerSettings();
+        settings.put("bootstrap.servers", bootstrapServers);
+        settings.put("client.id", clientId);
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, ModelChunk> producer =
+                     new org.apache.kafka.clients.producer.KafkaProducer<>(settings,
+                             new org.apache.kafka.common.serialization.StringSerializer(), WireSerdes.models().serializer())) {
+            return publish(producer, modelName, version, archive);
+        }
+    }
+
+    /** Sends every chunk and waits for all acknowledgements; returns how many chunks were sent. */
+    public static int publish(Producer<String, ModelChunk> producer, String modelName, String version, byte[] archive)
+            throws InterruptedException, ExecutionException {
+        List<ModelChunk> chunks = BundleChunks.split(modelName, version, archive);
+        List<Future<RecordMetadata>> acks = new java.util.ArrayList<>();
+        for (ModelChunk c : chunks) {
+            acks.add(producer.send(new ProducerRecord<>(TopicCatalog.MODELS.name(),
+                    TopicCatalog.modelChunkKey(version, c.getChunkIndex()), c)));
+        }
+        producer.flush();
+        for (Future<RecordMetadata> ack : acks) {
+            ack.get();
+        }
+        return chunks.size();
+    }
+}
