@@ -1,5 +1,6 @@
 package dev.vqamini.ingest;
 
+import dev.vqamini.kafka.KafkaClientSettings;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.notNullValue;
@@ -143,9 +144,9 @@ class IngestFlowTest {
         while (System.nanoTime() < deadline) {
             records.clear();
             letters.clear();
-            new TopicReader(servers, "ingest-test").readToEnd(TopicCatalog.FRAGMENTS.name(), (t, b) -> b.length,
+            KafkaClientSettings.plaintext(servers, "ingest-test").topicReader("test").readToEnd(TopicCatalog.FRAGMENTS.name(), (t, b) -> b.length,
                     (k, n) -> records.merge(k, 1, Integer::sum));
-            new TopicReader(servers, "ingest-test").readToEnd(TopicCatalog.DLQ.name(), WireSerdes.deadLetters().deserializer(),
+            KafkaClientSettings.plaintext(servers, "ingest-test").topicReader("test").readToEnd(TopicCatalog.DLQ.name(), WireSerdes.deadLetters().deserializer(),
                     (k, d) -> letters.put(k, d));
             long doneGood = records.entrySet().stream().filter(e -> e.getKey().contains(run) && e.getValue() == 4).count();
             long doneBroken = letters.keySet().stream().filter(k -> k.contains(run)).count();
@@ -188,7 +189,7 @@ class IngestFlowTest {
         Map<Integer, FragmentClip> technical = new ConcurrentHashMap<>();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (technical.size() < 3 && System.nanoTime() < deadline) {
-            new TopicReader(servers, "ingest-test").readToEnd(TopicCatalog.FRAGMENTS.name(), WireSerdes.fragments().deserializer(),
+            KafkaClientSettings.plaintext(servers, "ingest-test").topicReader("test").readToEnd(TopicCatalog.FRAGMENTS.name(), WireSerdes.fragments().deserializer(),
                     (k, c) -> {
                         if (k.equals(id) && c.getView().getNumber() == 1) {
                             technical.put(c.getClipIndex(), c);
@@ -225,7 +226,7 @@ class IngestFlowTest {
             Map<String, Integer> records = new HashMap<>();
             for (int i = 0; i < 120 && records.getOrDefault(id, 0) < 4; i++) {
                 records.clear();
-                new TopicReader(servers, "ingest-test").readToEnd(TopicCatalog.FRAGMENTS.name(), (t, b) -> b.length,
+                KafkaClientSettings.plaintext(servers, "ingest-test").topicReader("test").readToEnd(TopicCatalog.FRAGMENTS.name(), (t, b) -> b.length,
                         (k, n) -> records.merge(k, 1, Integer::sum));
                 Thread.sleep(500);
             }

@@ -1,5 +1,6 @@
 package dev.vqamini.metrics;
 
+import dev.vqamini.kafka.KafkaClientSettings;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,9 +50,9 @@ class MetricsFlowTest {
         String run = UUID.randomUUID().toString().substring(0, 6);
         String stable = "stable-" + run;
         String candidate = "candidate-" + run;
-        ModelPublisher.publish(servers, "metrics-test", "m-" + run, stable, bundle(stable, 9_904_546L, 26_190_000_000L));
-        ModelPublisher.publish(servers, "metrics-test", "m-" + run, candidate, bundle(candidate, 1_689_450L, 4_860_000_000L));
-        RolloutWriter rollouts = new RolloutWriter(servers, "metrics-test");
+        ModelPublisher.publish(KafkaClientSettings.plaintext(servers, "metrics-test"), "m-" + run, stable, bundle(stable, 9_904_546L, 26_190_000_000L));
+        ModelPublisher.publish(KafkaClientSettings.plaintext(servers, "metrics-test"), "m-" + run, candidate, bundle(candidate, 1_689_450L, 4_860_000_000L));
+        RolloutWriter rollouts = new RolloutWriter(KafkaClientSettings.plaintext(servers, "metrics-test"));
         rollouts.apply("m-" + run, RolloutEdits.promote(stable));
         rollouts.apply("m-" + run, RolloutEdits.canary(candidate, 0.5));
 

@@ -1,5 +1,6 @@
 package dev.vqamini.pruning;
 
+import dev.vqamini.kafka.KafkaClientSettings;
 import com.google.protobuf.ByteString;
 import dev.vqamini.spec.FusionConstants;
 import dev.vqamini.model.ModelDefinition;
@@ -193,7 +194,7 @@ class PruneJobFlowTest {
     }
 
     private Rollout currentRollout() {
-        return new RolloutWriter(bootstrap, "flow-test").current(MODEL).orElseThrow(() -> new AssertionError(
+        return new RolloutWriter(KafkaClientSettings.plaintext(bootstrap, "flow-test")).current(MODEL).orElseThrow(() -> new AssertionError(
                 "no rollout for " + MODEL + " on " + TopicCatalog.ROLLOUTS.name()));
     }
 

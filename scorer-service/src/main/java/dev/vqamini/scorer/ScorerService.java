@@ -2,7 +2,7 @@ package dev.vqamini.scorer;
 
 import dev.vqamini.clips.View;
 import dev.vqamini.model.runtime.RunnerOptions;
-import dev.vqamini.service.KafkaClients;
+import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.service.TopicsAtStartup;
 import dev.vqamini.serving.ClipShape;
 import dev.vqamini.serving.DynamicBatcher;
@@ -10,9 +10,8 @@ import dev.vqamini.serving.ModelRefusedException;
 import dev.vqamini.serving.ModelRegistry;
 import dev.vqamini.serving.ScoringLoop;
 import dev.vqamini.serving.ServingModel;
+import dev.vqamini.release.ReleaseFollower;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.kafka.TopicFollower;
-import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.ModelChunk;
 import dev.vqamini.wire.proto.Rollout;
@@ -28,7 +27,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -55,14 +53,13 @@ public class ScorerService {
     private static final int RECORD_OVERHEAD = 64 * 1024;
 
     private final ScorerSettings settings;
-    private final KafkaClients kafka;
+    private final KafkaClientSettings kafka;
     private final MeterRegistry meters;
     private final TopicsAtStartup topics;
     private volatile ModelRegistry registry;
     private DynamicBatcher batcher;
     private KafkaProducer<String, byte[]> producer;
-    private TopicFollower<ModelChunk> models;
-    private TopicFollower<Rollout> rollouts;
+    private ReleaseFollower releases;
     private ScoringLoop loop;
     private Thread loopThread;
     private KafkaClientMetrics consumerMetrics;
@@ -70,7 +67,7 @@ public class ScorerService {
     /** The device the latest model runs on (cpu, cuda): vqa_scorer_device is 1 for it, so dashboards can say CPU or GPU seconds. */
     private volatile String currentDevice = "";
 
-    ScorerService(ScorerSettings settings, KafkaClients kafka, MeterRegistry meters, TopicsAtStartup topics) {
+    ScorerService(ScorerSettings settings, KafkaClientSettings kafka, MeterRegistry meters, TopicsAtStartup topics) {
         this.settings = settings;
         this.kafka = kafka;
         this.meters = meters;
@@ -110,20 +107,19 @@ public class ScorerService {
         meters.gauge("vqa.scorer.versions.loaded", registry, r -> r.servingVersions().size());
         // A state, not a counter: a version the rollout names but this scorer refused stays an alert until removed.
         meters.gauge("vqa.scorer.versions.refused", registry, r -> r.refusedVersions().size());
-        models = new TopicFollower<>(kafka.bootstrapServers(), kafka.clientId("models"), TopicCatalog.MODELS.name(),
-                WireSerdes.models().deserializer(), (key, c) -> {
-                    if (c != null) {
-                        registry.offer(c);
-                    }
-                }, p -> LOG.warnf("vqa.models: %s", p)).start();
-        rollouts = new TopicFollower<>(kafka.bootstrapServers(), kafka.clientId("rollouts"), TopicCatalog.ROLLOUTS.name(),
-                WireSerdes.rollouts().deserializer(), (key, r) -> {
-                    if (r != null) {
-                        LOG.infof("rollout of %s: stable %s, %d candidates", r.getModelName(), r.getStableVersion(),
-                                r.getCandidatesCount());
-                        registry.update(r);
-                    }
-                }, p -> LOG.warnf("vqa.rollouts: %s", p)).start();
+        releases = ReleaseFollower.start(kafka, new ReleaseFollower.Listener() {
+            @Override
+            public void chunk(ModelChunk chunk) {
+                registry.offer(chunk);
+            }
+
+            @Override
+            public void rollout(Rollout r) {
+                LOG.infof("rollout of %s: stable %s, %d candidates", r.getModelName(), r.getStableVersion(),
+                        r.getCandidatesCount());
+                registry.update(r);
+            }
+        }, LOG::warn);
         startLoop();
     }
 
@@ -174,9 +170,8 @@ public class ScorerService {
             loop.stop();
             loopThread.join(10_000);
         }
-        if (models != null) {
-            models.close();
-            rollouts.close();
+        if (releases != null) {
+            releases.close();
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
@@ -209,13 +204,7 @@ public class ScorerService {
     }
 
     private Map<String, Object> consumerSettings() {
-        Map<String, Object> s = new HashMap<>();
-        s.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        s.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
-        s.put(ConsumerConfig.CLIENT_ID_CONFIG, kafka.clientId("fragments"));
-        s.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        s.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        s.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        Map<String, Object> s = kafka.groupConsumer("fragments", settings.groupId());
         s.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, settings.limits().maxPartitionFetchBytes());
         s.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, settings.limits().fetchMaxBytes());
         s.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(4, settings.maxQueuedClips()));
@@ -223,11 +212,7 @@ public class ScorerService {
     }
 
     private Map<String, Object> producerSettings() {
-        Map<String, Object> s = new HashMap<>();
-        s.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        s.put(ProducerConfig.CLIENT_ID_CONFIG, kafka.clientId("scores"));
-        s.put(ProducerConfig.ACKS_CONFIG, "all");
-        s.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Map<String, Object> s = kafka.producer("scores");
         s.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.limits().maxRequestSize());
         s.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
         s.put(ProducerConfig.LINGER_MS_CONFIG, 2);

@@ -1,5 +1,6 @@
 package dev.vqamini.scorer;
 
+import dev.vqamini.kafka.KafkaClientSettings;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,7 +50,7 @@ class CudaRequiredTest {
     void aVersionThatComesUpOnCpuIsRefusedAndTheScorerStaysNotReady() throws Exception {
         String version = "tiny-needs-cuda";
         ScorerFixtures.publish(servers, version, 3);
-        new RolloutWriter(servers, "cuda-test").apply(ScorerFixtures.MODEL, RolloutEdits.promote(version));
+        new RolloutWriter(KafkaClientSettings.plaintext(servers, "cuda-test")).apply(ScorerFixtures.MODEL, RolloutEdits.promote(version));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         JsonPath models;
         do {
@@ -60,7 +61,7 @@ class CudaRequiredTest {
         assertEquals(List.of(), models.getList("serving"));
         given().get("/q/health/ready").then().statusCode(503);
         List<DeadLetter> refusals = new ArrayList<>();
-        new TopicReader(servers, "cuda-test").readToEnd(TopicCatalog.DLQ.name(), WireSerdes.deadLetters().deserializer(), (k, d) -> {
+        KafkaClientSettings.plaintext(servers, "cuda-test").topicReader("test").readToEnd(TopicCatalog.DLQ.name(), WireSerdes.deadLetters().deserializer(), (k, d) -> {
             if (d.getStage().equals("scorer-model") && k.equals(version)) {
                 refusals.add(d);
             }

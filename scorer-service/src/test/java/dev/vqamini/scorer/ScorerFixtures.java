@@ -1,5 +1,8 @@
 package dev.vqamini.scorer;
 
+import dev.vqamini.model.bundle.ModelRelease;
+import dev.vqamini.release.ServingBundle;
+import dev.vqamini.kafka.KafkaClientSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
@@ -54,12 +57,12 @@ final class ScorerFixtures {
 
     /** A good version, as a prune job or {@code vqa publish} would put it on vqa.models. */
     static void publish(String servers, String version, int seed) throws Exception {
-        ModelPublisher.publish(servers, "scorer-test", MODEL, version, ModelBundle.zip(bundleDir(tiny(version, seed))));
+        ModelRelease.publish(KafkaClientSettings.plaintext(servers, "scorer-test"), bundleDir(tiny(version, seed)));
     }
 
     /** Chunks whose data was altered after the checksum was taken. */
     static void publishCorruptChunk(String servers, String version) throws Exception {
-        byte[] archive = ModelBundle.zip(bundleDir(tiny(version, 5)));
+        byte[] archive = ServingBundle.archive(bundleDir(tiny(version, 5)));
         List<ModelChunk> chunks = new ArrayList<>(BundleChunks.split(MODEL, version, archive));
         ModelChunk first = chunks.get(0);
         byte[] data = first.getData().toByteArray();
@@ -72,7 +75,7 @@ final class ScorerFixtures {
     static void publishNotOnnx(String servers, String version) throws Exception {
         Path dir = bundleDir(tiny(version, 6));
         replace(dir, ModelBundle.onnxFile(View.TECHNICAL), "this is not an ONNX model".getBytes());
-        ModelPublisher.publish(servers, "scorer-test", MODEL, version, ModelBundle.zip(dir));
+        ModelRelease.publish(KafkaClientSettings.plaintext(servers, "scorer-test"), dir);
     }
 
     /** A bundle whose aesthetic graph takes normalised float input instead of uint8 pixels. */
@@ -80,7 +83,7 @@ final class ScorerFixtures {
         ModelDefinition def = tiny(version, 7);
         Path dir = bundleDir(def);
         replace(dir, ModelBundle.onnxFile(View.AESTHETIC), QualityModel.onnx(def, View.AESTHETIC, InputFormat.NORMALISED_FLOAT));
-        ModelPublisher.publish(servers, "scorer-test", MODEL, version, ModelBundle.zip(dir));
+        ModelRelease.publish(KafkaClientSettings.plaintext(servers, "scorer-test"), dir);
     }
 
     /** Replaces a bundle file and its checksum in the manifest, so only the content is wrong. */
@@ -93,8 +96,7 @@ final class ScorerFixtures {
     }
 
     private static void send(String servers, String version, List<ModelChunk> chunks) throws Exception {
-        Map<String, Object> settings = ModelPublisher.producerSettings();
-        settings.put("bootstrap.servers", servers);
+        Map<String, Object> settings = KafkaClientSettings.plaintext(servers, "scorer-test").largeRecordProducer("models");
         try (KafkaProducer<String, ModelChunk> p = new KafkaProducer<>(settings, new org.apache.kafka.common.serialization.StringSerializer(),
                 dev.vqamini.wire.WireSerdes.models().serializer())) {
             for (ModelChunk c : chunks) {

@@ -1,5 +1,6 @@
 package dev.vqamini.scorer;
 
+import dev.vqamini.kafka.KafkaClientSettings;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,7 +55,7 @@ class ScorerFlowTest {
 
     /** The stable version and its rollout, once per broker. */
     static synchronized void ensureStable(String servers) throws Exception {
-        RolloutWriter rollouts = new RolloutWriter(servers, "scorer-test");
+        RolloutWriter rollouts = new RolloutWriter(KafkaClientSettings.plaintext(servers, "scorer-test"));
         if (rollouts.current(ScorerFixtures.MODEL).isEmpty()) {
             ScorerFixtures.publish(servers, STABLE, 1);
             rollouts.apply(ScorerFixtures.MODEL, RolloutEdits.promote(STABLE));
@@ -65,7 +66,7 @@ class ScorerFlowTest {
     void hotSwapsToAFiftyPercentCanaryRefusesBrokenVersionsAndLosesNoVideo() throws Exception {
         ensureStable(servers);
         ServiceContractTest.awaitReady().then().statusCode(200);
-        RolloutWriter rollouts = new RolloutWriter(servers, "scorer-test");
+        RolloutWriter rollouts = new RolloutWriter(KafkaClientSettings.plaintext(servers, "scorer-test"));
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<String> ids = new ArrayList<>();
         try (KafkaProducer<String, FragmentClip> producer = producer()) {
@@ -115,7 +116,7 @@ class ScorerFlowTest {
         assertEquals(0.5, predicted / 100.0, 0.15);
 
         List<DeadLetter> refusals = new ArrayList<>();
-        new TopicReader(servers, "scorer-test").readToEnd(TopicCatalog.DLQ.name(), WireSerdes.deadLetters().deserializer(),
+        KafkaClientSettings.plaintext(servers, "scorer-test").topicReader("test").readToEnd(TopicCatalog.DLQ.name(), WireSerdes.deadLetters().deserializer(),
                 (k, d) -> {
                     if (d.getStage().equals("scorer-model")) {
                         refusals.add(d);
@@ -180,14 +181,14 @@ class ScorerFlowTest {
         Predicate<Map<String, List<VideoScoreRecord>>> complete = m -> ids.stream().allMatch(m::containsKey);
         while (true) {
             Map<String, List<VideoScoreRecord>> byId = new HashMap<>();
-            new TopicReader(servers, "scorer-test").readToEnd(TopicCatalog.VIDEO_SCORES.name(),
+            KafkaClientSettings.plaintext(servers, "scorer-test").topicReader("test").readToEnd(TopicCatalog.VIDEO_SCORES.name(),
                     WireSerdes.videoScores().deserializer(), (k, v) -> byId.computeIfAbsent(v.getVideoId(), x -> new ArrayList<>()).add(v));
             if (complete.test(byId) || System.nanoTime() > deadline) {
                 List<String> missing = ids.stream().filter(id -> !byId.containsKey(id)).toList();
                 assertTrue(missing.isEmpty(), missing.size() + " videos never scored: " + missing);
                 Thread.sleep(1500); // a late duplicate would show up now
                 Map<String, List<VideoScoreRecord>> last = new HashMap<>();
-                new TopicReader(servers, "scorer-test").readToEnd(TopicCatalog.VIDEO_SCORES.name(),
+                KafkaClientSettings.plaintext(servers, "scorer-test").topicReader("test").readToEnd(TopicCatalog.VIDEO_SCORES.name(),
                         WireSerdes.videoScores().deserializer(), (k, v) -> last.computeIfAbsent(v.getVideoId(), x -> new ArrayList<>()).add(v));
                 return last;
             }
@@ -200,7 +201,7 @@ class ScorerFlowTest {
         ensureStable(servers);
         String idle = "tiny-idle-" + UUID.randomUUID().toString().substring(0, 8);
         ScorerFixtures.publish(servers, idle, 4);
-        RolloutWriter rollouts = new RolloutWriter(servers, "scorer-test");
+        RolloutWriter rollouts = new RolloutWriter(KafkaClientSettings.plaintext(servers, "scorer-test"));
         rollouts.apply(ScorerFixtures.MODEL, RolloutEdits.shadow(idle, 0.01)); // in service, scoring nothing yet
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -1,7 +1,7 @@
 package dev.vqamini.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vqamini.model.ModelLoader;
+import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.onnx.InputFormat;

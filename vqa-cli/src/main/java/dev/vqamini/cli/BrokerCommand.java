@@ -1,5 +1,6 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.broker.LocalKafkaBroker;
 import dev.vqamini.kafka.TopicBootstrap;
 import dev.vqamini.kafka.TopicBootstrapReport;
@@ -52,7 +53,7 @@ public final class BrokerCommand implements Callable<Integer> {
             }
         }, "vqa-broker-shutdown"));
 
-        TopicBootstrapReport report = TopicBootstrap.ensureCatalog(broker.bootstrapServers(), Duration.ofSeconds(30), (short) 1);
+        TopicBootstrapReport report = TopicBootstrap.ensureCatalog(KafkaClientSettings.plaintext(broker.bootstrapServers(), "vqa-broker"), Duration.ofSeconds(30), (short) 1);
         for (TopicSpec t : TopicCatalog.all()) {
             System.out.printf("  %-18s %2d partition(s), %-7s max.message.bytes=%d%n",
                     t.name(), t.partitions(), t.cleanupPolicy(), t.maxMessageBytes());

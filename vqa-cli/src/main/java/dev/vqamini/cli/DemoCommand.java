@@ -1,11 +1,13 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.model.bundle.ModelRelease;
+import dev.vqamini.kafka.KafkaClientSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vqamini.broker.LocalKafkaBroker;
 import dev.vqamini.deploy.LocalPrometheus;
 import dev.vqamini.model.ModelDefinition;
-import dev.vqamini.model.ModelLoader;
+import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.files.BootstrapHeads;
 import dev.vqamini.video.synth.SynthGenerator;
@@ -103,16 +105,15 @@ public final class DemoCommand implements Callable<Integer> {
         String current = "starting";
         try (LocalKafkaBroker broker = LocalKafkaBroker.startEphemeral()) {
             String kafka = broker.bootstrapServers();
+            KafkaClientSettings clients = KafkaClientSettings.plaintext(kafka, "vqa-demo");
             say("Kafka (KRaft, embedded) on " + kafka + "; work folder " + work + ", service logs in " + logs);
-            TopicBootstrap.ensureCatalog(kafka, Duration.ofSeconds(30), (short) 1);
+            TopicBootstrap.ensureCatalog(clients, Duration.ofSeconds(30), (short) 1);
 
             current = "publishing the stable model";
             say(current);
             ModelDefinition stable = weights.definition(runtime.options());
             Path stableBundle = work.resolve("models").resolve(stable.version());
-            ModelBundle.write(stable, stableBundle, null, null, Map.of());
-            ModelPublisher.publish(kafka, "vqa-demo", stable.name(), stable.version(), ModelBundle.zip(stableBundle));
-            new RolloutWriter(kafka, "vqa-demo").apply(stable.name(), RolloutEdits.promote(stable.version()));
+            ModelRelease.publishStable(clients, stable, stableBundle);
             say("    " + stable.version() + (weights.path() == null ? " (bootstrap model: not the published DOVER-Mobile)" : ""));
 
             current = "starting the four services";
@@ -165,8 +166,8 @@ public final class DemoCommand implements Callable<Integer> {
                 say(current + " (its archive cut off halfway)");
                 String damaged = stable.version() + "-damaged";
                 byte[] whole = ModelBundle.zip(stableBundle);
-                ModelPublisher.publish(kafka, "vqa-demo", stable.name(), damaged, java.util.Arrays.copyOf(whole, whole.length / 2));
-                new RolloutWriter(kafka, "vqa-demo").apply(stable.name(), RolloutEdits.shadow(damaged, 0.1));
+                ModelPublisher.publish(clients, stable.name(), damaged, java.util.Arrays.copyOf(whole, whole.length / 2));
+                new RolloutWriter(clients).apply(stable.name(), RolloutEdits.shadow(damaged, 0.1));
                 say("    " + awaitRefused(scorer, damaged, Duration.ofMinutes(2)));
                 Thread.sleep(2500); // one gauge refresh, so /q/metrics shows the same numbers
 

@@ -1,7 +1,7 @@
 package dev.vqamini.cli;
 
 import dev.vqamini.model.ModelDefinition;
-import dev.vqamini.model.ModelLoader;
+import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.bundle.ModelBundle;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.onnx.GraphNames;
 import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,7 +80,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         ModelDefinition definition;
         Map<View, BranchOutput> ours = new LinkedHashMap<>();
-        try (QualityModel model = QualityModel.load(weights.path(), runtime.options())) {
+        try (QualityModel model = ModelLoader.qualityModel(weights.path(), runtime.options())) {
             definition = model.definition();
             progress("building graphs for " + definition.version());
             Map<View, BranchRunner> floats = new LinkedHashMap<>();

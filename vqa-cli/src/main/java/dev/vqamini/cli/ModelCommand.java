@@ -1,5 +1,6 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.model.bundle.ModelLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.io.NpyArray;
@@ -44,7 +45,7 @@ public final class ModelCommand {
         public Integer call() throws Exception {
             Files.createDirectories(out);
             Map<String, Object> scores = new LinkedHashMap<>();
-            try (QualityModel model = QualityModel.load(weights.path(), runtime.options())) {
+            try (QualityModel model = ModelLoader.qualityModel(weights.path(), runtime.options())) {
                 for (View view : new View[] {View.AESTHETIC, View.TECHNICAL}) {
                     NpyArray input = NpyArray.read(view == View.AESTHETIC ? aesthetic : technical);
                     if (input.shape().length != 5 || input.shape()[1] != 3) {

@@ -1,8 +1,7 @@
 package dev.vqamini.cli;
 
 import dev.vqamini.model.bundle.ModelBundle;
-import dev.vqamini.release.ModelManifest;
-import dev.vqamini.release.ModelPublisher;
+import dev.vqamini.model.bundle.ModelRelease;
 import dev.vqamini.wire.TopicCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +25,15 @@ public final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelManifest manifest = ModelBundle.read(bundle).manifest(); // checks every file's sha256 and the weights
-        byte[] archive = Files.isRegularFile(bundle) ? Files.readAllBytes(bundle) : ModelBundle.zip(bundle);
-        int chunks = ModelPublisher.publish(kafka.servers(), "vqa-cli-publish", manifest.name(), manifest.version(), archive);
-        System.out.printf("published %s (%s) on %s: %d chunks, %.1f MB%n", manifest.version(), manifest.name(),
-                TopicCatalog.MODELS.name(), chunks, archive.length / 1e6);
+        Path dir = bundle;
+        if (!Files.isDirectory(bundle)) {
+            dir = Files.createTempDirectory("vqa-publish");
+            ModelBundle.unzip(Files.readAllBytes(bundle), dir);
+        }
+        ModelBundle.read(dir); // checks every file's sha256 and that the weights match the architecture
+        ModelRelease.Published p = ModelRelease.publish(kafka.settings(), dir);
+        System.out.printf("published %s (%s) on %s: %d chunks, %.1f MB (manifest and graphs; the weights stay in the bundle)%n",
+                p.manifest().version(), p.manifest().name(), TopicCatalog.MODELS.name(), p.chunks(), p.bytes() / 1e6);
         return 0;
     }
 }

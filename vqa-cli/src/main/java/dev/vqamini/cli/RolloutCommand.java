@@ -46,7 +46,7 @@ public final class RolloutCommand implements Runnable {
         boolean json;
 
         RolloutWriter writer() {
-            return new RolloutWriter(kafka.servers(), "vqa-cli-rollout");
+            return new RolloutWriter(kafka.settings());
         }
 
         int print(Rollout r) throws Exception {

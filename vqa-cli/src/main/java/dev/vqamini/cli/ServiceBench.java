@@ -1,5 +1,7 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.model.bundle.ModelRelease;
+import dev.vqamini.kafka.KafkaClientSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vqamini.broker.LocalKafkaBroker;
 import dev.vqamini.clips.VideoViews;
@@ -107,13 +109,9 @@ final class ServiceBench {
     private double services(boolean pipeline, List<SynthVideo> synth, List<VideoViews> views, int instances) throws Exception {
         try (LocalKafkaBroker broker = LocalKafkaBroker.startEphemeral()) {
             String kafka = broker.bootstrapServers();
-            TopicBootstrap.ensureCatalog(kafka, Duration.ofSeconds(30), (short) 1);
-            Path bundle = work.resolve("models").resolve(model.version());
-            if (!Files.isDirectory(bundle)) {
-                ModelBundle.write(model, bundle, null, null, Map.of());
-            }
-            ModelPublisher.publish(kafka, "vqa-bench", model.name(), model.version(), ModelBundle.zip(bundle));
-            new RolloutWriter(kafka, "vqa-bench").apply(model.name(), RolloutEdits.promote(model.version()));
+            KafkaClientSettings clients = KafkaClientSettings.plaintext(kafka, "vqa-bench");
+            TopicBootstrap.ensureCatalog(clients, Duration.ofSeconds(30), (short) 1);
+            ModelRelease.publishStable(clients, model, work.resolve("models").resolve(model.version()));
             if (!pipeline) {
                 preload(kafka, views);
             }
@@ -168,7 +166,7 @@ final class ServiceBench {
         long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
         while (System.nanoTime() < deadline) {
             Map<String, Long> scoredAt = new HashMap<>();
-            new TopicReader(kafka, "vqa-bench").readToEnd(TopicCatalog.VIDEO_SCORES.name(), WireSerdes.videoScores().deserializer(),
+            KafkaClientSettings.plaintext(kafka, "vqa-bench").topicReader("test").readToEnd(TopicCatalog.VIDEO_SCORES.name(), WireSerdes.videoScores().deserializer(),
                     (k, v) -> scoredAt.putIfAbsent(k, v.getIngestTimeMs() + (long) v.getEndToEndMs()));
             if (scoredAt.size() >= videos) {
                 long first = scoredAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();

@@ -2,7 +2,7 @@ package dev.vqamini.cli;
 
 import dev.vqamini.files.BootstrapHeads;
 import dev.vqamini.model.ModelDefinition;
-import dev.vqamini.model.ModelLoader;
+import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.runtime.RunnerOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

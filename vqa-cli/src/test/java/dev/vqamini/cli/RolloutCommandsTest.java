@@ -1,5 +1,6 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.kafka.KafkaClientSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +30,7 @@ class RolloutCommandsTest {
     @BeforeAll
     static void start() {
         broker = LocalKafkaBroker.startEphemeral();
-        TopicBootstrap.ensureCatalog(broker.bootstrapServers(), Duration.ofSeconds(30), (short) 1);
+        TopicBootstrap.ensureCatalog(KafkaClientSettings.plaintext(broker.bootstrapServers(), "test"), Duration.ofSeconds(30), (short) 1);
     }
 
     @AfterAll

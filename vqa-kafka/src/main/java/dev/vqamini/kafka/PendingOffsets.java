@@ -38,10 +38,6 @@ public final class PendingOffsets {
         return out;
     }
 
-    public int pendingCount() {
-        return pending.values().stream().mapToInt(TreeSet::size).sum();
-    }
-
     /** Forgets partitions this consumer no longer owns. */
     public void forget(java.util.Collection<TopicPartition> partitions) {
         partitions.forEach(tp -> {

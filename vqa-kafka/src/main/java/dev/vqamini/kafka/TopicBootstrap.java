@@ -58,15 +58,13 @@ public final class TopicBootstrap {
     /**
      * Runs a bootstrap of every catalog topic with a short-lived admin client.
      *
-     * @param bootstrapServers  Kafka bootstrap address
+     * @param kafka             where and how to connect
      * @param timeout           limit for each admin call
      * @param replicationFactor see {@link #TopicBootstrap(Admin, Duration, short)}
      * @return what was created, found and mismatching
      */
-    public static TopicBootstrapReport ensureCatalog(String bootstrapServers, Duration timeout, short replicationFactor) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    public static TopicBootstrapReport ensureCatalog(KafkaClientSettings kafka, Duration timeout, short replicationFactor) {
+        Map<String, Object> props = kafka.admin("topic-bootstrap", (int) timeout.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
         try (Admin admin = Admin.create(props)) {
             return new TopicBootstrap(admin, timeout, replicationFactor).ensure(TopicCatalog.all());

@@ -1,13 +1,9 @@
 package dev.vqamini.kafka;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -29,17 +25,12 @@ public final class TopicFollower<T> implements AutoCloseable {
     private final TopicReader.Sink<T> sink;
     private final Consumer<String> problems;
     private final Thread thread;
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    public TopicFollower(String bootstrapServers, String clientId, String topic, Deserializer<T> values,
+    /** @param consumerSettings from {@link KafkaClientSettings#consumer(String)} (no group) */
+    public TopicFollower(Map<String, Object> consumerSettings, String topic, Deserializer<T> values,
                          TopicReader.Sink<T> sink, Consumer<String> problems) {
-        Map<String, Object> settings = new HashMap<>(LargeRecordSettings.consumer());
-        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // the topic bootstrap creates them, with their configs
-        this.consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(consumerSettings, new StringDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.values = values;
         this.sink = sink;
@@ -51,11 +42,6 @@ public final class TopicFollower<T> implements AutoCloseable {
     public TopicFollower<T> start() {
         thread.start();
         return this;
-    }
-
-    /** Waits until everything that was on the topic when following began has been delivered. */
-    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void follow() {
@@ -70,24 +56,9 @@ public final class TopicFollower<T> implements AutoCloseable {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    T value;
-                    try {
-                        value = r.value() == null ? null : values.deserialize(topic, r.value());
-                    } catch (RuntimeException e) {
-                        problems.accept(topic + "-" + r.partition() + "@" + r.offset() + ": " + e.getMessage());
-                        continue;
-                    }
-                    try {
-                        sink.accept(r.key(), value);
-                    } catch (RuntimeException e) {
-                        problems.accept(topic + "-" + r.partition() + "@" + r.offset() + " not applied: " + e.getMessage());
-                    }
-                }
-                if (caughtUp.getCount() > 0 && partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
-                    caughtUp.countDown();
+                    TopicReader.deliver(r, values, sink, problems);
                 }
             }
         } catch (WakeupException e) {

@@ -1,12 +1,10 @@
 package dev.vqamini.kafka;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -30,16 +28,9 @@ public final class TopicReader {
 
     private final Map<String, Object> settings;
 
-    /**
-     * @param bootstrapServers the Kafka address
-     * @param clientId         names this reader in broker logs and metrics (e.g. the service's application name)
-     */
-    public TopicReader(String bootstrapServers, String clientId) {
-        settings = new HashMap<>(LargeRecordSettings.consumer());
-        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    /** @param consumerSettings from {@link KafkaClientSettings#consumer(String)} (no group) */
+    public TopicReader(Map<String, Object> consumerSettings) {
+        settings = Map.copyOf(consumerSettings);
     }
 
     /** Every record now on {@code topic}, in partition order; returns how many were delivered to {@code sink}. */
@@ -67,15 +58,9 @@ public final class TopicReader {
                     if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
                         continue; // written after we started: not part of this reading
                     }
-                    T value;
-                    try {
-                        value = r.value() == null ? null : values.deserialize(topic, r.value());
-                    } catch (RuntimeException e) {
-                        problems.accept(topic + "-" + r.partition() + "@" + r.offset() + ": " + e.getMessage());
-                        continue;
+                    if (deliver(r, values, sink, problems)) {
+                        delivered++;
                     }
-                    sink.accept(r.key(), value);
-                    delivered++;
                     if (enough.getAsBoolean()) {
                         break;
                     }
@@ -83,5 +68,31 @@ public final class TopicReader {
             }
         }
         return delivered;
+    }
+
+    /**
+     * Decodes one record and hands it to {@code sink}; a record that does not decode, or that the sink refuses, is
+     * reported to {@code problems} ("topic-partition@offset: reason") and skipped, so one bad record never stops a
+     * reader. A null value (a tombstone) is delivered as null.
+     *
+     * @return whether the sink took it
+     */
+    static <T> boolean deliver(ConsumerRecord<String, byte[]> r, Deserializer<T> values, Sink<T> sink,
+                               Consumer<String> problems) {
+        String where = r.topic() + "-" + r.partition() + "@" + r.offset();
+        T value;
+        try {
+            value = r.value() == null ? null : values.deserialize(r.topic(), r.value());
+        } catch (RuntimeException e) {
+            problems.accept(where + ": " + e.getMessage());
+            return false;
+        }
+        try {
+            sink.accept(r.key(), value);
+            return true;
+        } catch (RuntimeException e) {
+            problems.accept(where + " not applied: " + e.getMessage());
+            return false;
+        }
     }
 }

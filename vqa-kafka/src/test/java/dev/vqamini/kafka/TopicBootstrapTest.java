@@ -56,9 +56,9 @@ class TopicBootstrapTest {
 
     @Test
     void realCatalogIsCreatedAndConsistent(TestKafka kafka) {
-        TopicBootstrapReport report = TopicBootstrap.ensureCatalog(kafka.bootstrapServers(), TIMEOUT, (short) 1);
+        TopicBootstrapReport report = TopicBootstrap.ensureCatalog(KafkaClientSettings.plaintext(kafka.bootstrapServers(), "test"), TIMEOUT, (short) 1);
         assertTrue(report.consistent(), report.summary());
-        TopicBootstrapReport again = TopicBootstrap.ensureCatalog(kafka.bootstrapServers(), TIMEOUT, (short) 1);
+        TopicBootstrapReport again = TopicBootstrap.ensureCatalog(KafkaClientSettings.plaintext(kafka.bootstrapServers(), "test"), TIMEOUT, (short) 1);
         assertEquals(List.of(), again.created());
         assertEquals(TopicCatalog.all().size(), again.existing().size());
     }

@@ -66,7 +66,7 @@ class WireRoundTripTest {
 
     @BeforeAll
     static void topics(TestKafka kafka) {
-        TopicBootstrap.ensureCatalog(kafka.bootstrapServers(), Duration.ofSeconds(30), (short) 1).requireConsistent();
+        TopicBootstrap.ensureCatalog(KafkaClientSettings.plaintext(kafka.bootstrapServers(), "test"), Duration.ofSeconds(30), (short) 1).requireConsistent();
     }
 
     @Test

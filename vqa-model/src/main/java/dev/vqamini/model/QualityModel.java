@@ -28,11 +28,6 @@ public final class QualityModel implements AutoCloseable {
         this.options = options;
     }
 
-    /** Loads a {@code .pth} state_dict, a {@code .safetensors} file or a model bundle; {@code null}: the bootstrap model. */
-    public static QualityModel load(Path weights, RunnerOptions options) {
-        return new QualityModel(weights == null ? BootstrapModel.definition() : ModelLoader.load(weights), options);
-    }
-
     public String version() {
         return definition.version();
     }

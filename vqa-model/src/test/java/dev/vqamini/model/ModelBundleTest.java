@@ -1,5 +1,6 @@
 package dev.vqamini.model;
 
+import dev.vqamini.model.bundle.ModelLoader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package dev.vqamini.model;
 
+import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.spec.FusionConstants;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +26,7 @@ class TinyParityTest {
 
     @BeforeAll
     static void load() {
-        model = QualityModel.load(Fixtures.path("tiny/weights.pth"), new RunnerOptions(2, false, 0));
+        model = ModelLoader.qualityModel(Fixtures.path("tiny/weights.pth"), new RunnerOptions(2, false, 0));
     }
 
     @AfterAll

@@ -2,12 +2,9 @@ package dev.vqamini.release;
 
 import com.google.protobuf.ByteString;
 import dev.vqamini.wire.proto.ModelChunk;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -24,7 +21,7 @@ public final class BundleChunks {
     }
 
     public static List<ModelChunk> split(String modelName, String version, byte[] archive) {
-        String sha = sha256(archive);
+        String sha = Digests.sha256(archive);
         int count = Math.max(1, (archive.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
         List<ModelChunk> chunks = new ArrayList<>(count);
         String manifest = manifest(archive);
@@ -62,7 +59,7 @@ public final class BundleChunks {
             c.getData().copyTo(archive, at);
             at += c.getData().size();
         }
-        String sha = sha256(archive);
+        String sha = Digests.sha256(archive);
         if (at != archive.length || !sha.equals(first.getArchiveSha256())) {
             throw new IllegalArgumentException(where + ": archive sha256 " + sha + " != announced " + first.getArchiveSha256()
                     + " (" + at + " of " + archive.length + " bytes)");
@@ -82,13 +79,5 @@ public final class BundleChunks {
             // not a zip: a chunked archive without manifest
         }
         return "";
-    }
-
-    static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

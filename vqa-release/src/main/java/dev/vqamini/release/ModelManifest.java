@@ -2,6 +2,11 @@ package dev.vqamini.release;
 
 import dev.vqamini.spec.FusionConstants;
 import dev.vqamini.spec.ModelSpec;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -23,4 +28,36 @@ public record ModelManifest(int formatVersion, String name, String version, Stri
                             Map<String, String> provenance, Map<String, String> files) {
 
     public static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /**
+     * A manifest from its JSON.
+     *
+     * @throws IllegalArgumentException when it does not parse or is of another bundle format
+     */
+    public static ModelManifest parse(byte[] json) {
+        ModelManifest m;
+        try {
+            m = JSON.readValue(json, ModelManifest.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable manifest: " + e.getMessage(), e);
+        }
+        if (m.formatVersion() != FORMAT_VERSION) {
+            throw new IllegalArgumentException("bundle format " + m.formatVersion() + ", this build reads " + FORMAT_VERSION);
+        }
+        return m;
+    }
+
+    public static ModelManifest parse(String json) {
+        return parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public byte[] toJson() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new IllegalStateException("manifest of " + version + " does not serialise: " + e.getMessage(), e);
+        }
+    }
 }

@@ -1,16 +1,17 @@
 package dev.vqamini.release;
 
-import dev.vqamini.kafka.LargeRecordSettings;
+import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireSerdes;
-import dev.vqamini.release.BundleChunks;
 import dev.vqamini.wire.proto.ModelChunk;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes a model bundle archive on vqa.models as checksummed chunks, keyed so that compaction keeps the
@@ -21,23 +22,11 @@ public final class ModelPublisher {
     private ModelPublisher() {
     }
 
-    /** Producer settings a model publisher needs beyond the bootstrap address. */
-    public static java.util.Map<String, Object> producerSettings() {
-        java.util.Map<String, Object> settings = new java.util.HashMap<>(LargeRecordSettings.producer());
-        settings.put("acks", "all");
-        settings.put("enable.idempotence", true);
-        return settings;
-    }
-
     /** Publishes {@code archive} with a producer of its own; returns how many chunks were sent. */
-    public static int publish(String bootstrapServers, String clientId, String modelName, String version, byte[] archive)
+    public static int publish(KafkaClientSettings kafka, String modelName, String version, byte[] archive)
             throws InterruptedException, ExecutionException {
-        java.util.Map<String, Object> settings = producerSettings();
-        settings.put("bootstrap.servers", bootstrapServers);
-        settings.put("client.id", clientId);
-        try (org.apache.kafka.clients.producer.KafkaProducer<String, ModelChunk> producer =
-                     new org.apache.kafka.clients.producer.KafkaProducer<>(settings,
-                             new org.apache.kafka.common.serialization.StringSerializer(), WireSerdes.models().serializer())) {
+        try (KafkaProducer<String, ModelChunk> producer = new KafkaProducer<>(kafka.largeRecordProducer("models"),
+                new StringSerializer(), WireSerdes.models().serializer())) {
             return publish(producer, modelName, version, archive);
         }
     }

@@ -1,5 +1,6 @@
 package dev.vqamini.release;
 
+import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.kafka.TopicReader;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireSerdes;
@@ -11,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -23,12 +23,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class RolloutWriter {
 
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final TopicReader reader;
 
-    public RolloutWriter(String bootstrapServers, String clientId) {
-        this.bootstrapServers = bootstrapServers;
-        this.reader = new TopicReader(bootstrapServers, clientId);
+    public RolloutWriter(KafkaClientSettings kafka) {
+        this.kafka = kafka;
+        this.reader = kafka.topicReader("rollout-writer");
     }
 
     /** The model's rollout now on vqa.rollouts. */
@@ -82,11 +82,7 @@ public final class RolloutWriter {
                 .setRevision(before.map(Rollout::getRevision).orElse(0L) + 1)
                 .setUpdatedAtMs(System.currentTimeMillis()).build();
         RolloutEdits.validate(next, publishedVersions());
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        settings.put(ProducerConfig.ACKS_CONFIG, "all");
-        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (KafkaProducer<String, Rollout> producer = new KafkaProducer<>(settings, new StringSerializer(),
+        try (KafkaProducer<String, Rollout> producer = new KafkaProducer<>(kafka.producer("rollout-writer"), new StringSerializer(),
                 WireSerdes.rollouts().serializer())) {
             producer.send(new ProducerRecord<>(TopicCatalog.ROLLOUTS.name(), modelName, next)).get();
         } catch (ExecutionException e) {

@@ -1,5 +1,6 @@
 package dev.vqamini.service;
 
+import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.kafka.BrokerProbe;
 import dev.vqamini.kafka.TopicBootstrapReport;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,10 +18,10 @@ public class KafkaReadinessCheck implements HealthCheck {
 
     private final Admin admin;
     private final TopicsAtStartup topics;
-    private final KafkaClients clients;
+    private final KafkaClientSettings clients;
     private final VqaConfig config;
 
-    KafkaReadinessCheck(Admin admin, TopicsAtStartup topics, KafkaClients clients, VqaConfig config) {
+    KafkaReadinessCheck(Admin admin, TopicsAtStartup topics, KafkaClientSettings clients, VqaConfig config) {
         this.admin = admin;
         this.topics = topics;
         this.clients = clients;

@@ -6,20 +6,17 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import dev.vqamini.clips.View;
 import dev.vqamini.spec.FusionConstants;
-import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.release.ModelManifest;
+import dev.vqamini.release.ServingBundle;
 import dev.vqamini.model.onnx.GraphNames;
 import dev.vqamini.model.runtime.BranchRunner;
 import dev.vqamini.model.runtime.RunnerOptions;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * One model version in service: the two ONNX graphs of its bundle in ONNX Runtime sessions, checked before use.
- * {@link #load} refuses a version whose bundle is corrupt (checksums, manifest), whose graphs do not load or do not
+ * One model version in service: the two ONNX graphs of its serving bundle in ONNX Runtime sessions, checked before
+ * use; the weights are never read. {@link #load} refuses a version whose bundle is corrupt (checksums, manifest), whose graphs do not load or do not
  * have DOVER's signature (uint8 pixels N x 3 x T x H x W in, per-clip scores out), or whose probe inference at
  * the maximum batch size gives non-finite numbers. The probe is also the warm-up.
  */
@@ -43,15 +40,13 @@ public final class ServingModel implements AutoCloseable {
     public static ServingModel load(String version, byte[] archive, RunnerOptions options, ClipShape clip, int maxBatch)
             throws ModelRefusedException {
         long t0 = System.nanoTime();
-        Path dir;
-        ModelManifest manifest;
+        ServingBundle bundle;
         try {
-            dir = Files.createTempDirectory("vqa-serving-" + version.replaceAll("[^A-Za-z0-9._-]", "_"));
-            ModelBundle.unzip(archive, dir);
-            manifest = ModelBundle.read(dir).manifest();
-        } catch (IOException | RuntimeException e) {
+            bundle = ServingBundle.read(archive);
+        } catch (RuntimeException e) {
             throw new ModelRefusedException(version, "bundle", String.valueOf(e.getMessage()), e);
         }
+        ModelManifest manifest = bundle.manifest();
         if (!manifest.version().equals(version)) {
             throw new ModelRefusedException(version, "bundle", "manifest names version " + manifest.version(), null);
         }
@@ -60,8 +55,8 @@ public final class ServingModel implements AutoCloseable {
             for (View view : View.values()) {
                 BranchRunner runner;
                 try {
-                    runner = new BranchRunner(Files.readAllBytes(dir.resolve(ModelBundle.onnxFile(view))), GraphNames.PIXELS, options);
-                } catch (OrtException | IOException e) {
+                    runner = new BranchRunner(bundle.graphs().get(view), GraphNames.PIXELS, options);
+                } catch (OrtException e) {
                     throw new ModelRefusedException(version, "onnx", view.key() + " graph does not load: " + e.getMessage(), e);
                 }
                 branches.put(view, runner);
@@ -71,8 +66,6 @@ public final class ServingModel implements AutoCloseable {
         } catch (ModelRefusedException e) {
             branches.values().forEach(ServingModel::closeQuietly);
             throw e;
-        } finally {
-            deleteQuietly(dir);
         }
         return new ServingModel(manifest, branches, (System.nanoTime() - t0) / 1e9);
     }
@@ -152,14 +145,6 @@ public final class ServingModel implements AutoCloseable {
             r.close();
         } catch (OrtException e) {
             // nothing a caller could do about a session that fails to close
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder left behind is harmless
         }
     }
 }

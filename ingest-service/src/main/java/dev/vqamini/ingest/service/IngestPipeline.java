@@ -3,7 +3,7 @@ package dev.vqamini.ingest.service;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import dev.vqamini.ingest.VideoIngest;
-import dev.vqamini.service.KafkaClients;
+import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.video.VideoInputException;
 import dev.vqamini.video.VideoLimits;
 import dev.vqamini.views.OffsetMode;
@@ -74,7 +74,7 @@ public class IngestPipeline {
         }
     });
 
-    IngestPipeline(IngestSettings settings, KafkaClients kafka, MeterRegistry meters) {
+    IngestPipeline(IngestSettings settings, KafkaClientSettings kafka, MeterRegistry meters) {
         this.settings = settings;
         this.meters = meters;
         VideoLimits limits = VideoLimits.defaults().withMaxDurationSeconds(settings.maxDurationSeconds())
@@ -88,12 +88,8 @@ public class IngestPipeline {
                     t.setDaemon(true);
                     return t;
                 });
-        Map<String, Object> p = new HashMap<>(LargeRecordSettings.producer());
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, kafka.clientId("fragments"));
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(kafka.largeRecordProducer("fragments"), new StringSerializer(),
+                new ByteArraySerializer());
         meters.gauge("vqa.ingest.queue.depth", waiting, AtomicInteger::get);
     }
 

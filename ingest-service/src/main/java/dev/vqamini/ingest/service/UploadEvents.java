@@ -1,6 +1,6 @@
 package dev.vqamini.ingest.service;
 
-import dev.vqamini.service.KafkaClients;
+import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.service.TopicsAtStartup;
 import dev.vqamini.kafka.PendingOffsets;
 import dev.vqamini.wire.TopicCatalog;
@@ -44,14 +44,14 @@ public class UploadEvents {
 
     private final IngestPipeline pipeline;
     private final UploadSource source;
-    private final KafkaClients kafka;
+    private final KafkaClientSettings kafka;
     private final TopicsAtStartup topics;
     private final Queue<Done> finished = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    UploadEvents(IngestPipeline pipeline, UploadSource source, KafkaClients kafka, TopicsAtStartup topics) {
+    UploadEvents(IngestPipeline pipeline, UploadSource source, KafkaClientSettings kafka, TopicsAtStartup topics) {
         this.pipeline = pipeline;
         this.source = source;
         this.kafka = kafka;
@@ -78,13 +78,7 @@ public class UploadEvents {
         if (!topics.awaitTopics()) {
             return;
         }
-        Map<String, Object> s = new HashMap<>();
-        s.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        s.put(ConsumerConfig.GROUP_ID_CONFIG, pipeline.settings().groupId());
-        s.put(ConsumerConfig.CLIENT_ID_CONFIG, kafka.clientId("uploads"));
-        s.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        s.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        s.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        Map<String, Object> s = kafka.groupConsumer("uploads", pipeline.settings().groupId());
         s.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1); // one upload at a time: the pool decides the pace
         PendingOffsets offsets = new PendingOffsets();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(s, new StringDeserializer(), new ByteArrayDeserializer())) {

@@ -3,10 +3,8 @@ package dev.vqamini.metrics.quality;
 import dev.vqamini.metrics.streams.QualityTopology;
 import dev.vqamini.metrics.streams.VersionStats;
 import dev.vqamini.metrics.streams.VersionWindow;
-import dev.vqamini.service.KafkaClients;
-import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.kafka.TopicFollower;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.KafkaClientSettings;
+import dev.vqamini.release.ReleaseFollower;
 import dev.vqamini.wire.proto.ModelChunk;
 import dev.vqamini.wire.proto.Rollout;
 import dev.vqamini.wire.proto.VideoScoreRecord;
@@ -45,18 +43,17 @@ public class QualityService {
     private static final Logger LOG = Logger.getLogger(QualityService.class);
 
     private final KafkaStreams streams;
-    private final KafkaClients kafka;
+    private final KafkaClientSettings kafka;
     private final MeterRegistry meters;
     private final MetricsSettings settings;
     private final VersionTable table = new VersionTable();
     private final Map<String, VersionRow> latest = new ConcurrentHashMap<>();
     private final Map<String, Comparison> latestComparison = new ConcurrentHashMap<>();
     private final Set<String> gauged = new HashSet<>();
-    private TopicFollower<ModelChunk> models;
-    private TopicFollower<Rollout> rollouts;
+    private ReleaseFollower releases;
     private ScheduledExecutorService refresher;
 
-    QualityService(KafkaStreams streams, KafkaClients kafka, MeterRegistry meters, MetricsSettings settings) {
+    QualityService(KafkaStreams streams, KafkaClientSettings kafka, MeterRegistry meters, MetricsSettings settings) {
         this.streams = streams;
         this.kafka = kafka;
         this.meters = meters;
@@ -64,18 +61,17 @@ public class QualityService {
     }
 
     void onStart(@Observes StartupEvent event) {
-        models = new TopicFollower<>(kafka.bootstrapServers(), kafka.clientId("models"), TopicCatalog.MODELS.name(),
-                WireSerdes.models().deserializer(), (k, c) -> {
-                    if (c != null) {
-                        table.offer(c);
-                    }
-                }, p -> LOG.warnf("vqa.models: %s", p)).start();
-        rollouts = new TopicFollower<>(kafka.bootstrapServers(), kafka.clientId("rollouts"), TopicCatalog.ROLLOUTS.name(),
-                WireSerdes.rollouts().deserializer(), (k, r) -> {
-                    if (r != null) {
-                        table.offer(r);
-                    }
-                }, p -> LOG.warnf("vqa.rollouts: %s", p)).start();
+        releases = ReleaseFollower.start(kafka, new ReleaseFollower.Listener() {
+            @Override
+            public void chunk(ModelChunk chunk) {
+                table.offer(chunk);
+            }
+
+            @Override
+            public void rollout(Rollout rollout) {
+                table.offer(rollout);
+            }
+        }, LOG::warn);
         refresher = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "quality-gauges"));
         long every = settings.refresh().toMillis();
         refresher.scheduleWithFixedDelay(this::refreshGauges, every, every, TimeUnit.MILLISECONDS);
@@ -84,8 +80,7 @@ public class QualityService {
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
         if (refresher != null) {
             refresher.shutdownNow();
-            models.close();
-            rollouts.close();
+            releases.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.vqamini.metrics.streams;
 
+import dev.vqamini.kafka.KafkaClientSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,7 +38,7 @@ class QualityRestartTest {
     @Test
     void aRestartedInstanceAnswersTheSameTable() throws Exception {
         String servers = SharedKafkaBroker.get().bootstrapServers();
-        TopicBootstrap.ensureCatalog(servers, Duration.ofSeconds(30), (short) 1);
+        TopicBootstrap.ensureCatalog(KafkaClientSettings.plaintext(servers, "test"), Duration.ofSeconds(30), (short) 1);
         String app = "restart-test-" + UUID.randomUUID().toString().substring(0, 6);
         String version = app + "-v1";
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", servers),

@@ -1,9 +1,10 @@
 package dev.vqamini.pruning.jobs;
 
+import dev.vqamini.model.bundle.ModelRelease;
 import dev.vqamini.dataset.DatasetFolder;
 import dev.vqamini.model.BootstrapModel;
 import dev.vqamini.model.ModelDefinition;
-import dev.vqamini.model.ModelLoader;
+import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.model.runtime.RunnerOptions;
 import dev.vqamini.dataset.CalibrationVideo;
@@ -11,7 +12,7 @@ import dev.vqamini.prune.PruneConfig;
 import dev.vqamini.prune.PruneRecipe;
 import dev.vqamini.prune.PruningJob;
 import dev.vqamini.views.ViewSampler;
-import dev.vqamini.service.KafkaClients;
+import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.release.ModelPublisher;
 import dev.vqamini.release.RolloutEdits;
 import dev.vqamini.release.RolloutWriter;
@@ -47,12 +48,12 @@ public class PruneJobs {
 
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "prune-jobs"));
-    private final KafkaClients kafka;
+    private final KafkaClientSettings kafka;
     private final Path workDir;
     private final int threads;
     private final MeterRegistry meters;
 
-    public PruneJobs(KafkaClients kafka, PruneSettings settings, MeterRegistry meters) {
+    public PruneJobs(KafkaClientSettings kafka, PruneSettings settings, MeterRegistry meters) {
         this.kafka = kafka;
         this.workDir = settings.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "vqa-prune-jobs"));
         this.threads = settings.threads();
@@ -160,23 +161,21 @@ public class PruneJobs {
      */
     private void publish(Job job, PruningJob.Outcome outcome, Path bundle, ModelDefinition parent) throws Exception {
         String name = outcome.model().name();
-        byte[] archive = ModelBundle.zip(bundle);
-        job.chunks = ModelPublisher.publish(kafka.bootstrapServers(), kafka.clientId("models"), name, job.version, archive);
+        ModelRelease.Published published = ModelRelease.publish(kafka, bundle);
+        job.chunks = published.chunks();
         job.log(String.format("published %s on %s: %d chunks, %.1f MB", job.version, TopicCatalog.MODELS.name(), job.chunks,
-                archive.length / 1e6));
+                published.bytes() / 1e6));
         if (job.request.canaryWeight() == null) {
             return;
         }
-        RolloutWriter rollouts = new RolloutWriter(kafka.bootstrapServers(), kafka.clientId("rollouts"));
+        RolloutWriter rollouts = new RolloutWriter(kafka);
         if (rollouts.current(name).isEmpty()) {
-            if (!rollouts.publishedVersions().contains(parent.version())) {
-                Path parentBundle = workDir.resolve(parent.version());
-                ModelBundle.write(parent, parentBundle, null, null, Map.of());
-                ModelPublisher.publish(kafka.bootstrapServers(), kafka.clientId("models"), name, parent.version(),
-                        ModelBundle.zip(parentBundle));
+            if (rollouts.publishedVersions().contains(parent.version())) {
+                rollouts.apply(name, RolloutEdits.promote(parent.version()));
+            } else {
+                ModelRelease.publishStable(kafka, parent, workDir.resolve(parent.version()));
                 job.log("published the parent " + parent.version() + " as the stable version of " + name);
             }
-            rollouts.apply(name, RolloutEdits.promote(parent.version()));
         }
         Rollout now = rollouts.apply(name, RolloutEdits.canary(job.version, job.request.canaryWeight()));
         job.rollout = true;

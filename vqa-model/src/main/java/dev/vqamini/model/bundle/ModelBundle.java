@@ -1,11 +1,9 @@
 package dev.vqamini.model.bundle;
 
 import dev.vqamini.release.ModelManifest;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vqamini.release.ServingBundle;
 import dev.vqamini.model.ModelDefinition;
-import dev.vqamini.model.ModelLoader;
+import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.onnx.InputFormat;
 import dev.vqamini.spec.ModelComplexity;
@@ -33,13 +31,11 @@ import java.util.zip.ZipOutputStream;
  */
 public record ModelBundle(ModelManifest manifest, ModelDefinition definition) {
 
-    public static final String MANIFEST = "manifest.json";
+    public static final String MANIFEST = ServingBundle.MANIFEST;
     public static final String WEIGHTS = "weights.safetensors";
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public static String onnxFile(View view) {
-        return view.key() + ".onnx";
+        return ServingBundle.onnxFile(view);
     }
 
     /**
@@ -67,7 +63,7 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition) {
         ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, definition.name(), definition.version(),
                 parent, recipe, Instant.now().toString(), definition.spec(), c.parameters(), c.parameters() + classifiers,
                 c.flops(), definition.fusion(), evaluation, definition.provenance(), files);
-        JSON.writeValue(dir.resolve(MANIFEST).toFile(), manifest);
+        Files.write(dir.resolve(MANIFEST), manifest.toJson());
         return new ModelBundle(manifest, definition);
     }
 
@@ -88,13 +84,9 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition) {
         }
         ModelManifest manifest;
         try {
-            manifest = JSON.readValue(manifestFile.toFile(), ModelManifest.class);
-        } catch (IOException e) {
-            throw new WeightFileException(manifestFile + ": unreadable manifest: " + e.getMessage(), e);
-        }
-        if (manifest.formatVersion() != ModelManifest.FORMAT_VERSION) {
-            throw new WeightFileException(manifestFile + ": bundle format " + manifest.formatVersion() + ", this build reads "
-                    + ModelManifest.FORMAT_VERSION);
+            manifest = ModelManifest.parse(Files.readAllBytes(manifestFile));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new WeightFileException(manifestFile + ": " + e.getMessage(), e);
         }
         for (Map.Entry<String, String> f : manifest.files().entrySet()) {
             Path file = path.resolve(f.getKey());

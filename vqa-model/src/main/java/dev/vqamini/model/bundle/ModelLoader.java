@@ -1,7 +1,11 @@
-package dev.vqamini.model;
+package dev.vqamini.model.bundle;
 
+import dev.vqamini.model.BootstrapModel;
+import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.model.QualityModel;
+import dev.vqamini.model.runtime.RunnerOptions;
+import dev.vqamini.release.Digests;
 import dev.vqamini.spec.FusionConstants;
-import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.spec.ModelSpec;
 import dev.vqamini.model.weights.SpecInference;
 import dev.vqamini.model.weights.PthReader;
@@ -9,19 +13,19 @@ import dev.vqamini.model.weights.Safetensors;
 import dev.vqamini.model.weights.StateDict;
 import dev.vqamini.model.weights.WeightFileException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 
 /** Turns what a user passes as {@code --weights} (a .pth, a .safetensors or a bundle directory) into a model definition. */
 public final class ModelLoader {
 
     private ModelLoader() {
+    }
+
+    /** A {@code .pth} state_dict, a {@code .safetensors} file or a model bundle ready to score; null: the bootstrap model. */
+    public static QualityModel qualityModel(Path weights, RunnerOptions options) {
+        return new QualityModel(weights == null ? BootstrapModel.definition() : load(weights), options);
     }
 
     public static ModelDefinition load(Path path) {
@@ -40,13 +44,10 @@ public final class ModelLoader {
     }
 
     public static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        try {
+            return Digests.sha256(file);
         } catch (IOException e) {
             throw new WeightFileException(file + ": cannot read: " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
