@@ -1,8 +1,8 @@
 package dev.vqamini.metrics.api;
 
-import dev.vqamini.metrics.quality.Comparison;
+import dev.vqamini.quality.Comparison;
 import dev.vqamini.metrics.quality.QualityService;
-import dev.vqamini.metrics.quality.VersionRow;
+import dev.vqamini.quality.VersionRow;
 import dev.vqamini.wire.proto.VideoScoreRecord;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,8 +1,11 @@
 package dev.vqamini.metrics.quality;
 
+import dev.vqamini.quality.Comparison;
+import dev.vqamini.quality.VersionRow;
+import dev.vqamini.quality.VersionTable;
 import dev.vqamini.metrics.streams.QualityTopology;
-import dev.vqamini.metrics.streams.VersionStats;
-import dev.vqamini.metrics.streams.VersionWindow;
+import dev.vqamini.quality.VersionStats;
+import dev.vqamini.quality.VersionWindow;
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.release.ReleaseFollower;
 import dev.vqamini.wire.proto.ModelChunk;

@@ -1,5 +1,8 @@
 package dev.vqamini.metrics.streams;
 
+import dev.vqamini.quality.LabelledVideo;
+import dev.vqamini.quality.VersionStats;
+import dev.vqamini.quality.VersionWindow;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;

@@ -1,11 +1,13 @@
 package dev.vqamini.metrics.streams;
 
+import dev.vqamini.quality.VersionStats;
+import dev.vqamini.quality.VersionWindow;
 import dev.vqamini.kafka.KafkaClientSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vqamini.metrics.quality.VersionRow;
-import dev.vqamini.metrics.quality.VersionTable;
+import dev.vqamini.quality.VersionRow;
+import dev.vqamini.quality.VersionTable;
 import dev.vqamini.testkit.SharedKafkaBroker;
 import dev.vqamini.kafka.TopicBootstrap;
 import dev.vqamini.wire.TopicCatalog;

@@ -1,10 +1,12 @@
 package dev.vqamini.metrics.streams;
 
+import dev.vqamini.quality.VersionStats;
+import dev.vqamini.quality.VersionWindow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.vqamini.metrics.quality.VersionRow;
-import dev.vqamini.metrics.quality.VersionTable;
+import dev.vqamini.quality.VersionRow;
+import dev.vqamini.quality.VersionTable;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;

@@ -1,4 +1,4 @@
-package dev.vqamini.metrics.streams;
+package dev.vqamini.quality;
 
 import dev.vqamini.wire.proto.VideoScoreRecord;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
-package dev.vqamini.metrics.quality;
+package dev.vqamini.quality;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 
 /**
@@ -9,7 +10,7 @@ import java.util.List;
  */
 public record VersionRow(
         @JsonProperty("model_version") String modelVersion,
-        @JsonProperty("role") String role,
+        @JsonProperty("role") Role role,
         @JsonProperty("traffic_weight") Double trafficWeight,
         @JsonProperty("videos") long videos,
         @JsonProperty("clips") long clips,
@@ -31,4 +32,14 @@ public record VersionRow(
         @JsonProperty("flops_per_clip") Long flopsPerClip,
         @JsonProperty("bundle_bytes") Long bundleBytes,
         @JsonProperty("recipe") String recipe) {
+
+    /** What the rollout makes of the version. */
+    public enum Role {
+        STABLE, CANDIDATE, RETIRED;
+
+        @JsonValue
+        public String text() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 }

@@ -1,15 +1,13 @@
-package dev.vqamini.metrics.quality;
+package dev.vqamini.quality;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vqamini.metrics.streams.VersionStats;
-import dev.vqamini.metrics.streams.VersionWindow;
+import dev.vqamini.release.ModelManifest;
+import dev.vqamini.quality.VersionStats;
+import dev.vqamini.quality.VersionWindow;
 import dev.vqamini.stats.Agreement;
 import dev.vqamini.stats.CorrelationInterval;
 import dev.vqamini.wire.proto.ModelChunk;
 import dev.vqamini.wire.proto.Rollout;
 import dev.vqamini.wire.proto.RolloutCandidate;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,8 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class VersionTable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private record Cost(Long parameters, Long flops, Long bytes, String recipe) {
     }
 
@@ -38,20 +34,16 @@ public final class VersionTable {
         if (chunk.getChunkIndex() != 0) {
             return;
         }
-        Long params = null;
-        Long flops = null;
-        String recipe = null;
+        Cost cost = new Cost(null, null, chunk.getTotalBytes(), null);
         if (!chunk.getManifestJson().isEmpty()) {
             try {
-                JsonNode m = JSON.readTree(chunk.getManifestJson());
-                params = m.path("parameters").isNumber() ? m.get("parameters").asLong() : null;
-                flops = m.path("flopsPerClip").isNumber() ? m.get("flopsPerClip").asLong() : null;
-                recipe = m.path("recipe").isTextual() ? m.get("recipe").asText() : null;
-            } catch (IOException e) {
+                ModelManifest m = ModelManifest.parse(chunk.getManifestJson());
+                cost = new Cost(m.parameters(), m.flopsPerClip(), chunk.getTotalBytes(), m.recipe());
+            } catch (IllegalArgumentException e) {
                 // a manifest we cannot read leaves the cost unknown, nothing else
             }
         }
-        costs.put(chunk.getModelVersion(), new Cost(params, flops, chunk.getTotalBytes(), recipe));
+        costs.put(chunk.getModelVersion(), cost);
     }
 
     public void offer(Rollout rollout) {
@@ -85,11 +77,12 @@ public final class VersionTable {
         int na = cw == null ? 0 : cw.videos().size();
         int nb = sw == null ? 0 : sw.videos().size();
         if (a == null || b == null) {
-            return new Comparison(candidate, stable, na, nb, null, null, "no difference yet");
+            return new Comparison(candidate, stable, na, nb, null, null, Comparison.Verdict.NO_DIFFERENCE_YET);
         }
         CorrelationInterval d = CorrelationInterval.difference(a.srcc(), CorrelationInterval.spearman(a.srcc(), na),
                 b.srcc(), CorrelationInterval.spearman(b.srcc(), nb));
-        String verdict = !d.known() ? "no difference yet" : d.low() > 0 ? "better" : d.high() < 0 ? "worse" : "no difference yet";
+        Comparison.Verdict verdict = !d.known() ? Comparison.Verdict.NO_DIFFERENCE_YET : d.low() > 0 ? Comparison.Verdict.BETTER
+                : d.high() < 0 ? Comparison.Verdict.WORSE : Comparison.Verdict.NO_DIFFERENCE_YET;
         return new Comparison(candidate, stable, na, nb, a.srcc() - b.srcc(), d.known() ? List.of(d.low(), d.high()) : null, verdict);
     }
 
@@ -97,16 +90,16 @@ public final class VersionTable {
         Agreement a = agreement(w);
         int n = w == null ? 0 : w.videos().size();
         Cost cost = costs.getOrDefault(v, new Cost(null, null, null, null));
-        String role = "retired";
+        VersionRow.Role role = VersionRow.Role.RETIRED;
         Double weight = 0.0;
         for (Rollout r : rollouts.values()) {
             if (r.getStableVersion().equals(v)) {
-                role = "stable";
+                role = VersionRow.Role.STABLE;
                 weight = 1 - r.getCandidatesList().stream().mapToDouble(RolloutCandidate::getTrafficWeight).sum();
             }
             for (RolloutCandidate c : r.getCandidatesList()) {
                 if (c.getModelVersion().equals(v)) {
-                    role = "candidate";
+                    role = VersionRow.Role.CANDIDATE;
                     weight = c.getTrafficWeight();
                 }
             }

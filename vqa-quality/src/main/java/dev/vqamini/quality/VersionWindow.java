@@ -1,4 +1,4 @@
-package dev.vqamini.metrics.streams;
+package dev.vqamini.quality;
 
 import java.util.ArrayList;
 import java.util.List;

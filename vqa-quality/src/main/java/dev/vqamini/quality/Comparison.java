@@ -1,0 +1,47 @@
+package dev.vqamini.quality;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.List;
+
+/**
+ * A candidate against the stable version on the same traffic window: the SRCC difference with its 95 % interval
+ * (Zou's method) and the verdict: {@code better} or {@code worse} when the interval excludes 0, else
+ * {@code no difference yet}.
+ */
+public record Comparison(
+        @JsonProperty("candidate") String candidate,
+        @JsonProperty("stable") String stable,
+        @JsonProperty("candidate_labelled") int candidateLabelled,
+        @JsonProperty("stable_labelled") int stableLabelled,
+        @JsonProperty("srcc_difference") Double srccDifference,
+        @JsonProperty("srcc_difference_ci") List<Double> ci,
+        @JsonProperty("verdict") Verdict verdict) {
+
+    /** What the interval says; the JSON and the gauge forms are fixed (dashboards and alerts read them). */
+    public enum Verdict {
+        BETTER("better", 1), WORSE("worse", -1), NO_DIFFERENCE_YET("no difference yet", 0);
+
+        private final String text;
+        private final int gauge;
+
+        Verdict(String text, int gauge) {
+            this.text = text;
+            this.gauge = gauge;
+        }
+
+        @JsonValue
+        public String text() {
+            return text;
+        }
+
+        /** -1 worse, 0 no difference yet, 1 better. */
+        public int gauge() {
+            return gauge;
+        }
+    }
+
+    public int verdictValue() {
+        return verdict.gauge();
+    }
+}
