@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A wanted version is assembled from its chunks, loaded and checked on a background thread ({@link ServingModel#load})
  * while the others keep serving, then put in service in one step. A version the rollout no longer names is taken out
  * of service, and its sessions are closed only when the last {@link Lease} on it is released, so no run ever uses a
- * closed session. A refused version is reported and never served; the versions before it keep serving.
+ * closed session. A refused version is reported and never served; the versions before it keep serving. A new stable
+ * version replaces the old one only once it is in service: until then (loading, or refused) the old stable version
+ * keeps serving as {@link #leaseStable()}'s fallback.
  *
  * <p>Chunks of every version seen stay in memory (the compacted topic's size), so a version named again later loads
  * without re-reading the topic.
@@ -92,6 +94,8 @@ public final class ModelRegistry implements AutoCloseable {
     /** Versions refused, by the archive checksum that failed (a re-published archive is tried again). */
     private final Map<String, String> refused = new HashMap<>();
     private Rollout rollout;
+    /** The stable version that keeps serving while the rollout's stable version is not in service; null if none. */
+    private String fallback;
 
     public ModelRegistry(Loader loader, Listener listener) {
         this.loader = loader;
@@ -111,10 +115,14 @@ public final class ModelRegistry implements AutoCloseable {
 
     /** The model's current rollout (the newest record of vqa.rollouts). */
     public synchronized void update(Rollout next) {
+        String previousStable = fallback != null ? fallback : rollout == null ? null : rollout.getStableVersion();
         rollout = next;
         Set<String> wanted = wanted();
+        // the stable version being replaced serves until its replacement is in service (or for good, if refused)
+        fallback = !serving.containsKey(next.getStableVersion()) && previousStable != null && serving.containsKey(previousStable)
+                ? previousStable : null;
         for (String v : new HashSet<>(serving.keySet())) {
-            if (!wanted.contains(v)) {
+            if (!wanted.contains(v) && !v.equals(fallback)) {
                 serving.remove(v).release();
             }
         }
@@ -135,9 +143,21 @@ public final class ModelRegistry implements AutoCloseable {
         return Optional.of(new Lease(e));
     }
 
-    /** Whether the rollout's stable version is in service (the scorer's readiness). */
+    /**
+     * A lease on the rollout's stable version, or while that one is not in service (loading, refused) on the stable
+     * version it replaces, if that one is still in service.
+     */
+    public synchronized Optional<Lease> leaseStable() {
+        if (rollout == null) {
+            return Optional.empty();
+        }
+        Optional<Lease> stable = lease(rollout.getStableVersion());
+        return stable.isPresent() || fallback == null ? stable : lease(fallback);
+    }
+
+    /** Whether {@link #leaseStable()} has a version to lease (the scorer's readiness). */
     public synchronized boolean stableServing() {
-        return rollout != null && serving.containsKey(rollout.getStableVersion());
+        return rollout != null && (serving.containsKey(rollout.getStableVersion()) || fallback != null);
     }
 
     public synchronized Set<String> servingVersions() {
@@ -222,15 +242,25 @@ public final class ModelRegistry implements AutoCloseable {
             return;
         }
         boolean keep;
+        Entry replaced = null;
         synchronized (this) {
             inFlight.remove(version);
             keep = wanted().contains(version);
             if (keep) {
                 serving.put(version, new Entry(model));
+                if (fallback != null && version.equals(rollout.getStableVersion())) {
+                    if (!wanted().contains(fallback)) {
+                        replaced = serving.remove(fallback);
+                    }
+                    fallback = null;
+                }
             }
         }
         if (keep) {
             listener.loaded(model);
+            if (replaced != null) {
+                replaced.release(); // closes it now, or when its last lease is released
+            }
         } else {
             model.close(); // the rollout moved on while it loaded
         }
@@ -246,5 +276,6 @@ public final class ModelRegistry implements AutoCloseable {
         loading.shutdownNow();
         serving.values().forEach(Entry::release);
         serving.clear();
+        fallback = null;
     }
 }

@@ -186,7 +186,7 @@ public final class ScoringLoop implements Runnable {
             RolloutPolicy.Assignment a = RolloutPolicy.assign(video.videoId(), rollout.get());
             lease = registry.lease(a.version());
             if (lease.isEmpty()) {
-                lease = registry.lease(rollout.get().getStableVersion());
+                lease = registry.leaseStable(); // the stable version, or the one it replaces while it loads
                 lease.ifPresent(l -> events.fellBackToStable(a.version(), l.model().version()));
             }
             shadow = a.shadow();
