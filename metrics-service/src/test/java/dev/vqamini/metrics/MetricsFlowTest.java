@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * metrics-service on the real broker: two versions' scores (one re-delivered twice), labels before and after their
- * scores, manifests on vqa.models and a 50 % rollout; then /versions, /comparison, /scores and /q/metrics agree.
+ * scores, manifests on vqa.models and a 25 % canary; then /versions, /comparison, /scores and /q/metrics agree.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
@@ -54,7 +54,7 @@ class MetricsFlowTest {
         ModelPublisher.publish(KafkaClientSettings.plaintext(servers, "metrics-test"), "m-" + run, candidate, bundle(candidate, 1_689_450L, 4_860_000_000L));
         RolloutWriter rollouts = new RolloutWriter(KafkaClientSettings.plaintext(servers, "metrics-test"));
         rollouts.apply("m-" + run, RolloutEdits.promote(stable));
-        rollouts.apply("m-" + run, RolloutEdits.canary(candidate, 0.5));
+        rollouts.apply("m-" + run, RolloutEdits.canary(candidate, 0.25));
 
         int n = 40;
         double[][] fused = new double[2][n / 2];
@@ -110,7 +110,9 @@ class MetricsFlowTest {
             assertEquals(expected.krcc(), table.getDouble(row + "krcc"), 1e-9, version);
             assertTrue(table.getDouble(row + "p99_e2e_s") >= table.getDouble(row + "p50_e2e_s"));
             assertEquals(v == 0 ? 9_904_546L : 1_689_450L, table.getLong(row + "parameters"));
-            assertEquals(v == 0 ? 0.5 : 0.5, table.getDouble(row + "traffic_weight"), 1e-9);
+            // a 25 % canary: the candidate's weight, the stable version the rest
+            assertEquals(v == 0 ? 0.75 : 0.25, table.getDouble(row + "traffic_weight"), 1e-9, version);
+            assertEquals(v == 0 ? "stable" : "candidate", table.getString(row + "role"), version);
             assertEquals(2, table.getList(row + "srcc_ci").size());
         }
         given().get("/comparison").then().statusCode(200).body("find { it.candidate == '" + candidate + "' }.stable",

@@ -10,7 +10,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,13 +123,108 @@ class VideoCommandsTest {
         for (String k : List.of("srcc", "plcc_raw", "plcc", "krcc", "rmse")) {
             assertTrue(m.has(k), k);
         }
-        assertTrue(Math.abs(m.get("srcc").asDouble()) <= 1);
-        assertTrue(m.get("rmse").asDouble() >= 0);
+        // every measure recomputed here from the printed per-video scores and the labels file's MOS
+        JsonNode report = new ObjectMapper().readTree(r.out());
+        Map<String, Double> labelled = new HashMap<>();
+        for (String line : Files.readAllLines(data.resolve("labels.txt"))) {
+            String[] f = line.split(",\\s*");
+            labelled.put(f[0], Double.parseDouble(f[3]));
+        }
+        JsonNode results = report.get("results");
+        assertEquals(labelled.size(), results.size(), results.toString());
+        double[] mos = new double[results.size()];
+        for (int i = 0; i < mos.length; i++) {
+            mos[i] = results.get(i).get("mos").asDouble();
+            assertEquals(labelled.get(results.get(i).get("file").asText()), mos[i], 0.0, results.get(i).toString());
+        }
+        for (String branch : List.of("fused", "technical", "aesthetic")) {
+            double[] x = new double[mos.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = results.get(i).get(branch).asDouble();
+            }
+            JsonNode got = report.get("metrics").get(branch);
+            assertEquals(pearson(ranks(x), ranks(mos)), got.get("srcc").asDouble(), 1e-9, branch + " srcc");
+            assertEquals(pearson(x, mos), got.get("plcc_raw").asDouble(), 1e-9, branch + " plcc_raw");
+            assertEquals(kendallTauB(x, mos), got.get("krcc").asDouble(), 1e-9, branch + " krcc");
+            double[] mapped = new double[x.length];
+            JsonNode fit = got.get("logistic");
+            if (fit.isNull()) { // no logistic fit: least-squares line, PLCC stays the raw one
+                double[] line = leastSquares(x, mos);
+                for (int i = 0; i < x.length; i++) {
+                    mapped[i] = line[0] + line[1] * x[i];
+                }
+                assertEquals(got.get("plcc_raw").asDouble(), got.get("plcc").asDouble(), 0.0, branch);
+            } else { // f(x) = (b1 - b2) / (1 + exp(-(x - b3) / |b4|)) + b2
+                double b1 = fit.get(0).asDouble(), b2 = fit.get(1).asDouble(), b3 = fit.get(2).asDouble(), b4 = fit.get(3).asDouble();
+                for (int i = 0; i < x.length; i++) {
+                    mapped[i] = (b1 - b2) / (1 + Math.exp(-(x[i] - b3) / Math.abs(b4))) + b2;
+                }
+                assertEquals(pearson(mapped, mos), got.get("plcc").asDouble(), 1e-9, branch + " plcc");
+            }
+            double se = 0;
+            for (int i = 0; i < x.length; i++) {
+                se += (mapped[i] - mos[i]) * (mapped[i] - mos[i]);
+            }
+            assertEquals(Math.sqrt(se / x.length), got.get("rmse").asDouble(), 1e-9, branch + " rmse");
+        }
 
         Files.writeString(dir.resolve("bad-labels.txt"), "missing.mp4, 0, 0, 3.0\n");
         Run bad = run("eval", "--dataset", data.toString(), "--labels", dir.resolve("bad-labels.txt").toString());
         assertEquals(1, bad.exit());
         assertTrue(bad.err().contains("missing.mp4: no such file"), bad.err());
+    }
+
+    /** Ranks from 1, ties sharing their average rank. */
+    private static double[] ranks(double[] x) {
+        double[] r = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int below = 0;
+            int equal = 0;
+            for (double y : x) {
+                below += y < x[i] ? 1 : 0;
+                equal += y == x[i] ? 1 : 0;
+            }
+            r[i] = below + (equal + 1) / 2.0;
+        }
+        return r;
+    }
+
+    private static double pearson(double[] x, double[] y) {
+        double mx = java.util.Arrays.stream(x).average().orElseThrow();
+        double my = java.util.Arrays.stream(y).average().orElseThrow();
+        double sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxy / Math.sqrt(sxx * syy);
+    }
+
+    private static double kendallTauB(double[] x, double[] y) {
+        long concordant = 0, discordant = 0, tiesX = 0, tiesY = 0;
+        for (int i = 0; i < x.length; i++) {
+            for (int j = i + 1; j < x.length; j++) {
+                double s = Math.signum(x[i] - x[j]) * Math.signum(y[i] - y[j]);
+                concordant += s > 0 ? 1 : 0;
+                discordant += s < 0 ? 1 : 0;
+                tiesX += x[i] == x[j] && y[i] != y[j] ? 1 : 0;
+                tiesY += y[i] == y[j] && x[i] != x[j] ? 1 : 0;
+            }
+        }
+        return (concordant - discordant) / Math.sqrt((double) (concordant + discordant + tiesX) * (concordant + discordant + tiesY));
+    }
+
+    /** Intercept and slope of the least-squares line of y on x. */
+    private static double[] leastSquares(double[] x, double[] y) {
+        double mx = java.util.Arrays.stream(x).average().orElseThrow();
+        double my = java.util.Arrays.stream(y).average().orElseThrow();
+        double sxy = 0, sxx = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+        }
+        return new double[] {my - sxy / sxx * mx, sxy / sxx};
     }
 
     @Test
