@@ -1,5 +1,6 @@
 package dev.vqamini.serving;
 
+import dev.vqamini.kafka.KafkaClientSettings;
 import static dev.vqamini.serving.TinyVersions.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,7 @@ import com.google.protobuf.ByteString;
 import dev.vqamini.clips.View;
 import dev.vqamini.testkit.KafkaBrokerExtension;
 import dev.vqamini.testkit.TestKafka;
-import dev.vqamini.wire.TopicBootstrap;
+import dev.vqamini.kafka.TopicBootstrap;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireViews;
 import dev.vqamini.wire.proto.FragmentClip;
@@ -66,7 +67,7 @@ class ScoringLoopTest {
     @BeforeAll
     static void broker(TestKafka kafka) throws Exception {
         servers = kafka.bootstrapServers();
-        TopicBootstrap.ensureCatalog(servers, Duration.ofSeconds(30), (short) 1).requireConsistent();
+        TopicBootstrap.ensureCatalog(KafkaClientSettings.plaintext(servers, "test"), Duration.ofSeconds(30), (short) 1).requireConsistent();
         registry = new ModelRegistry(TinyVersions::load, new ModelRegistry.Listener() {
             @Override
             public void loaded(ServingModel model) {

@@ -1,13 +1,14 @@
 package dev.vqamini.serving;
 
-import dev.vqamini.model.FusionConstants;
+import dev.vqamini.release.ServingBundle;
+import dev.vqamini.spec.FusionConstants;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.RandomWeights;
 import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.model.runtime.RunnerOptions;
-import dev.vqamini.model.spec.BranchSpec;
-import dev.vqamini.model.spec.ModelSpec;
-import dev.vqamini.wire.BundleChunks;
+import dev.vqamini.spec.BranchSpec;
+import dev.vqamini.spec.ModelSpec;
+import dev.vqamini.release.BundleChunks;
 import dev.vqamini.wire.proto.ModelChunk;
 import dev.vqamini.wire.proto.Rollout;
 import dev.vqamini.wire.proto.RolloutCandidate;
@@ -49,7 +50,7 @@ final class TinyVersions {
                 Path dir = Files.createTempDirectory("serving-test-" + v);
                 try {
                     ModelBundle.write(def, dir, null, null, Map.of());
-                    return ModelBundle.zip(dir);
+                    return ServingBundle.archive(dir);
                 } finally {
                     try (var files = Files.walk(dir)) {
                         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
