@@ -54,8 +54,7 @@ final class ServiceProcesses implements AutoCloseable {
     String start(String service, String instance, Map<String, String> settings) throws IOException {
         int port = freePort();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1500m", "-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + kafka,
-                "-Dquarkus.kafka-streams.bootstrap-servers=" + kafka));
+                "-Xmx1500m", "-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + kafka));
         settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", app(root, service).toString()));
         Files.createDirectories(logs);

@@ -16,7 +16,6 @@ public final class KafkaBrokerTestResource implements QuarkusTestResourceLifecyc
         String bootstrap = SharedKafkaBroker.get().bootstrapServers();
         return Map.of(
                 "kafka.bootstrap.servers", bootstrap,
-                "quarkus.kafka-streams.bootstrap-servers", bootstrap,
                 "quarkus.kafka.devservices.enabled", "false");
     }
 
