@@ -244,6 +244,19 @@ class PruneJobFlowTest {
                 .when().post("/prune-jobs").then().statusCode(400)
                 .body("error", containsString("fragmentSample must be at least 1"));
         given().when().get("/prune-jobs/no-such-job").then().statusCode(404);
+        // No server path outside vqa.prune.allowed-roots (java.io.tmpdir in tests): refused before anything is read.
+        given().contentType(ContentType.JSON).body("""
+                {"recipe":"channel","targetParams":0.5,"weights":"/etc/passwd"}""")
+                .when().post("/prune-jobs").then().statusCode(403)
+                .body("error", containsString("weights: /etc/passwd is outside the allowed folders (vqa.prune.allowed-roots)"));
+        given().contentType(ContentType.JSON).body("""
+                {"recipe":"channel","targetParams":0.5,"weights":"%s","calibrationDir":"../../"}""".formatted(weights))
+                .when().post("/prune-jobs").then().statusCode(403)
+                .body("error", containsString("calibrationDir: ../../ is outside the allowed folders"));
+        given().contentType(ContentType.JSON).body("""
+                {"recipe":"channel","targetParams":0.5,"weights":"%s","dataset":"../etc"}""".formatted(weights))
+                .when().post("/prune-jobs").then().statusCode(403)
+                .body("error", containsString("is not a dataset name"));
 
         // Valid requests that fail while running: nothing may reach vqa.models or vqa.rollouts.
         long modelsEnd = endOffset(TopicCatalog.MODELS.name());

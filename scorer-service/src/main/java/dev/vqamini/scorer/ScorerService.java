@@ -1,5 +1,7 @@
 package dev.vqamini.scorer;
 
+import dev.vqamini.release.ManifestSignature;
+import dev.vqamini.serving.RefusalCheck;
 import dev.vqamini.clips.View;
 import dev.vqamini.model.runtime.RunnerOptions;
 import dev.vqamini.kafka.KafkaClientSettings;
@@ -28,7 +30,10 @@ import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,6 +44,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,6 +62,8 @@ public class ScorerService {
     private final KafkaClientSettings kafka;
     private final MeterRegistry meters;
     private final TopicsAtStartup topics;
+    private final Optional<String> verifyKeyFile;
+    private PublicKey verifyKey;
     private volatile ModelRegistry registry;
     private DynamicBatcher batcher;
     private KafkaProducer<String, byte[]> producer;
@@ -67,7 +75,9 @@ public class ScorerService {
     /** The device the latest model runs on (cpu, cuda): vqa_scorer_device is 1 for it, so dashboards can say CPU or GPU seconds. */
     private volatile String currentDevice = "";
 
-    ScorerService(ScorerSettings settings, KafkaClientSettings kafka, MeterRegistry meters, TopicsAtStartup topics) {
+    ScorerService(ScorerSettings settings, KafkaClientSettings kafka, MeterRegistry meters, TopicsAtStartup topics,
+                  @ConfigProperty(name = "vqa.models.verify-key") Optional<String> verifyKeyFile) {
+        this.verifyKeyFile = verifyKeyFile;
         this.settings = settings;
         this.kafka = kafka;
         this.meters = meters;
@@ -76,12 +86,25 @@ public class ScorerService {
 
     void onStart(@Observes StartupEvent event) {
         checkLimits(clip()); // a misconfigured scorer refuses to start, naming the setting
-        if (!Set.of("auto", "cuda", "cpu").contains(settings.provider())) {
-            throw new IllegalStateException("vqa.scorer.provider = " + settings.provider() + ": use auto, cuda or cpu");
-        }
+        verifyKey = verifyKey(); // an unreadable key stops the start, naming the file
         Thread starter = new Thread(this::startWhenTopicsExist, "scorer-start");
         starter.setDaemon(true);
         starter.start();
+    }
+
+    /** The Ed25519 public key versions must be signed with ({@code vqa.models.verify-key}), or null: any version. */
+    private PublicKey verifyKey() {
+        if (verifyKeyFile.isEmpty() || verifyKeyFile.get().isBlank()) {
+            LOG.info("vqa.models.verify-key not set: unsigned model versions are served");
+            return null;
+        }
+        try {
+            PublicKey key = ManifestSignature.readPublicKey(Path.of(verifyKeyFile.get()));
+            LOG.infof("serving only model versions signed with the key in %s", verifyKeyFile.get());
+            return key;
+        } catch (IOException e) {
+            throw new IllegalStateException("vqa.models.verify-key = " + verifyKeyFile.get() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Kafka may come up after the service: wait for the catalog's topics, then start following and scoring. */
@@ -94,7 +117,7 @@ public class ScorerService {
     private synchronized void start() {
         ClipShape clip = clip();
         RunnerOptions options = RunnerOptions.defaults().withThreads(settings.threads());
-        if (settings.provider().equals("cpu")) {
+        if (settings.provider() == ScorerSettings.Provider.CPU) {
             options = options.cpuOnly();
         }
         RunnerOptions runner = options;
@@ -102,7 +125,7 @@ public class ScorerService {
         batcher = new DynamicBatcher(new DynamicBatcher.Settings(settings.maxBatch(), settings.maxQueueDelay(), settings.concurrentRuns()), clip,
                 this::batchRan);
         meters.gauge("vqa.scorer.clips.in.flight", batcher, DynamicBatcher::queued);
-        registry = new ModelRegistry((version, archive) -> onRequiredDevice(ServingModel.load(version, archive, runner, clip,
+        registry = new ModelRegistry((version, archive) -> onRequiredDevice(ServingModel.load(version, archive, verifyKey, runner, clip,
                 settings.maxBatch())), new RegistryEvents());
         meters.gauge("vqa.scorer.versions.loaded", registry, r -> r.servingVersions().size());
         // A state, not a counter: a version the rollout names but this scorer refused stays an alert until removed.
@@ -149,10 +172,10 @@ public class ScorerService {
 
     /** With {@code vqa.scorer.provider=cuda} a version that came up on CPU is refused: a GPU scorer never idles on CPU. */
     private ServingModel onRequiredDevice(ServingModel model) throws ModelRefusedException {
-        if (settings.provider().equals("cuda") && !model.provider().startsWith("CUDA")) {
+        if (settings.provider() == ScorerSettings.Provider.CUDA && !model.provider().startsWith("CUDA")) {
             String on = model.provider();
             model.close();
-            throw new ModelRefusedException(model.version(), "device", "vqa.scorer.provider=cuda but the model runs on " + on, null);
+            throw new ModelRefusedException(model.version(), RefusalCheck.DEVICE, "vqa.scorer.provider=cuda but the model runs on " + on, null);
         }
         return model;
     }
@@ -275,9 +298,9 @@ public class ScorerService {
         @Override
         public void refused(ModelRefusedException e) {
             LOG.errorf("%s; the versions in service keep serving", e.getMessage());
-            meters.counter("vqa.scorer.model.refusals", "model_version", e.version(), "check", e.check()).increment();
+            meters.counter("vqa.scorer.model.refusals", "model_version", e.version(), "check", e.check().tag()).increment();
             DeadLetter dl = DeadLetter.newBuilder().setStage("scorer-model").setReason(e.getMessage())
-                    .setOriginalTopic(TopicCatalog.MODELS.name()).setErrorType(e.check())
+                    .setOriginalTopic(TopicCatalog.MODELS.name()).setErrorType(e.check().tag())
                     .setOriginalKey(com.google.protobuf.ByteString.copyFromUtf8(e.version()))
                     .setFailedAtMs(System.currentTimeMillis()).build();
             producer.send(new ProducerRecord<>(TopicCatalog.DLQ.name(), e.version(), dl.toByteArray()));

@@ -13,9 +13,17 @@ public interface ScorerSettings {
     @WithDefault("vqa-scorer")
     String groupId();
 
-    /** Where models run: auto (CUDA when usable, else CPU), cuda, cpu. */
+    /** Where models run. */
+    enum Provider {
+        /** CUDA when usable (the gpu build), else CPU. */
+        AUTO,
+        /** CUDA only: a version that comes up on CPU is refused. */
+        CUDA,
+        CPU
+    }
+
     @WithDefault("auto")
-    String provider();
+    Provider provider();
 
     /** ONNX Runtime intra-op threads per session. */
     @WithDefault("2")

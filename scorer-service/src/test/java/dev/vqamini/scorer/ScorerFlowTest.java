@@ -124,7 +124,7 @@ class ScorerFlowTest {
                 });
         assertRefused(refusals, "bad-checksum", "chunks", "sha256");
         assertRefused(refusals, "bad-not-onnx", "onnx", "technical graph does not load");
-        assertRefused(refusals, "bad-input", "signature", "expected one uint8 input 'pixels'");
+        assertRefused(refusals, "bad-input", "graph", "expected one uint8 input 'pixels'");
         String metrics = given().accept("text/plain").get("/q/metrics").asString();
         assertTrue(metrics.contains("vqa_scorer_model_refusals_total{check=\"onnx\",model_version=\"bad-not-onnx\""), metrics);
         assertTrue(metrics.contains("vqa_scorer_videos_scored_total{model_version=\"" + CANDIDATE + "\""));

@@ -1,5 +1,6 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.release.ManifestSignature;
 import dev.vqamini.model.bundle.ModelRelease;
 import dev.vqamini.kafka.KafkaClientSettings;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,7 +115,11 @@ public final class DemoCommand implements Callable<Integer> {
             say(current);
             ModelDefinition stable = weights.definition(runtime.options());
             Path stableBundle = work.resolve("models").resolve(stable.version());
-            ModelRelease.publishStable(clients, stable, stableBundle);
+            // Versions are signed (Ed25519) and the scorer serves only signed ones.
+            Path keys = Files.createDirectories(work.resolve("keys"));
+            KeyPair signing = ManifestSignature.newKeyPair();
+            ManifestSignature.writeKeys(signing, keys.resolve("signing.pem"), keys.resolve("verify.pem"));
+            ModelRelease.publishStable(clients, stable, stableBundle, signing.getPrivate());
             say("    " + stable.version() + (weights.path() == null ? " (bootstrap model: not the published DOVER-Mobile)" : ""));
 
             current = "starting the four services";
@@ -123,9 +129,12 @@ public final class DemoCommand implements Callable<Integer> {
             try (ServiceProcesses services = new ServiceProcesses(root, logs, kafka)) {
                 String ingest = services.start("ingest-service", "ingest-service", Map.of("vqa.ingest.allowed-roots", videosDir.toString(),
                         "vqa.ingest.workers", "1"));
-                String scorer = services.start("scorer-service", "scorer-service", Map.of("vqa.scorer.threads", "2"));
+                String scorer = services.start("scorer-service", "scorer-service", Map.of("vqa.scorer.threads", "2",
+                        "vqa.models.verify-key", keys.resolve("verify.pem").toString()));
                 String pruning = services.start("pruning-service", "pruning-service", Map.of("vqa.prune.work-dir",
-                        work.resolve("pruned").toString(), "vqa.prune.threads", "2"));
+                        work.resolve("pruned").toString(), "vqa.prune.threads", "2",
+                        "vqa.prune.allowed-roots", work.resolve("models").toString(),
+                        "vqa.prune.sign-key", keys.resolve("signing.pem").toString()));
                 String metrics = services.start("metrics-service", "metrics-service", Map.of("vqa.metrics.refresh", "2s",
                         "kafka-streams.state.dir", work.resolve("streams").toString()));
                 services.awaitReady(Duration.ofMinutes(5));

@@ -111,7 +111,7 @@ final class ServiceBench {
             String kafka = broker.bootstrapServers();
             KafkaClientSettings clients = KafkaClientSettings.plaintext(kafka, "vqa-bench");
             TopicBootstrap.ensureCatalog(clients, Duration.ofSeconds(30), (short) 1);
-            ModelRelease.publishStable(clients, model, work.resolve("models").resolve(model.version()));
+            ModelRelease.publishStable(clients, model, work.resolve("models").resolve(model.version()), null);
             if (!pipeline) {
                 preload(kafka, views);
             }

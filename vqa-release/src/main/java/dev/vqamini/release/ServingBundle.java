@@ -17,11 +17,13 @@ import java.util.zip.ZipOutputStream;
  * What a scorer needs of a model version, and all that vqa.models carries: the manifest and the two ONNX graphs,
  * zipped in memory. The weights, which only further pruning reads, stay in the full bundle, so a version on the wire
  * is about half the size and a scorer loads it without parsing weights. Reading checks each file against the
- * manifest's sha256.
+ * manifest's sha256; a signed bundle carries {@link ManifestSignature#FILE} beside the manifest.
  *
- * @param graphs ONNX bytes per view
+ * @param manifestJson the manifest as signed
+ * @param signature    the base64 Ed25519 signature of {@code manifestJson}, or null when unsigned
+ * @param graphs       ONNX bytes per view
  */
-public record ServingBundle(ModelManifest manifest, Map<View, byte[]> graphs) {
+public record ServingBundle(ModelManifest manifest, byte[] manifestJson, String signature, Map<View, byte[]> graphs) {
 
     public static final String MANIFEST = "manifest.json";
     /** Largest entry accepted when reading: a graph of the full model is about 19 MB. */
@@ -37,6 +39,10 @@ public record ServingBundle(ModelManifest manifest, Map<View, byte[]> graphs) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             put(zip, MANIFEST, Files.readAllBytes(bundleDir.resolve(MANIFEST)));
+            Path signature = bundleDir.resolve(ManifestSignature.FILE);
+            if (Files.isRegularFile(signature)) {
+                put(zip, ManifestSignature.FILE, Files.readAllBytes(signature));
+            }
             for (View view : View.values()) {
                 put(zip, onnxFile(view), Files.readAllBytes(bundleDir.resolve(onnxFile(view))));
             }
@@ -64,7 +70,7 @@ public record ServingBundle(ModelManifest manifest, Map<View, byte[]> graphs) {
                 if (e.isDirectory() || name.contains("/") || name.contains("\\")) {
                     throw new IllegalArgumentException("unexpected archive entry '" + name + "'");
                 }
-                if (name.equals(MANIFEST) || name.endsWith(".onnx")) {
+                if (name.equals(MANIFEST) || name.equals(ManifestSignature.FILE) || name.endsWith(".onnx")) {
                     byte[] data = zip.readNBytes((int) Math.min(MAX_ENTRY_BYTES, Integer.MAX_VALUE - 8));
                     if (zip.read() != -1) {
                         throw new IllegalArgumentException(name + " is larger than " + MAX_ENTRY_BYTES + " bytes");
@@ -95,6 +101,8 @@ public record ServingBundle(ModelManifest manifest, Map<View, byte[]> graphs) {
             }
             graphs.put(view, graph);
         }
-        return new ServingBundle(manifest, graphs);
+        byte[] signature = entries.get(ManifestSignature.FILE);
+        return new ServingBundle(manifest, manifestJson,
+                signature == null ? null : new String(signature, java.nio.charset.StandardCharsets.US_ASCII), graphs);
     }
 }

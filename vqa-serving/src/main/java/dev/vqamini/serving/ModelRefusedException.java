@@ -4,10 +4,10 @@ package dev.vqamini.serving;
 public final class ModelRefusedException extends Exception {
 
     private final String version;
-    private final String check;
+    private final RefusalCheck check;
 
-    public ModelRefusedException(String version, String check, String reason, Throwable cause) {
-        super("model version " + version + " refused (" + check + "): " + reason, cause);
+    public ModelRefusedException(String version, RefusalCheck check, String reason, Throwable cause) {
+        super("model version " + version + " refused (" + check.tag() + "): " + reason, cause);
         this.version = version;
         this.check = check;
     }
@@ -16,8 +16,8 @@ public final class ModelRefusedException extends Exception {
         return version;
     }
 
-    /** Which check failed: chunks, bundle, onnx, signature, probe. */
-    public String check() {
+    /** Which check failed. */
+    public RefusalCheck check() {
         return check;
     }
 }

@@ -217,7 +217,7 @@ public final class ModelRegistry implements AutoCloseable {
                 archive = BundleChunks.join(received);
             } catch (IllegalArgumentException e) {
                 inFlight.remove(v);
-                refuse(new ModelRefusedException(v, "chunks", e.getMessage(), e), sha);
+                refuse(new ModelRefusedException(v, RefusalCheck.CHUNKS, e.getMessage(), e), sha);
                 continue;
             }
             loading.submit(() -> load(v, sha, archive));
@@ -237,7 +237,7 @@ public final class ModelRegistry implements AutoCloseable {
         } catch (RuntimeException e) {
             synchronized (this) {
                 inFlight.remove(version);
-                refuse(new ModelRefusedException(version, "load", String.valueOf(e.getMessage()), e), sha);
+                refuse(new ModelRefusedException(version, RefusalCheck.LOAD, String.valueOf(e.getMessage()), e), sha);
             }
             return;
         }

@@ -7,7 +7,9 @@ import ai.onnxruntime.TensorInfo;
 import dev.vqamini.clips.View;
 import dev.vqamini.spec.FusionConstants;
 import dev.vqamini.release.ModelManifest;
+import dev.vqamini.release.ManifestSignature;
 import dev.vqamini.release.ServingBundle;
+import java.security.PublicKey;
 import dev.vqamini.model.onnx.GraphNames;
 import dev.vqamini.model.runtime.BranchRunner;
 import dev.vqamini.model.runtime.RunnerOptions;
@@ -39,16 +41,35 @@ public final class ServingModel implements AutoCloseable {
      */
     public static ServingModel load(String version, byte[] archive, RunnerOptions options, ClipShape clip, int maxBatch)
             throws ModelRefusedException {
+        return load(version, archive, null, options, clip, maxBatch);
+    }
+
+    /**
+     * Like {@link #load(String, byte[], RunnerOptions, ClipShape, int)}, refusing, when {@code verifyKey} is set, a
+     * version whose manifest is unsigned or not signed by that key (before any graph is loaded).
+     */
+    public static ServingModel load(String version, byte[] archive, PublicKey verifyKey, RunnerOptions options,
+                                    ClipShape clip, int maxBatch) throws ModelRefusedException {
         long t0 = System.nanoTime();
         ServingBundle bundle;
         try {
             bundle = ServingBundle.read(archive);
         } catch (RuntimeException e) {
-            throw new ModelRefusedException(version, "bundle", String.valueOf(e.getMessage()), e);
+            throw new ModelRefusedException(version, RefusalCheck.BUNDLE, String.valueOf(e.getMessage()), e);
         }
         ModelManifest manifest = bundle.manifest();
         if (!manifest.version().equals(version)) {
-            throw new ModelRefusedException(version, "bundle", "manifest names version " + manifest.version(), null);
+            throw new ModelRefusedException(version, RefusalCheck.BUNDLE, "manifest names version " + manifest.version(), null);
+        }
+        if (verifyKey != null) {
+            if (bundle.signature() == null) {
+                throw new ModelRefusedException(version, RefusalCheck.SIGNATURE, "unsigned, and this scorer only serves"
+                        + " versions signed with its verify key (vqa.models.verify-key)", null);
+            }
+            if (!ManifestSignature.verify(bundle.manifestJson(), bundle.signature(), verifyKey)) {
+                throw new ModelRefusedException(version, RefusalCheck.SIGNATURE, ManifestSignature.FILE
+                        + " is not a signature of its manifest by this scorer's verify key (vqa.models.verify-key)", null);
+            }
         }
         Map<View, BranchRunner> branches = new EnumMap<>(View.class);
         try {
@@ -57,7 +78,7 @@ public final class ServingModel implements AutoCloseable {
                 try {
                     runner = new BranchRunner(bundle.graphs().get(view), GraphNames.PIXELS, options);
                 } catch (OrtException e) {
-                    throw new ModelRefusedException(version, "onnx", view.key() + " graph does not load: " + e.getMessage(), e);
+                    throw new ModelRefusedException(version, RefusalCheck.ONNX, view.key() + " graph does not load: " + e.getMessage(), e);
                 }
                 branches.put(view, runner);
                 checkSignature(version, view, runner);
@@ -76,15 +97,15 @@ public final class ServingModel implements AutoCloseable {
             NodeInfo pixels = in.get(GraphNames.PIXELS);
             if (in.size() != 1 || pixels == null || !(pixels.getInfo() instanceof TensorInfo t)
                     || t.type != OnnxJavaType.UINT8 || t.getShape().length != 5 || t.getShape()[1] != 3) {
-                throw new ModelRefusedException(version, "signature", view.key() + " graph takes " + in
+                throw new ModelRefusedException(version, RefusalCheck.GRAPH, view.key() + " graph takes " + in
                         + ", expected one uint8 input '" + GraphNames.PIXELS + "' of shape N x 3 x T x H x W", null);
             }
             if (!runner.outputs().containsKey(GraphNames.SCORE) || !runner.outputs().containsKey(GraphNames.HEAD_MAP)) {
-                throw new ModelRefusedException(version, "signature", view.key() + " graph has outputs "
+                throw new ModelRefusedException(version, RefusalCheck.GRAPH, view.key() + " graph has outputs "
                         + runner.outputs().keySet() + ", expected '" + GraphNames.SCORE + "' and '" + GraphNames.HEAD_MAP + "'", null);
             }
         } catch (OrtException e) {
-            throw new ModelRefusedException(version, "signature", e.getMessage(), e);
+            throw new ModelRefusedException(version, RefusalCheck.GRAPH, e.getMessage(), e);
         }
     }
 
@@ -96,16 +117,16 @@ public final class ServingModel implements AutoCloseable {
             java.util.Arrays.fill(grey, (byte) 128);
             scores = runner.runPixels(grey, new long[] {maxBatch, 3, clip.frames(), clip.height(), clip.width()}).scores();
         } catch (OrtException | RuntimeException e) {
-            throw new ModelRefusedException(version, "probe", view.key() + " graph fails on " + maxBatch + " x 3 x "
+            throw new ModelRefusedException(version, RefusalCheck.PROBE, view.key() + " graph fails on " + maxBatch + " x 3 x "
                     + clip.frames() + " x " + clip.height() + " x " + clip.width() + ": " + e.getMessage(), e);
         }
         if (scores.length != maxBatch) {
-            throw new ModelRefusedException(version, "probe", view.key() + " graph gave " + scores.length + " scores for "
+            throw new ModelRefusedException(version, RefusalCheck.PROBE, view.key() + " graph gave " + scores.length + " scores for "
                     + maxBatch + " clips", null);
         }
         for (float s : scores) {
             if (!Float.isFinite(s)) {
-                throw new ModelRefusedException(version, "probe", view.key() + " graph gave a non-finite score " + s, null);
+                throw new ModelRefusedException(version, RefusalCheck.PROBE, view.key() + " graph gave a non-finite score " + s, null);
             }
         }
     }

@@ -192,7 +192,7 @@ class ModelRegistryTest {
         BundleChunks.split(TinyVersions.MODEL, "bad", junk).forEach(r::offer);
         r.update(TinyVersions.canary("v1", "bad", 1.0));
         await("bad refused", () -> r.refusedVersions().equals(Set.of("bad")));
-        assertEquals("bundle", refusals.get(0).check());
+        assertEquals(RefusalCheck.BUNDLE, refusals.get(0).check());
         assertEquals("bad", refusals.get(0).version());
         assertEquals(Set.of("v1"), r.servingVersions());
         assertTrue(r.lease("bad").isEmpty(), "a refused version was leased");
@@ -226,7 +226,7 @@ class ModelRegistryTest {
         registry = new ModelRegistry((version, archive) -> {
             if (version.equals("probe-fails")) {
                 attempts.incrementAndGet();
-                throw new ModelRefusedException(version, "probe", "scores are NaN", null);
+                throw new ModelRefusedException(version, RefusalCheck.PROBE, "scores are NaN", null);
             }
             return load(version, archive);
         }, listener);
@@ -245,7 +245,7 @@ class ModelRegistryTest {
         await("both refused", () -> r.refusedVersions().equals(Set.of("probe-fails", "corrupt")));
         awaitServing(r, "v1");
         assertEquals(1, attempts.get());
-        assertEquals(Map.of("probe-fails", "probe", "corrupt", "chunks"),
+        assertEquals(Map.of("probe-fails", RefusalCheck.PROBE, "corrupt", RefusalCheck.CHUNKS),
                 Map.of(refusals.get(0).version(), refusals.get(0).check(), refusals.get(1).version(), refusals.get(1).check()));
         assertTrue(r.lease("probe-fails").isEmpty());
         assertTrue(r.lease("corrupt").isEmpty());

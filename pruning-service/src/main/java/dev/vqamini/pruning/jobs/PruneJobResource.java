@@ -1,5 +1,6 @@
 package dev.vqamini.pruning.jobs;
 
+import dev.vqamini.dataset.ServerPaths;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -34,6 +35,8 @@ public class PruneJobResource {
         try {
             PruneJobStatus status = jobs.submit(request);
             return Response.accepted(status).location(uri.getAbsolutePathBuilder().path(status.id()).build()).build();
+        } catch (ServerPaths.RefusedException e) {
+            return Response.status(403).entity(Map.of("error", e.getMessage())).build();
         } catch (IllegalArgumentException e) {
             return Response.status(400).entity(Map.of("error", e.getMessage())).build();
         }

@@ -1,5 +1,7 @@
 package dev.vqamini.pruning.jobs;
 
+import dev.vqamini.dataset.ServerPaths;
+import dev.vqamini.release.ManifestSignature;
 import dev.vqamini.model.bundle.ModelRelease;
 import dev.vqamini.dataset.DatasetFolder;
 import dev.vqamini.model.BootstrapModel;
@@ -23,7 +25,9 @@ import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,22 +56,40 @@ public class PruneJobs {
     private final Path workDir;
     private final int threads;
     private final MeterRegistry meters;
+    private final ServerPaths paths;
+    private final PrivateKey signKey;
 
-    public PruneJobs(KafkaClientSettings kafka, PruneSettings settings, MeterRegistry meters) {
+    public PruneJobs(KafkaClientSettings kafka, PruneSettings settings, MeterRegistry meters) throws IOException {
         this.kafka = kafka;
+        this.paths = new ServerPaths(settings.allowedRoots().orElse(List.of()), "vqa.prune.allowed-roots");
+        this.signKey = settings.signKey().isPresent() ? ManifestSignature.readPrivateKey(settings.signKey().get()) : null;
         this.workDir = settings.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "vqa-prune-jobs"));
         this.threads = settings.threads();
         this.meters = meters;
     }
 
-    /** Validates and queues a job; an invalid request is refused with the reason. */
+    /**
+     * Validates and queues a job; an invalid request is refused with the reason.
+     *
+     * @throws ServerPaths.RefusedException when it names a server path outside the allowed roots (checked before
+     *                                      anything is read)
+     */
     public PruneJobStatus submit(PruneJobRequest request) {
         PruneConfig config = config(request);
-        if (request.calibrationDir() != null && !Files.isDirectory(Path.of(request.calibrationDir()))) {
-            throw new IllegalArgumentException("calibrationDir " + request.calibrationDir() + " is not a directory");
-        }
-        if (request.weights() != null && !Files.exists(Path.of(request.weights()))) {
+        if (request.weights() != null && !Files.exists(paths.check("weights", request.weights()))) {
             throw new IllegalArgumentException("weights " + request.weights() + " do not exist");
+        }
+        if (request.labels() != null) {
+            paths.check("labels", request.labels());
+        }
+        if (request.dataset() != null && request.calibrationDir() != null) {
+            throw new IllegalArgumentException("give dataset or calibrationDir, not both");
+        }
+        if (request.dataset() != null) {
+            paths.dataset(request.dataset());
+        }
+        if (request.calibrationDir() != null && !Files.isDirectory(paths.check("calibrationDir", request.calibrationDir()))) {
+            throw new IllegalArgumentException("calibrationDir " + request.calibrationDir() + " is not a directory");
         }
         if (request.fragmentSample() != null && request.fragmentSample() < 1) {
             throw new IllegalArgumentException("fragmentSample must be at least 1, got " + request.fragmentSample());
@@ -115,7 +137,8 @@ public class PruneJobs {
         PruneJobStatus.State end = PruneJobStatus.State.FAILED;
         try {
             PruneJobRequest r = job.request;
-            ModelDefinition parent = r.weights() == null ? BootstrapModel.definition() : ModelLoader.load(Path.of(r.weights()));
+            ModelDefinition parent = r.weights() == null ? BootstrapModel.definition()
+                    : ModelLoader.load(paths.check("weights", r.weights()));
             List<CalibrationVideo> videos = calibration(r, job);
             String version = r.version() != null ? r.version()
                     : parent.version() + "-" + job.config.recipe().cliName().replace('+', '-') + "-" + job.id.substring(0, 8);
@@ -145,10 +168,10 @@ public class PruneJobs {
     }
 
     private List<CalibrationVideo> calibration(PruneJobRequest r, Job job) throws java.io.IOException {
-        if (r.calibrationDir() != null) {
-            Path dir = Path.of(r.calibrationDir());
+        if (r.calibrationDir() != null || r.dataset() != null) {
+            Path dir = r.dataset() != null ? paths.dataset(r.dataset()) : paths.check("calibrationDir", r.calibrationDir());
             ViewSampler sampler = new ViewSampler();
-            return DatasetFolder.list(dir, DatasetFolder.defaultLabels(dir, r.labels() == null ? null : Path.of(r.labels())))
+            return DatasetFolder.list(dir, DatasetFolder.defaultLabels(dir, r.labels() == null ? null : paths.check("labels", r.labels())))
                     .stream().map(e -> new CalibrationVideo(e.name(), e.mos(), () -> sampler.sample(e.file(), 0))).toList();
         }
         return new TopicSample(kafka.topicReader("calibration")).read(r.fragmentSample() == null ? 40 : r.fragmentSample(), job::log);
@@ -161,7 +184,7 @@ public class PruneJobs {
      */
     private void publish(Job job, PruningJob.Outcome outcome, Path bundle, ModelDefinition parent) throws Exception {
         String name = outcome.model().name();
-        ModelRelease.Published published = ModelRelease.publish(kafka, bundle);
+        ModelRelease.Published published = ModelRelease.publish(kafka, bundle, signKey);
         job.chunks = published.chunks();
         job.log(String.format("published %s on %s: %d chunks, %.1f MB", job.version, TopicCatalog.MODELS.name(), job.chunks,
                 published.bytes() / 1e6));
@@ -173,7 +196,7 @@ public class PruneJobs {
             if (rollouts.publishedVersions().contains(parent.version())) {
                 rollouts.apply(name, RolloutEdits.promote(parent.version()));
             } else {
-                ModelRelease.publishStable(kafka, parent, workDir.resolve(parent.version()));
+                ModelRelease.publishStable(kafka, parent, workDir.resolve(parent.version()), signKey);
                 job.log("published the parent " + parent.version() + " as the stable version of " + name);
             }
         }

@@ -3,6 +3,7 @@ package dev.vqamini.model.bundle;
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.release.ModelManifest;
+import dev.vqamini.release.ManifestSignature;
 import dev.vqamini.release.ModelPublisher;
 import dev.vqamini.release.RolloutEdits;
 import dev.vqamini.release.RolloutWriter;
@@ -10,6 +11,7 @@ import dev.vqamini.release.ServingBundle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
@@ -26,9 +28,18 @@ public final class ModelRelease {
     private ModelRelease() {
     }
 
-    /** Publishes the serving part of a bundle directory. */
+    /** Publishes the serving part of a bundle directory (as it is: signed if it carries a signature). */
     public static Published publish(KafkaClientSettings kafka, Path bundleDir)
             throws IOException, InterruptedException, ExecutionException {
+        return publish(kafka, bundleDir, null);
+    }
+
+    /** Signs the bundle's manifest with {@code signKey} (Ed25519; null: leave it as it is), then publishes it. */
+    public static Published publish(KafkaClientSettings kafka, Path bundleDir, PrivateKey signKey)
+            throws IOException, InterruptedException, ExecutionException {
+        if (signKey != null) {
+            ManifestSignature.signBundle(bundleDir, signKey);
+        }
         ModelManifest manifest = ModelManifest.parse(Files.readAllBytes(bundleDir.resolve(ServingBundle.MANIFEST)));
         byte[] archive = ServingBundle.archive(bundleDir);
         int chunks = ModelPublisher.publish(kafka, manifest.name(), manifest.version(), archive);
@@ -39,12 +50,12 @@ public final class ModelRelease {
      * Writes {@code model} as a bundle under {@code bundleDir} (unless one is there), publishes it and makes it the
      * stable version of its model.
      */
-    public static Published publishStable(KafkaClientSettings kafka, ModelDefinition model, Path bundleDir)
-            throws IOException, InterruptedException, ExecutionException {
+    public static Published publishStable(KafkaClientSettings kafka, ModelDefinition model, Path bundleDir,
+                                          PrivateKey signKey) throws IOException, InterruptedException, ExecutionException {
         if (!Files.isRegularFile(bundleDir.resolve(ServingBundle.MANIFEST))) {
             ModelBundle.write(model, bundleDir, null, null, Map.of());
         }
-        Published published = publish(kafka, bundleDir);
+        Published published = publish(kafka, bundleDir, signKey);
         new RolloutWriter(kafka).apply(model.name(), RolloutEdits.promote(model.version()));
         return published;
     }
