@@ -1,4 +1,5 @@
 /**
- * The architecture as data: widths, depths, kept blocks, temporal kernels per branch, inferred from a state_dict; complexity counts.
+ * The architecture as data, as every manifest records it: widths, depths, kept blocks and temporal kernels per
+ * branch, fusion constants, and the parameter and FLOP counts they imply.
  */
 package dev.vqamini.spec;

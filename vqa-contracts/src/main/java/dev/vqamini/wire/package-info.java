@@ -1,4 +1,5 @@
 /**
- * The record contracts: protobuf serdes, the topic catalog and its idempotent bootstrap, model chunks, large-record client settings, the full-topic reader, the clip assembler and the rollout writer (read-modify-write of vqa.rollouts).
+ * The record contracts: the protobuf messages and their serdes, the topic catalog (names, keys, configs), fragment
+ * and view records, and the clip assembler that puts a video's clips back together.
  */
 package dev.vqamini.wire;

@@ -1,4 +1,5 @@
 /**
- * What needs both the model and video files: the bootstrap model with heads fitted on synthetic videos, and scoring files.
+ * Scoring video files with a model (decoding, views, both branches, fusion), and the bootstrap model whose heads are
+ * fitted by scoring synthetic videos: what needs both the model and FFmpeg.
  */
 package dev.vqamini.files;

@@ -1,4 +1,5 @@
 /**
- * Labelled video folders (KoNViD-1k style label files) and calibration videos.
+ * Labelled video folders (KoNViD-1k style label files), calibration videos, and which server folders a remote
+ * caller may name ({@link dev.vqamini.dataset.ServerPaths}).
  */
 package dev.vqamini.dataset;
