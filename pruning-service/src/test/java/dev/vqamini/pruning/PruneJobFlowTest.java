@@ -93,7 +93,7 @@ class PruneJobFlowTest {
             ModelDefinition def = new ModelDefinition(MODEL, PARENT_VERSION, spec, RandomWeights.generate(spec, 11),
                     FusionConstants.PUBLISHED, Map.of("heads", "random"));
             Path dir = Files.createTempDirectory("prune-flow-parent");
-            ModelBundle.write(def, dir, null, null, Map.of());
+            ModelBundle.write(def, dir);
             parentBundle = dir;
         }
         return parentBundle;

@@ -51,7 +51,7 @@ final class ScorerFixtures {
 
     static Path bundleDir(ModelDefinition def) throws Exception {
         Path dir = Files.createTempDirectory("scorer-test-" + def.version());
-        ModelBundle.write(def, dir, null, null, Map.of());
+        ModelBundle.write(def, dir);
         return dir;
     }
 

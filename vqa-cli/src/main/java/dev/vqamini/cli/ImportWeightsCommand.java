@@ -26,7 +26,7 @@ public final class ImportWeightsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelDefinition definition = ModelLoader.load(weights);
-        ModelBundle bundle = ModelBundle.write(definition, out, null, null, Map.of());
+        ModelBundle bundle = ModelBundle.write(definition, out);
         System.out.printf("imported %s as %s: %,d parameters (%,d with the unused classifiers), %.2f GFLOPs per clip -> %s%n",
                 weights, definition.version(), bundle.manifest().parameters(), bundle.manifest().parametersWithClassifier(),
                 bundle.manifest().flopsPerClip() / 1e9, out);

@@ -1,5 +1,8 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.clips.View;
+import dev.vqamini.prune.PruneReplay;
+import dev.vqamini.release.ServingBundle;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.dataset.DatasetFolder;
@@ -25,22 +28,29 @@ import picocli.CommandLine.Option;
                 "architecture, parameter and FLOP counts, fusion constants and an evaluation report on held-out videos.",
                 "Structural recipes remove channels and blocks physically; 'unstructured' only zeroes weights (sizes",
                 "compress, dense latency does not fall). Heads are refitted in closed form (ridge) to reproduce the",
-                "unpruned model's head maps position by position (distillation), or on MOS labels if asked."})
+                "unpruned model's head maps position by position (distillation), or on MOS labels if asked.",
+                "With --replay BUNDLE: re-apply that pruned version's recorded history (every kept channel) to the",
+                "parent weights given with --weights, write the result to --out and say whether both graphs are",
+                "byte-identical to the bundle's (exit 1 if not)."})
 public final class PruneCommand implements Callable<Integer> {
 
     @Mixin WeightsOption weights;
     @Mixin RuntimeOptions runtime;
 
-    @Option(names = "--recipe", required = true, description = "unstructured, structured, channel, layer-specific, layer-specific+channel")
+    @Option(names = "--replay", paramLabel = "BUNDLE",
+            description = "A pruned bundle whose history to re-apply to --weights (its parent); --recipe and the rest are then taken from it.")
+    Path replay;
+
+    @Option(names = "--recipe", description = "unstructured, structured, channel, layer-specific, layer-specific+channel")
     String recipe;
 
-    @Option(names = "--target-params", required = true, paramLabel = "F", description = "Fraction of the parameters to keep, e.g. 0.2.")
-    double targetParams;
+    @Option(names = "--target-params", paramLabel = "F", description = "Fraction of the parameters to keep, e.g. 0.2.")
+    Double targetParams;
 
     @Option(names = "--target-flops", paramLabel = "F", description = "Fraction of the FLOPs per clip to keep (default: same as --target-params).")
     Double targetFlops;
 
-    @Option(names = "--calibration", required = true, paramLabel = "DIR", description = "Folder of calibration videos (e.g. from `vqa synth`).")
+    @Option(names = "--calibration", paramLabel = "DIR", description = "Folder of calibration videos (e.g. from `vqa synth`).")
     Path calibration;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "Label file (filename, a, b, mos); default DIR/labels.txt if present.")
@@ -78,6 +88,13 @@ public final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (replay != null) {
+            return replay();
+        }
+        if (recipe == null || targetParams == null || calibration == null) {
+            System.err.println("prune: --recipe, --target-params and --calibration are required (or --replay BUNDLE)");
+            return 2;
+        }
         PruneRecipe r = PruneRecipe.parse(recipe);
         PruneConfig config = new PruneConfig(r, targetParams, targetFlops != null ? targetFlops : targetParams,
                 PruneConfig.ImportanceKind.valueOf(importance.toUpperCase()), global, 8, scanVideos,
@@ -90,10 +107,9 @@ public final class PruneCommand implements Callable<Integer> {
         PruningJob.Outcome outcome = new PruningJob(config, runtime.options(), m -> System.err.println("prune: " + m))
                 .run(parent, v, videos);
         Map<String, Object> evaluation = new LinkedHashMap<>(new ObjectMapper().convertValue(outcome.report(), Map.class));
-        evaluation.put("history", outcome.history().stream().map(Object::toString).toList());
-        ModelBundle.write(outcome.model(), out, outcome.parent().version(), r.cliName() + " " + config, evaluation);
+        ModelBundle.write(outcome.model(), out, outcome.provenance(), evaluation);
         if (parentOut != null) {
-            ModelBundle.write(outcome.parent(), parentOut, null, null, Map.of("srccLabels", outcome.report().parentSrccLabels(),
+            ModelBundle.write(outcome.parent(), parentOut, ModelBundle.unprunedProvenance(outcome.parent()), Map.of("srccLabels", outcome.report().parentSrccLabels(),
                     "plccLabels", outcome.report().parentPlccLabels(), "srccVsParent", 1.0));
         }
         if (json) {
@@ -103,5 +119,29 @@ public final class PruneCommand implements Callable<Integer> {
             System.out.println("wrote " + out);
         }
         return 0;
+    }
+
+    /** Re-applies a bundle's history to the parent weights and compares the graphs byte for byte. */
+    private int replay() throws Exception {
+        if (weights.path() == null) {
+            System.err.println("prune --replay: give the parent's weights with --weights (the version's provenance names it: "
+                    + "parent version and spec hash)");
+            return 2;
+        }
+        ModelBundle version = ModelBundle.read(replay);
+        ModelDefinition parent = weights.definition(runtime.options());
+        ModelBundle again = ModelBundle.write(PruneReplay.replay(version, parent), out, version.manifest().provenance(),
+                version.manifest().evaluation());
+        boolean same = true;
+        for (View view : View.values()) {
+            String file = ServingBundle.onnxFile(view);
+            String was = version.manifest().files().get(file);
+            String now = again.manifest().files().get(file);
+            same &= was.equals(now);
+            System.out.printf("%s: %s %s (%s)%n", file, was.equals(now) ? "identical" : "DIFFERENT", now, was);
+        }
+        System.out.println(same ? "replayed " + version.manifest().version() + " from " + parent.version() + ": identical graphs"
+                : "replay of " + version.manifest().version() + " differs: these weights are not its parent's");
+        return same ? 0 : 1;
     }
 }

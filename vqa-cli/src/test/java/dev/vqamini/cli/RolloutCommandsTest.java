@@ -52,7 +52,7 @@ class RolloutCommandsTest {
         ModelDefinition def = new ModelDefinition("dover-mobile", version, spec, RandomWeights.generate(spec, seed),
                 FusionConstants.PUBLISHED, Map.of());
         Path out = dir.resolve(version);
-        ModelBundle.write(def, out, null, null, Map.of());
+        ModelBundle.write(def, out);
         return out;
     }
 

@@ -1,5 +1,6 @@
 package dev.vqamini.files;
 
+import dev.vqamini.release.Provenance;
 import dev.vqamini.heads.FittedModel;
 import dev.vqamini.heads.VideoFeatures;
 import dev.vqamini.dataset.CalibrationVideo;
@@ -67,7 +68,9 @@ public final class BootstrapHeads {
                     + FIT_SEED + ")");
             ModelDefinition definition = fitted.definition().withVersion(VERSION, provenance);
             Path staging = Files.createTempDirectory(Files.createDirectories(cache), "staging");
-            ModelBundle.write(definition, staging, raw.version(), null, Map.of());
+            String spec = Provenance.specHash(definition.spec());
+            ModelBundle.write(definition, staging, new Provenance(spec, raw.version(), spec, null, Map.of(), List.of(),
+                    Provenance.HeadsSource.FITTED_ON_LABELS, null, Provenance.currentBuild(), provenance), Map.of());
             Files.move(staging, bundle, StandardCopyOption.ATOMIC_MOVE);
             deleteTree(videos);
             return definition;

@@ -66,7 +66,13 @@ public final class QualityModel implements AutoCloseable {
 
     /** The ONNX graph of one branch, as bundles store it and any ONNX Runtime user can load it. */
     public static byte[] onnx(ModelDefinition definition, View view, InputFormat format) {
-        Map<String, String> metadata = new java.util.LinkedHashMap<>(definition.provenance());
+        return onnx(definition, view, format, Map.of());
+    }
+
+    /** {@link #onnx(ModelDefinition, View, InputFormat)} with more metadata (a bundle's typed provenance). */
+    public static byte[] onnx(ModelDefinition definition, View view, InputFormat format, Map<String, String> extra) {
+        Map<String, String> metadata = new java.util.TreeMap<>(definition.provenance()); // sorted: the same model gives the same bytes
+        metadata.putAll(extra);
         metadata.put("model.name", definition.name());
         metadata.put("model.version", definition.version());
         metadata.put("model.branch", view.key());

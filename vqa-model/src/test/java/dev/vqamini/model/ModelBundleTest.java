@@ -26,7 +26,7 @@ class ModelBundleTest {
     @Test
     void aBundleScoresLikeTheStateDictItCameFrom(@TempDir Path dir) throws Exception {
         ModelDefinition pth = ModelLoader.load(Fixtures.path("tiny/weights.pth"));
-        ModelBundle written = ModelBundle.write(pth, dir.resolve("b"), null, null, Map.of("note", "test"));
+        ModelBundle written = ModelBundle.write(pth, dir.resolve("b"), ModelBundle.unprunedProvenance(pth), Map.of("note", "test"));
         assertEquals(164_802L, written.manifest().parameters());
         ModelBundle read = ModelBundle.read(dir.resolve("b"));
         assertEquals(pth.version(), read.definition().version());
@@ -46,7 +46,7 @@ class ModelBundleTest {
     @Test
     void aTamperedFileIsRefusedByChecksum(@TempDir Path dir) throws Exception {
         ModelDefinition pth = ModelLoader.load(Fixtures.path("tiny/weights.pth"));
-        ModelBundle.write(pth, dir, null, null, Map.of());
+        ModelBundle.write(pth, dir);
         byte[] onnx = Files.readAllBytes(dir.resolve("aesthetic.onnx"));
         onnx[onnx.length / 2] ^= 1;
         Files.write(dir.resolve("aesthetic.onnx"), onnx);
@@ -57,7 +57,7 @@ class ModelBundleTest {
     @Test
     void chunksReassembleAndRefuseGapsAndCorruption(@TempDir Path dir) throws Exception {
         ModelDefinition pth = ModelLoader.load(Fixtures.path("tiny/weights.pth"));
-        ModelBundle.write(pth, dir.resolve("b"), null, null, Map.of());
+        ModelBundle.write(pth, dir.resolve("b"));
         byte[] archive = ModelBundle.zip(dir.resolve("b"));
         byte[] big = new byte[BundleChunks.CHUNK_BYTES * 2 + 17];
         System.arraycopy(archive, 0, big, 0, archive.length);

@@ -1,5 +1,6 @@
 package dev.vqamini.prune;
 
+import dev.vqamini.release.Provenance;
 import java.util.Arrays;
 
 /**
@@ -7,6 +8,17 @@ import java.util.Arrays;
  * removed block). Replaying the steps on fresh weights of the same architecture reproduces the pruned model.
  */
 public record PruneStep(PruneGroup group, int[] kept) {
+
+    /** As data for a provenance record: every kept index. */
+    public Provenance.PruningStep toData() {
+        return new Provenance.PruningStep(group.view(), Provenance.GroupKind.valueOf(group.kind().name()), group.stage(),
+                group.block(), kept.clone());
+    }
+
+    public static PruneStep of(Provenance.PruningStep step) {
+        return new PruneStep(new PruneGroup(step.view(), PruneGroup.Kind.valueOf(step.kind().name()), step.stage(),
+                step.block()), step.kept().clone());
+    }
 
     @Override
     public String toString() {

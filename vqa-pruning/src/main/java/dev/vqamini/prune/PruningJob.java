@@ -4,6 +4,8 @@ import dev.vqamini.dataset.CalibrationVideo;
 import dev.vqamini.heads.VideoFeatures;
 import dev.vqamini.heads.FittedModel;
 import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.release.Digests;
+import dev.vqamini.release.Provenance;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.runtime.RunnerOptions;
 import dev.vqamini.spec.ModelComplexity;
@@ -30,6 +32,10 @@ public final class PruningJob {
     /** Fraction of videos held out for evaluation (chosen by a hash of the id, so stable across runs). */
     public static final double HELD_OUT = 0.3;
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper CONFIG_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> CONFIG_MAP =
+            new com.fasterxml.jackson.core.type.TypeReference<>() { };
+
     private final PruneConfig config;
     private final RunnerOptions options;
     private final Consumer<String> progress;
@@ -40,8 +46,9 @@ public final class PruningJob {
         this.progress = progress;
     }
 
-    /** The pruned model, its history and its report. */
-    public record Outcome(ModelDefinition model, ModelDefinition parent, List<PruneStep> history, PruneReport report) {
+    /** The pruned model, its history, its report and its provenance (what a manifest records, replayable). */
+    public record Outcome(ModelDefinition model, ModelDefinition parent, List<PruneStep> history, PruneReport report,
+                          Provenance provenance) {
     }
 
     /** Calibration videos to fit the heads on, and those held out to evaluate. */
@@ -71,6 +78,8 @@ public final class PruningJob {
      *               first on the calibration labels, and that fitted model is the parent the report compares to
      */
     public Outcome run(ModelDefinition parent, String version, List<CalibrationVideo> videos) {
+        String parentVersion = parent.version();
+        String parentSpecHash = Provenance.specHash(parent.spec());
         Split split = split(videos);
         List<CalibrationVideo> train = split.train();
         List<CalibrationVideo> test = split.test();
@@ -157,7 +166,18 @@ public final class PruningJob {
                 mos == null ? Double.NaN : srcc(parentScores, mos), mos == null ? Double.NaN : plcc(parentScores, mos),
                 srcc(studentScores, parentScores), onLabels ? "labels" : "teacher");
         progress.accept(report.summary());
-        return new Outcome(result, parent, history, report);
+        Provenance typed = new Provenance(Provenance.specHash(result.spec()), parentVersion, parentSpecHash,
+                config.recipe().cliName(), CONFIG_JSON.convertValue(config, CONFIG_MAP), history.stream().map(PruneStep::toData).toList(),
+                onLabels ? Provenance.HeadsSource.FITTED_ON_LABELS : Provenance.HeadsSource.DISTILLED_FROM_PARENT,
+                calibrationDigest(videos), Provenance.currentBuild(), provenance);
+        return new Outcome(result, parent, history, report, typed);
+    }
+
+    /** sha256 over the calibration videos' ids and labels, sorted: the same set gives the same digest. */
+    static String calibrationDigest(List<CalibrationVideo> videos) {
+        String lines = videos.stream().map(v -> v.id() + "\t" + (v.mos().isPresent() ? v.mos().getAsDouble() : ""))
+                .sorted().collect(Collectors.joining("\n"));
+        return Digests.sha256(lines.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The unpruned model's time-averaged head map per branch (from its refitted heads if it had random ones). */

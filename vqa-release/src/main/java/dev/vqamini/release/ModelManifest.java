@@ -5,6 +5,7 @@ import dev.vqamini.spec.ModelSpec;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -20,14 +21,16 @@ import java.util.Map;
  * @param parametersWithClassifier plus the unused ImageNet classifiers a published state_dict carries
  * @param flopsPerClip             multiply-accumulates per 32 x 224 x 224 clip, both branches
  * @param evaluation               evaluation results (SRCC, PLCC, latency...), free-form
+ * @param provenance               where the version came from, typed and replayable (format 1: only its notes)
  * @param files                    file name to sha256 (hex)
  */
 public record ModelManifest(int formatVersion, String name, String version, String parent, String recipe,
                             String createdAt, ModelSpec architecture, long parameters, long parametersWithClassifier,
                             long flopsPerClip, FusionConstants fusion, Map<String, Object> evaluation,
-                            Map<String, String> provenance, Map<String, String> files) {
+                            Provenance provenance, Map<String, String> files) {
 
-    public static final int FORMAT_VERSION = 1;
+    /** 2: typed provenance. Format 1 bundles (provenance a string map) are still read, as notes. */
+    public static final int FORMAT_VERSION = 2;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -37,16 +40,21 @@ public record ModelManifest(int formatVersion, String name, String version, Stri
      * @throws IllegalArgumentException when it does not parse or is of another bundle format
      */
     public static ModelManifest parse(byte[] json) {
-        ModelManifest m;
         try {
-            m = JSON.readValue(json, ModelManifest.class);
-        } catch (IOException e) {
+            ObjectNode tree = (ObjectNode) JSON.readTree(json);
+            int format = tree.path("formatVersion").asInt(-1);
+            if (format == 1 && tree.path("provenance").isObject()) {
+                ObjectNode typed = JSON.createObjectNode();
+                typed.set("notes", tree.get("provenance"));
+                typed.put("parentVersion", tree.path("parent").asText(null));
+                tree.set("provenance", typed);
+            } else if (format != FORMAT_VERSION) {
+                throw new IllegalArgumentException("bundle format " + format + ", this build reads 1 and " + FORMAT_VERSION);
+            }
+            return JSON.treeToValue(tree, ModelManifest.class);
+        } catch (IOException | ClassCastException e) {
             throw new IllegalArgumentException("unreadable manifest: " + e.getMessage(), e);
         }
-        if (m.formatVersion() != FORMAT_VERSION) {
-            throw new IllegalArgumentException("bundle format " + m.formatVersion() + ", this build reads " + FORMAT_VERSION);
-        }
-        return m;
     }
 
     public static ModelManifest parse(String json) {

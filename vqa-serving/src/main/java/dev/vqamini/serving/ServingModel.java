@@ -8,6 +8,7 @@ import dev.vqamini.clips.View;
 import dev.vqamini.spec.FusionConstants;
 import dev.vqamini.release.ModelManifest;
 import dev.vqamini.release.ManifestSignature;
+import dev.vqamini.release.Provenance;
 import dev.vqamini.release.ServingBundle;
 import java.security.PublicKey;
 import dev.vqamini.model.onnx.GraphNames;
@@ -81,6 +82,7 @@ public final class ServingModel implements AutoCloseable {
                     throw new ModelRefusedException(version, RefusalCheck.ONNX, view.key() + " graph does not load: " + e.getMessage(), e);
                 }
                 branches.put(view, runner);
+                checkProvenance(version, view, runner, manifest);
                 checkSignature(version, view, runner);
                 probe(version, view, runner, clip, maxBatch);
             }
@@ -89,6 +91,25 @@ public final class ServingModel implements AutoCloseable {
             throw e;
         }
         return new ServingModel(manifest, branches, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** A graph that carries provenance must carry the manifest's: a graph from another version is refused. */
+    private static void checkProvenance(String version, View view, BranchRunner runner, ModelManifest manifest)
+            throws ModelRefusedException {
+        String inGraph;
+        try {
+            inGraph = runner.metadata().get(Provenance.METADATA_KEY);
+        } catch (OrtException e) {
+            throw new ModelRefusedException(version, RefusalCheck.ONNX, view.key() + " graph metadata unreadable: "
+                    + e.getMessage(), e);
+        }
+        if (inGraph == null) {
+            return; // graphs written before provenance was typed (bundle format 1)
+        }
+        if (manifest.provenance() == null || !inGraph.equals(manifest.provenance().canonicalJson())) {
+            throw new ModelRefusedException(version, RefusalCheck.BUNDLE, view.key()
+                    + " graph's provenance differs from the manifest's (a graph of another version?)", null);
+        }
     }
 
     private static void checkSignature(String version, View view, BranchRunner runner) throws ModelRefusedException {

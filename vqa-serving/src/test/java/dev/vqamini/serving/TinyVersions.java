@@ -49,7 +49,7 @@ final class TinyVersions {
             try {
                 Path dir = Files.createTempDirectory("serving-test-" + v);
                 try {
-                    ModelBundle.write(def, dir, null, null, Map.of());
+                    ModelBundle.write(def, dir);
                     return ServingBundle.archive(dir);
                 } finally {
                     try (var files = Files.walk(dir)) {

@@ -147,9 +147,7 @@ public class PruneJobs {
             Path bundle = workDir.resolve(version);
             Map<String, Object> evaluation = new LinkedHashMap<>(
                     new com.fasterxml.jackson.databind.ObjectMapper().convertValue(outcome.report(), Map.class));
-            evaluation.put("history", outcome.history().stream().map(Object::toString).toList());
-            ModelBundle.write(outcome.model(), bundle, outcome.parent().version(), job.config.recipe().cliName() + " " + job.config,
-                    evaluation);
+            ModelBundle.write(outcome.model(), bundle, outcome.provenance(), evaluation);
             job.report = outcome.report();
             job.version = version;
             if (r.publish() == null || r.publish()) {

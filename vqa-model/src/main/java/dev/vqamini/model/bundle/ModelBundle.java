@@ -1,6 +1,7 @@
 package dev.vqamini.model.bundle;
 
 import dev.vqamini.release.ModelManifest;
+import dev.vqamini.release.Provenance;
 import dev.vqamini.release.ServingBundle;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.bundle.ModelLoader;
@@ -38,14 +39,22 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition) {
         return ServingBundle.onnxFile(view);
     }
 
+    /** Writes an unpruned {@code definition} (loaded, imported or fitted) as a bundle directory. */
+    public static ModelBundle write(ModelDefinition definition, Path dir) throws IOException {
+        return write(definition, dir, unprunedProvenance(definition), Map.of());
+    }
+
+    /** The provenance of a definition that was not pruned, from what its notes say of its heads. */
+    public static Provenance unprunedProvenance(ModelDefinition definition) {
+        return Provenance.unpruned(definition.spec(), headsOf(definition), definition.provenance());
+    }
+
     /**
-     * Writes {@code definition} as a bundle directory.
+     * Writes {@code definition} as a bundle directory; {@code provenance} goes into the manifest and both graphs.
      *
-     * @param parent     version it derives from, or null
-     * @param recipe     pruning recipe text, or null
      * @param evaluation evaluation results to record
      */
-    public static ModelBundle write(ModelDefinition definition, Path dir, String parent, String recipe,
+    public static ModelBundle write(ModelDefinition definition, Path dir, Provenance provenance,
                                     Map<String, Object> evaluation) throws IOException {
         Files.createDirectories(dir);
         Map<String, String> files = new LinkedHashMap<>();
@@ -54,15 +63,17 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition) {
         files.put(WEIGHTS, ModelLoader.sha256(weights));
         for (View view : View.values()) {
             Path onnx = dir.resolve(onnxFile(view));
-            Files.write(onnx, QualityModel.onnx(definition, view, InputFormat.RGB_UINT8));
+            Files.write(onnx, QualityModel.onnx(definition, view, InputFormat.RGB_UINT8,
+                    Map.of(Provenance.METADATA_KEY, provenance.canonicalJson())));
             files.put(onnxFile(view), ModelLoader.sha256(onnx));
         }
         ModelComplexity c = ModelComplexity.of(definition.spec(), 32, 224, 224);
         long classifiers = ModelComplexity.classifierParameters(definition.spec().technical())
                 + ModelComplexity.classifierParameters(definition.spec().aesthetic());
+        String recipe = provenance.recipe() == null ? null : provenance.recipe() + " " + provenance.config();
         ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, definition.name(), definition.version(),
-                parent, recipe, Instant.now().toString(), definition.spec(), c.parameters(), c.parameters() + classifiers,
-                c.flops(), definition.fusion(), evaluation, definition.provenance(), files);
+                provenance.parentVersion(), recipe, Instant.now().toString(), definition.spec(), c.parameters(),
+                c.parameters() + classifiers, c.flops(), definition.fusion(), evaluation, provenance, files);
         Files.write(dir.resolve(MANIFEST), manifest.toJson());
         return new ModelBundle(manifest, definition);
     }
@@ -104,7 +115,7 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition) {
             throw new WeightFileException(path + ": manifest architecture does not match the weights' shapes");
         }
         ModelDefinition definition = new ModelDefinition(manifest.name(), manifest.version(), manifest.architecture(),
-                weights, manifest.fusion(), manifest.provenance());
+                weights, manifest.fusion(), manifest.provenance().notes());
         return new ModelBundle(manifest, definition);
     }
 
@@ -139,5 +150,12 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition) {
                 throw new IOException("empty or not a zip archive");
             }
         }
+    }
+
+    /** Where an unpruned definition's heads came from, by what its notes say. */
+    static Provenance.HeadsSource headsOf(ModelDefinition definition) {
+        String heads = definition.provenance().getOrDefault("heads", "");
+        return heads.equals("random") ? Provenance.HeadsSource.RANDOM
+                : heads.startsWith("ridge") ? Provenance.HeadsSource.FITTED_ON_LABELS : Provenance.HeadsSource.AS_LOADED;
     }
 }

@@ -53,7 +53,7 @@ public final class ModelRelease {
     public static Published publishStable(KafkaClientSettings kafka, ModelDefinition model, Path bundleDir,
                                           PrivateKey signKey) throws IOException, InterruptedException, ExecutionException {
         if (!Files.isRegularFile(bundleDir.resolve(ServingBundle.MANIFEST))) {
-            ModelBundle.write(model, bundleDir, null, null, Map.of());
+            ModelBundle.write(model, bundleDir);
         }
         Published published = publish(kafka, bundleDir, signKey);
         new RolloutWriter(kafka).apply(model.name(), RolloutEdits.promote(model.version()));

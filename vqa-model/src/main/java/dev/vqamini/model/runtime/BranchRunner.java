@@ -36,6 +36,11 @@ public final class BranchRunner implements AutoCloseable {
         return session.session().getOutputInfo();
     }
 
+    /** The graph's metadata properties (provenance, version, spec). */
+    public Map<String, String> metadata() throws OrtException {
+        return session.session().getMetadata().getCustomMetadata();
+    }
+
     /** Where the session runs, e.g. "CPU" or "CUDA:0". */
     public String provider() {
         return session.provider();
