@@ -1,5 +1,6 @@
 package dev.vqamini.pruning;
 
+import dev.vqamini.release.ServingBundle;
 import dev.vqamini.kafka.KafkaClientSettings;
 import com.google.protobuf.ByteString;
 import dev.vqamini.spec.FusionConstants;
@@ -159,14 +160,14 @@ class PruneJobFlowTest {
         }
         assertEquals(chunks, received.size());
         assertTrue(received.stream().allMatch(c -> c.getModelName().equals(MODEL)));
-        byte[] archive = BundleChunks.join(received);
-        Path unpacked = Files.createTempDirectory("prune-flow-received");
-        ModelBundle.unzip(archive, unpacked);
-        ModelBundle bundle = ModelBundle.read(unpacked);
-        assertEquals(version, bundle.definition().version());
+        // The serving bundle: manifest and graphs, checked against the manifest's sha256; no weights travel.
+        ServingBundle bundle = ServingBundle.read(BundleChunks.join(received));
         assertEquals(version, bundle.manifest().version());
-        assertEquals(MODEL, bundle.definition().name());
-        long prunedParams = ModelComplexity.of(bundle.definition().spec(), 32, 224, 224).parameters();
+        assertEquals(MODEL, bundle.manifest().name());
+        assertEquals("layer-specific+channel", bundle.manifest().provenance().recipe());
+        assertEquals(PARENT_VERSION, bundle.manifest().provenance().parentVersion());
+        assertFalse(bundle.manifest().provenance().history().isEmpty(), "the pruning history travels as data");
+        long prunedParams = ModelComplexity.of(bundle.manifest().architecture(), 32, 224, 224).parameters();
         assertTrue(prunedParams < parentParams, prunedParams + " >= " + parentParams);
         assertTrue(prunedParams <= 0.5 * parentParams, prunedParams + " > half of " + parentParams);
 
@@ -177,7 +178,7 @@ class PruneJobFlowTest {
         assertEquals(List.of(version), rollout.getCandidatesList().stream().map(c -> c.getModelVersion()).toList());
         assertEquals(0.1, rollout.getCandidates(0).getTrafficWeight(), 1e-12);
         assertTrue(rollout.getUpdatedAtMs() > 0);
-        assertEquals(PARENT_VERSION, loadFromTopic(PARENT_VERSION).definition().version(), "stable loadable from vqa.models");
+        assertEquals(PARENT_VERSION, loadFromTopic(PARENT_VERSION).manifest().version(), "stable loadable from vqa.models");
 
         // A second canary is added beside the first: the rollout is edited, not overwritten.
         String second = given().contentType(ContentType.JSON).body("""
@@ -199,7 +200,7 @@ class PruneJobFlowTest {
     }
 
     /** What a scorer does: gather the version's chunks off vqa.models, check and join them, load the bundle. */
-    private ModelBundle loadFromTopic(String version) throws Exception {
+    private ServingBundle loadFromTopic(String version) throws Exception {
         List<ModelChunk> received = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : readAll(TopicCatalog.MODELS.name())) {
             ModelChunk c = ModelChunk.parseFrom(r.value());
@@ -207,9 +208,7 @@ class PruneJobFlowTest {
                 received.add(c);
             }
         }
-        Path unpacked = Files.createTempDirectory("prune-flow-received");
-        ModelBundle.unzip(BundleChunks.join(received), unpacked);
-        return ModelBundle.read(unpacked);
+        return ServingBundle.read(BundleChunks.join(received));
     }
 
     @Test
