@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -90,12 +89,6 @@ public final class ServiceAcls {
      * @param pattern   LITERAL or PREFIXED
      */
     public record Grant(Service service, AclOperation operation, ResourceType type, String name, PatternType pattern) {
-
-        /** The {@code kafka-acls.sh} arguments after {@code --allow-principal User:<user>}. */
-        public String kafkaAclsArgs() {
-            return "--operation " + camel(operation.name()) + " --" + type.name().toLowerCase(Locale.ROOT).replace('_', '-')
-                    + " " + name + " --resource-pattern-type " + pattern.name().toLowerCase(Locale.ROOT);
-        }
     }
 
     private final Map<Service, String> users;
@@ -230,14 +223,6 @@ public final class ServiceAcls {
 
     private static void topics(List<Grant> g, Service service, AclOperation op, TopicSpec... topics) {
         Arrays.stream(topics).forEach(t -> g.add(new Grant(service, op, ResourceType.TOPIC, t.name(), PatternType.LITERAL)));
-    }
-
-    private static String camel(String upperSnake) {
-        StringBuilder b = new StringBuilder();
-        for (String part : upperSnake.split("_")) {
-            b.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
-        }
-        return b.toString();
     }
 
     /** The user a service authenticates as. */
