@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -27,11 +28,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private final RunningBroker broker;
     private final Optional<Path> tempDir;
+    private final Map<String, String> clientSecurity;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalKafkaBroker(RunningBroker broker, Optional<Path> tempDir) {
+        this(broker, tempDir, Map.of());
+    }
+
+    private LocalKafkaBroker(RunningBroker broker, Optional<Path> tempDir, Map<String, String> clientSecurity) {
         this.broker = broker;
         this.tempDir = tempDir;
+        this.clientSecurity = Map.copyOf(clientSecurity);
     }
 
     /**
@@ -71,6 +78,52 @@ public final class LocalKafkaBroker implements AutoCloseable {
             throw new BrokerStartException("cannot start the Kafka broker on " + host + ":" + port
                     + dataDir.map(d -> " with data in " + d).orElse("") + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts a secured broker on {@code 127.0.0.1} and an ephemeral port, with throw-away storage and TLS material
+     * (a fresh CA and a server certificate for {@code localhost} and {@code 127.0.0.1}), all deleted on close.
+     *
+     * <ul>
+     *   <li>The only client listener is SASL_SSL with SCRAM-SHA-512; the users of {@code security} exist from the
+     *       start (written into the metadata log when the storage is formatted).</li>
+     *   <li>Kafka's {@code StandardAuthorizer} checks every request: the admin is a super user, everyone else may do
+     *       only what ACLs allow, and there are none until the admin creates them.</li>
+     *   <li>Clients connect with {@link #clientSecurity()} plus their own username and password.</li>
+     * </ul>
+     *
+     * @throws BrokerStartException when Kafka fails to start
+     */
+    public static LocalKafkaBroker startSecured(BrokerSecurity security) {
+        String host = "127.0.0.1";
+        Path temp = null;
+        try {
+            temp = Files.createTempDirectory("vqa-kafka-secured-");
+            TlsMaterial tls = TlsMaterial.generate(temp.resolve("tls"));
+            int port = RaftServerBroker.freePort(host);
+            RunningBroker running = RaftServerBroker.startSecured(host, port, temp.resolve("data"), security, tls);
+            return new LocalKafkaBroker(running, Optional.of(temp), RaftServerBroker.clientSecurity(tls));
+        } catch (Exception e) {
+            if (temp != null) {
+                deleteQuietly(temp);
+            }
+            throw new BrokerStartException("cannot start the secured (SASL_SSL) Kafka broker for " + security + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What a client of this broker needs besides its credentials, as Kafka client config names:
+     * {@code security.protocol=SASL_SSL}, {@code sasl.mechanism=SCRAM-SHA-512} and the {@code ssl.truststore.*} of
+     * the broker's CA. Empty for a PLAINTEXT broker. Contains the truststore password (not a user secret).
+     */
+    public Map<String, String> clientSecurity() {
+        return clientSecurity;
+    }
+
+    /** Whether clients must authenticate (a broker from {@link #startSecured}). */
+    public boolean secured() {
+        return !clientSecurity.isEmpty();
     }
 
     /** The {@code host:port} list clients use as {@code bootstrap.servers}. */

@@ -103,9 +103,14 @@ public final class KafkaClientSettings {
         return s;
     }
 
+    /**
+     * An admin client whose calls give up after {@code apiTimeoutMs}; one request waits at most as long (Kafka refuses
+     * an API timeout shorter than the request timeout, 30 s by default).
+     */
     public Map<String, Object> admin(String role, int apiTimeoutMs) {
         Map<String, Object> s = common(role);
         s.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, apiTimeoutMs);
+        s.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, Math.min(apiTimeoutMs, 30_000));
         return s;
     }
 
