@@ -27,7 +27,7 @@ public final class TestTokens {
 
     private static KeyPair keys;
     private static KeyPair foreign;
-    private static final String DIR_PROPERTY = "vqa.testkit.jwt-dir";
+    private static final String DIR_PROPERTY = "dev.vqamini.testkit.jwt-dir"; // not vqa.*: the services map that prefix strictly
 
     private TestTokens() {
     }
