@@ -57,6 +57,9 @@ public final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     WeightsOption weights;
 
+    @picocli.CommandLine.Mixin
+    TokenOption token;
+
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
@@ -78,7 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (scorer || pipeline) {
             RunnerOptions options = RunnerOptions.defaults().withThreads(threads);
             List<Map<String, Object>> rows = new ServiceBench(videos, threads, Files.createTempDirectory("vqa-bench"),
-                    weights.definition(options)).run(pipeline);
+                    weights.definition(options)).withToken(token).run(pipeline);
             if (json) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
             } else {

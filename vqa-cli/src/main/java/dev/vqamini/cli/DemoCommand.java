@@ -86,6 +86,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
+    @Mixin
+    TokenOption token;
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private int stage;
 
@@ -225,7 +228,7 @@ public final class DemoCommand implements Callable<Integer> {
             body.put("dataset", "synthetic");
         }
         while (true) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ingest + "/videos"))
+            HttpResponse<String> r = http.send(token.authorize(HttpRequest.newBuilder(URI.create(ingest + "/videos")))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                     .build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 202) {
@@ -290,7 +293,7 @@ public final class DemoCommand implements Callable<Integer> {
     private String prune(String pruning, Path parent, int sample) throws Exception {
         Map<String, Object> body = Map.of("recipe", "layer-specific+channel", "targetParams", targetParams,
                 "weights", parent.toString(), "fragmentSample", sample, "canaryWeight", 0.5);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(pruning + "/prune-jobs"))
+        HttpResponse<String> r = http.send(token.authorize(HttpRequest.newBuilder(URI.create(pruning + "/prune-jobs")))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 202) {

@@ -56,12 +56,19 @@ final class ServiceBench {
     private final int threads;
     private final Path work;
     private final ModelDefinition model;
+    private TokenOption token = TokenOption.none();
 
     ServiceBench(int videos, int threads, Path work, ModelDefinition model) {
         this.videos = videos;
         this.threads = threads;
         this.work = work;
         this.model = model;
+    }
+
+    /** The bearer token for POST /videos (services started with vqa.auth.enabled=true in the environment). */
+    ServiceBench withToken(TokenOption token) {
+        this.token = token;
+        return this;
     }
 
     /** Rows: what was measured, throughput, fraction of model-only. */
@@ -131,7 +138,7 @@ final class ServiceBench {
                     for (SynthVideo v : synth) {
                         Map<String, Object> body = new LinkedHashMap<>(Map.of("uri", v.file().toUri().toString(),
                                 "id", v.file().getFileName().toString()));
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ingest + "/videos"))
+                        HttpResponse<String> r = http.send(token.authorize(HttpRequest.newBuilder(URI.create(ingest + "/videos")))
                                 .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                                 HttpResponse.BodyHandlers.ofString());

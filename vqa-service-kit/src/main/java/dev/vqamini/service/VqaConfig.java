@@ -16,6 +16,8 @@ public interface VqaConfig {
 
     Topics topics();
 
+    Auth auth();
+
     interface Kafka {
         /** Replication factor for topics the bootstrap creates ({@code VQA_KAFKA_REPLICATION}). */
         @WithDefault("1")
@@ -38,5 +40,23 @@ public interface VqaConfig {
         /** Refuse to become ready when an existing topic differs from the catalog. */
         @WithDefault("false")
         boolean failOnMismatch();
+    }
+
+    /**
+     * Bearer tokens (SmallRye JWT) on the endpoints that change something. The HTTP permissions that use them are
+     * in the kit's microprofile-config.properties and each service's application.properties.
+     */
+    interface Auth {
+        /**
+         * The switch ({@code VQA_AUTH_ENABLED}): POST, PUT, PATCH and DELETE need a bearer token whose
+         * {@code groups} claim holds the role the path asks for. Needs {@code mp.jwt.verify.publickey.location}
+         * (a PEM public key or a JWKS, file or URL); the service refuses to start without it.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** With auth on, whether {@code /q/metrics} stays open; false: any valid token (any role) is needed. */
+        @WithDefault("true")
+        boolean metricsOpen();
     }
 }
