@@ -44,7 +44,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,7 +61,7 @@ public class ScorerService {
     private final KafkaClientSettings kafka;
     private final MeterRegistry meters;
     private final TopicsAtStartup topics;
-    private final Optional<String> verifyKeyFile;
+    private final Optional<Path> verifyKeyFile;
     private PublicKey verifyKey;
     private volatile ModelRegistry registry;
     private DynamicBatcher batcher;
@@ -76,8 +75,8 @@ public class ScorerService {
     private volatile String currentDevice = "";
 
     ScorerService(ScorerSettings settings, KafkaClientSettings kafka, MeterRegistry meters, TopicsAtStartup topics,
-                  @ConfigProperty(name = "vqa.models.verify-key") Optional<String> verifyKeyFile) {
-        this.verifyKeyFile = verifyKeyFile;
+                  ModelsSettings models) {
+        this.verifyKeyFile = models.verifyKey();
         this.settings = settings;
         this.kafka = kafka;
         this.meters = meters;
@@ -94,12 +93,12 @@ public class ScorerService {
 
     /** The Ed25519 public key versions must be signed with ({@code vqa.models.verify-key}), or null: any version. */
     private PublicKey verifyKey() {
-        if (verifyKeyFile.isEmpty() || verifyKeyFile.get().isBlank()) {
+        if (verifyKeyFile.isEmpty()) {
             LOG.info("vqa.models.verify-key not set: unsigned model versions are served");
             return null;
         }
         try {
-            PublicKey key = ManifestSignature.readPublicKey(Path.of(verifyKeyFile.get()));
+            PublicKey key = ManifestSignature.readPublicKey(verifyKeyFile.get());
             LOG.infof("serving only model versions signed with the key in %s", verifyKeyFile.get());
             return key;
         } catch (IOException e) {

@@ -108,11 +108,14 @@ public final class DemoCommand implements Callable<Integer> {
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("vqa-demo");
         Path logs = work.resolve("logs");
         String current = "starting";
-        try (LocalKafkaBroker broker = LocalKafkaBroker.startEphemeral()) {
+        DemoSecurity security = new DemoSecurity();
+        try (LocalKafkaBroker broker = LocalKafkaBroker.startSecured(security.brokerUsers())) {
             String kafka = broker.bootstrapServers();
-            KafkaClientSettings clients = KafkaClientSettings.plaintext(kafka, "vqa-demo");
-            say("Kafka (KRaft, embedded) on " + kafka + "; work folder " + work + ", service logs in " + logs);
+            KafkaClientSettings clients = security.admin(broker);
+            say("Kafka (KRaft, embedded, SASL_SSL with a SCRAM user and ACLs per service) on " + kafka + "; work folder "
+                    + work + ", service logs in " + logs);
             TopicBootstrap.ensureCatalog(clients, Duration.ofSeconds(30), (short) 1);
+            security.grantAcls(clients);
 
             current = "publishing the stable model";
             say(current);
@@ -122,6 +125,12 @@ public final class DemoCommand implements Callable<Integer> {
             Path keys = Files.createDirectories(work.resolve("keys"));
             KeyPair signing = ManifestSignature.newKeyPair();
             ManifestSignature.writeKeys(signing, keys.resolve("signing.pem"), keys.resolve("verify.pem"));
+            // Every mutating endpoint takes a bearer JWT; the demo's own calls use an operator token.
+            String operatorToken = security.writeFiles(keys, broker);
+            if (token.token().isEmpty()) {
+                token.token = operatorToken;
+            }
+            Path jwtKey = keys.resolve("jwt-public.pem");
             ModelRelease.publishStable(clients, stable, stableBundle, signing.getPrivate());
             say("    " + stable.version() + (weights.path() == null ? " (bootstrap model: not the published DOVER-Mobile)" : ""));
 
@@ -131,15 +140,18 @@ public final class DemoCommand implements Callable<Integer> {
             LocalPrometheus prom = null;
             try (ServiceProcesses services = new ServiceProcesses(root, logs, kafka)) {
                 String ingest = services.start("ingest-service", "ingest-service", Map.of("vqa.ingest.allowed-roots", videosDir.toString(),
-                        "vqa.ingest.workers", "1"));
+                        "vqa.ingest.workers", "1"), security.environment("ingest-service", broker, jwtKey));
                 String scorer = services.start("scorer-service", "scorer-service", Map.of("vqa.scorer.threads", "2",
-                        "vqa.models.verify-key", keys.resolve("verify.pem").toString()));
+                        "vqa.models.verify-key", keys.resolve("verify.pem").toString()),
+                        security.environment("scorer-service", broker, jwtKey));
                 String pruning = services.start("pruning-service", "pruning-service", Map.of("vqa.prune.work-dir",
                         work.resolve("pruned").toString(), "vqa.prune.threads", "2",
                         "vqa.prune.allowed-roots", work.resolve("models").toString(),
-                        "vqa.prune.sign-key", keys.resolve("signing.pem").toString()));
+                        "vqa.prune.sign-key", keys.resolve("signing.pem").toString()),
+                        security.environment("pruning-service", broker, jwtKey));
                 String metrics = services.start("metrics-service", "metrics-service", Map.of("vqa.metrics.refresh", "2s",
-                        "kafka-streams.state.dir", work.resolve("streams").toString()));
+                        "kafka-streams.state.dir", work.resolve("streams").toString()),
+                        security.environment("metrics-service", broker, jwtKey));
                 services.awaitReady(Duration.ofMinutes(5));
                 say("    ready: ingest " + ingest + ", scorer " + scorer + ", pruning " + pruning + ", metrics " + metrics);
                 if (prometheus) {
@@ -191,7 +203,9 @@ public final class DemoCommand implements Callable<Integer> {
                         say("    " + s + "  (/q/health, /q/metrics" + (s.equals(ingest) ? ", POST /videos" : s.equals(scorer)
                                 ? ", GET /models" : s.equals(pruning) ? ", POST/GET /prune-jobs" : ", GET /versions, /comparison, /scores/{id}") + ")");
                     }
-                    say("    Kafka " + kafka + " (VQA_KAFKA=" + kafka + " ./vqa rollout show)");
+                    say("    Kafka " + kafka + " (SASL_SSL; as its admin: set -a; . " + keys.resolve("kafka-admin.env") + "; ./vqa rollout show)");
+                    say("    writes need the bearer token in " + keys.resolve("operator.jwt") + ": curl -H \"Authorization: Bearer $(cat "
+                            + keys.resolve("operator.jwt") + ")\" -F file=@my.mp4 " + ingest + "/videos");
                     if (prom != null) {
                         say("    " + prom.api().baseUrl() + "  Prometheus (./vqa check-queries --prometheus " + prom.api().baseUrl() + ")");
                     }

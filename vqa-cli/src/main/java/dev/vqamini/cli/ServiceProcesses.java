@@ -52,13 +52,21 @@ final class ServiceProcesses implements AutoCloseable {
 
     /** Starts {@code service} with extra {@code -D} settings; returns its base URL. */
     String start(String service, String instance, Map<String, String> settings) throws IOException {
+        return start(service, instance, settings, Map.of());
+    }
+
+    /** Like {@link #start(String, String, Map)}, with variables (secrets) added to the process's environment. */
+    String start(String service, String instance, Map<String, String> settings, Map<String, String> environment)
+            throws IOException {
         int port = freePort();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1500m", "-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + kafka));
         settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", app(root, service).toString()));
         Files.createDirectories(logs);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logs.resolve(instance + ".log").toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().putAll(environment);
+        Process p = builder.redirectErrorStream(true).redirectOutput(logs.resolve(instance + ".log").toFile()).start();
         running.put(instance, p);
         ports.put(instance, port);
         return url(instance);
