@@ -1,5 +1,6 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.model.runtime.OpProfile;
 import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.onnx.GraphNames;
 import ai.onnxruntime.OrtException;
@@ -60,6 +61,10 @@ public final class ModelBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--profile", description = {"Instead of timing whole graphs: profile one technical clip of the uint8 graph with",
+            "ONNX Runtime's profiler and print where its time goes, by op type (ms per clip, nodes, share)."})
+    boolean profile;
+
     @Override
     public Integer call() throws Exception {
         if (runtime.threads == 0) {
@@ -77,6 +82,9 @@ public final class ModelBenchCommand implements Callable<Integer> {
         }
         System.arraycopy(p3, 0, p1, 0, p1.length);
 
+        if (profile) {
+            return profile(p1, clip);
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         ModelDefinition definition;
         Map<View, BranchOutput> ours = new LinkedHashMap<>();
@@ -141,6 +149,57 @@ public final class ModelBenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Profiles {@code repeats} runs of one technical clip after a warm-up and prints the time per op type. */
+    private int profile(byte[] pixels, long[] clip) throws Exception {
+        ModelDefinition definition = weights.definition(runtime.options());
+        byte[] graph = QualityModel.onnx(definition, View.TECHNICAL, InputFormat.RGB_UINT8);
+        try (BranchRunner warm = new BranchRunner(graph, GraphNames.PIXELS, runtime.options())) {
+            warm.runPixels(pixels, clip); // the first run allocates; profile steady state only
+        }
+        Path dir = Files.createTempDirectory("vqa-profile");
+        String previous = System.setProperty("vqa.ort.profile", dir.resolve("technical").toString());
+        Path trace;
+        try (BranchRunner runner = new BranchRunner(graph, GraphNames.PIXELS, runtime.options())) {
+            runner.runPixels(pixels, clip);
+            restore(previous);
+            // the profile holds the warm-up too: count it in the runs
+            for (int r = 0; r < repeats; r++) {
+                runner.runPixels(pixels, clip);
+            }
+            trace = Path.of(runner.endProfiling());
+        } finally {
+            restore(previous);
+        }
+        OpProfile p = OpProfile.read(trace, repeats + 1);
+        if (json) {
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("model", definition.version());
+            report.put("threads", runtime.threads);
+            report.put("clip_shape", Arrays.toString(clip));
+            report.put("runs", p.runs());
+            report.put("kernel_ms_per_clip", p.millisPerRun());
+            report.put("by_op_type", p.byType());
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        } else {
+            System.out.printf("model %s, technical graph (uint8), %d threads, clip %s, %d runs; kernel time %.1f ms per clip%n",
+                    definition.version(), runtime.threads, Arrays.toString(clip), p.runs(), p.millisPerRun());
+            System.out.printf("%-28s %12s %8s %8s%n", "op type", "ms / clip", "nodes", "share");
+            for (OpProfile.OpTime t : p.byType()) {
+                System.out.printf("%-28s %12.2f %8.0f %7.1f%%%n", t.opType(), t.millisPerRun(), t.nodesPerRun(), 100 * t.share());
+            }
+        }
+        Files.deleteIfExists(trace);
+        return 0;
+    }
+
+    private static void restore(String previous) {
+        if (previous == null) {
+            System.clearProperty("vqa.ort.profile");
+        } else {
+            System.setProperty("vqa.ort.profile", previous);
+        }
     }
 
     /** Median seconds for one technical clip and for one video (1 aesthetic clip + a batch of 3 technical clips). */

@@ -41,6 +41,11 @@ public final class BranchRunner implements AutoCloseable {
         return session.session().getMetadata().getCustomMetadata();
     }
 
+    /** Ends profiling (a session opened with {@code vqa.ort.profile} set) and returns the trace file's path. */
+    public String endProfiling() throws OrtException {
+        return session.session().endProfiling();
+    }
+
     /** Where the session runs, e.g. "CPU" or "CUDA:0". */
     public String provider() {
         return session.provider();
