@@ -2,7 +2,6 @@ package dev.vqamini.scorer;
 
 import dev.vqamini.release.ManifestSignature;
 import dev.vqamini.serving.RefusalCheck;
-import dev.vqamini.clips.View;
 import dev.vqamini.model.runtime.RunnerOptions;
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.service.TopicsAtStartup;
@@ -17,11 +16,7 @@ import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.ModelChunk;
 import dev.vqamini.wire.proto.Rollout;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -34,7 +29,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -60,6 +54,7 @@ public class ScorerService {
     private final ScorerSettings settings;
     private final KafkaClientSettings kafka;
     private final MeterRegistry meters;
+    private final ScorerMetrics metrics;
     private final TopicsAtStartup topics;
     private final Optional<Path> verifyKeyFile;
     private PublicKey verifyKey;
@@ -71,11 +66,10 @@ public class ScorerService {
     private Thread loopThread;
     private KafkaClientMetrics consumerMetrics;
     private String provider = "not started";
-    /** The device the latest model runs on (cpu, cuda): vqa_scorer_device is 1 for it, so dashboards can say CPU or GPU seconds. */
-    private volatile String currentDevice = "";
 
-    ScorerService(ScorerSettings settings, KafkaClientSettings kafka, MeterRegistry meters, TopicsAtStartup topics,
-                  ModelsSettings models) {
+    ScorerService(ScorerSettings settings, KafkaClientSettings kafka, MeterRegistry meters, ScorerMetrics metrics,
+                  TopicsAtStartup topics, ModelsSettings models) {
+        this.metrics = metrics;
         this.verifyKeyFile = models.verifyKey();
         this.settings = settings;
         this.kafka = kafka;
@@ -122,13 +116,11 @@ public class ScorerService {
         RunnerOptions runner = options;
         producer = new KafkaProducer<>(producerSettings(), new StringSerializer(), new ByteArraySerializer());
         batcher = new DynamicBatcher(new DynamicBatcher.Settings(settings.maxBatch(), settings.maxQueueDelay(), settings.concurrentRuns()), clip,
-                this::batchRan);
-        meters.gauge("vqa.scorer.clips.in.flight", batcher, DynamicBatcher::queued);
+                metrics::batchRan);
+        metrics.watch(batcher);
         registry = new ModelRegistry((version, archive) -> onRequiredDevice(ServingModel.load(version, archive, verifyKey, runner, clip,
                 settings.maxBatch())), new RegistryEvents());
-        meters.gauge("vqa.scorer.versions.loaded", registry, r -> r.servingVersions().size());
-        // A state, not a counter: a version the rollout names but this scorer refused stays an alert until removed.
-        meters.gauge("vqa.scorer.versions.refused", registry, r -> r.refusedVersions().size());
+        metrics.watch(registry);
         releases = ReleaseFollower.start(kafka, new ReleaseFollower.Listener() {
             @Override
             public void chunk(ModelChunk chunk) {
@@ -241,63 +233,19 @@ public class ScorerService {
         return s;
     }
 
-    private void batchRan(String version, View view, int size, double seconds, double[] queued) {
-        inference(version, view).record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
-        DistributionSummary.builder("vqa.scorer.batch.size").description("clips per inference run")
-                .tags("model_version", version, "view", view.key()).register(meters).record(size);
-        clipsScored(version, view).increment(size);
-        Timer queue = Timer.builder("vqa.scorer.queue").description("time a clip waited for its batch")
-                .tags("model_version", version, "view", view.key()).publishPercentileHistogram().register(meters);
-        for (double q : queued) {
-            queue.record((long) (q * 1e9), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private Timer inference(String version, View view) {
-        return Timer.builder("vqa.scorer.inference").description("one inference run (a batch of clips)")
-                .tags("model_version", version, "view", view.key()).publishPercentileHistogram().register(meters);
-    }
-
-    private Counter clipsScored(String version, View view) {
-        return meters.counter("vqa.scorer.clips.scored", "model_version", version, "view", view.key());
-    }
-
-    private Counter videosScored(String version) {
-        return meters.counter("vqa.scorer.videos.scored", "model_version", version);
-    }
-
-    private Timer endToEnd(String version) {
-        return Timer.builder("vqa.scorer.end.to.end").description("ingest of the first clip to the video score")
-                .tags("model_version", version).publishPercentileHistogram().register(meters);
-    }
-
     private final class RegistryEvents implements ModelRegistry.Listener {
         @Override
         public void loaded(ServingModel model) {
             provider = model.provider();
-            String device = provider.startsWith("CUDA") ? "cuda" : "cpu";
-            currentDevice = device;
-            // registered once per device (Micrometer keeps the first registration of an id)
-            meters.gauge("vqa.scorer.device", Tags.of("device", device), ScorerService.this, s -> device.equals(s.currentDevice) ? 1 : 0);
             LOG.infof("model %s in service on %s (loaded and checked in %.2f s)", model.version(), model.provider(),
                     model.loadSeconds());
-            meters.counter("vqa.scorer.model.loads", "model_version", model.version()).increment();
-            Timer.builder("vqa.scorer.model.load").tags("model_version", model.version()).register(meters)
-                    .record((long) (model.loadSeconds() * 1e9), TimeUnit.NANOSECONDS);
-            // At zero from the start: Prometheus takes a counter's first sample as its base, so one created by the
-            // first video would leave that video out of every rate (and a rate of 0 videos beside >0 seconds is +Inf).
-            videosScored(model.version());
-            endToEnd(model.version());
-            for (View view : View.values()) {
-                inference(model.version(), view);
-                clipsScored(model.version(), view);
-            }
+            metrics.loaded(model);
         }
 
         @Override
         public void refused(ModelRefusedException e) {
             LOG.errorf("%s; the versions in service keep serving", e.getMessage());
-            meters.counter("vqa.scorer.model.refusals", "model_version", e.version(), "check", e.check().tag()).increment();
+            metrics.refused(e);
             DeadLetter dl = DeadLetter.newBuilder().setStage("scorer-model").setReason(e.getMessage())
                     .setOriginalTopic(TopicCatalog.MODELS.name()).setErrorType(e.check().tag())
                     .setOriginalKey(com.google.protobuf.ByteString.copyFromUtf8(e.version()))
@@ -314,18 +262,17 @@ public class ScorerService {
     private final class LoopEvents implements ScoringLoop.Events {
         @Override
         public void videoScored(String version, double endToEndSeconds) {
-            videosScored(version).increment();
-            endToEnd(version).record((long) (endToEndSeconds * 1e9), TimeUnit.NANOSECONDS);
+            metrics.videoScored(version, endToEndSeconds);
         }
 
         @Override
         public void deadLettered(String stage, String reason) {
-            meters.counter("vqa.scorer.dead.letters", "reason", reason).increment();
+            metrics.deadLettered(reason);
         }
 
         @Override
         public void fellBackToStable(String wanted, String stable) {
-            meters.counter("vqa.scorer.fallbacks", "model_version", wanted).increment();
+            metrics.fellBack(wanted);
         }
     }
 

@@ -1,0 +1,102 @@
+package dev.vqamini.scorer;
+
+import dev.vqamini.clips.View;
+import dev.vqamini.serving.DynamicBatcher;
+import dev.vqamini.serving.ModelRefusedException;
+import dev.vqamini.serving.ModelRegistry;
+import dev.vqamini.serving.ServingModel;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.TimeUnit;
+
+/** The scorer's Micrometer meters ({@code vqa.scorer.*}, tagged by model version and view); README lists them. */
+@ApplicationScoped
+public class ScorerMetrics {
+
+    private final MeterRegistry meters;
+    /** The device the latest model runs on (cpu, cuda): vqa_scorer_device is 1 for it, so dashboards can say CPU or GPU seconds. */
+    private volatile String currentDevice = "";
+
+    ScorerMetrics(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    void watch(DynamicBatcher batcher) {
+        meters.gauge("vqa.scorer.clips.in.flight", batcher, DynamicBatcher::queued);
+    }
+
+    void watch(ModelRegistry registry) {
+        meters.gauge("vqa.scorer.versions.loaded", registry, r -> r.servingVersions().size());
+        // A state, not a counter: a version the rollout names but this scorer refused stays an alert until removed.
+        meters.gauge("vqa.scorer.versions.refused", registry, r -> r.refusedVersions().size());
+    }
+
+    void batchRan(String version, View view, int size, double seconds, double[] queued) {
+        inference(version, view).record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
+        DistributionSummary.builder("vqa.scorer.batch.size").description("clips per inference run")
+                .tags("model_version", version, "view", view.key()).register(meters).record(size);
+        clipsScored(version, view).increment(size);
+        Timer queue = Timer.builder("vqa.scorer.queue").description("time a clip waited for its batch")
+                .tags("model_version", version, "view", view.key()).publishPercentileHistogram().register(meters);
+        for (double q : queued) {
+            queue.record((long) (q * 1e9), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void loaded(ServingModel model) {
+        String device = model.provider().startsWith("CUDA") ? "cuda" : "cpu";
+        currentDevice = device;
+        // registered once per device (Micrometer keeps the first registration of an id)
+        meters.gauge("vqa.scorer.device", Tags.of("device", device), this, m -> device.equals(m.currentDevice) ? 1 : 0);
+        meters.counter("vqa.scorer.model.loads", "model_version", model.version()).increment();
+        Timer.builder("vqa.scorer.model.load").tags("model_version", model.version()).register(meters)
+                .record((long) (model.loadSeconds() * 1e9), TimeUnit.NANOSECONDS);
+        // At zero from the start: Prometheus takes a counter's first sample as its base, so one created by the
+        // first video would leave that video out of every rate (and a rate of 0 videos beside >0 seconds is +Inf).
+        videosScored(model.version());
+        endToEnd(model.version());
+        for (View view : View.values()) {
+            inference(model.version(), view);
+            clipsScored(model.version(), view);
+        }
+    }
+
+    void refused(ModelRefusedException e) {
+        meters.counter("vqa.scorer.model.refusals", "model_version", e.version(), "check", e.check().tag()).increment();
+    }
+
+    void videoScored(String version, double endToEndSeconds) {
+        videosScored(version).increment();
+        endToEnd(version).record((long) (endToEndSeconds * 1e9), TimeUnit.NANOSECONDS);
+    }
+
+    void deadLettered(String reason) {
+        meters.counter("vqa.scorer.dead.letters", "reason", reason).increment();
+    }
+
+    void fellBack(String wanted) {
+        meters.counter("vqa.scorer.fallbacks", "model_version", wanted).increment();
+    }
+
+    private Timer inference(String version, View view) {
+        return Timer.builder("vqa.scorer.inference").description("one inference run (a batch of clips)")
+                .tags("model_version", version, "view", view.key()).publishPercentileHistogram().register(meters);
+    }
+
+    private Counter clipsScored(String version, View view) {
+        return meters.counter("vqa.scorer.clips.scored", "model_version", version, "view", view.key());
+    }
+
+    private Counter videosScored(String version) {
+        return meters.counter("vqa.scorer.videos.scored", "model_version", version);
+    }
+
+    private Timer endToEnd(String version) {
+        return Timer.builder("vqa.scorer.end.to.end").description("ingest of the first clip to the video score")
+                .tags("model_version", version).publishPercentileHistogram().register(meters);
+    }
+}
