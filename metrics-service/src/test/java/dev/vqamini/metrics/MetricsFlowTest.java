@@ -1,5 +1,6 @@
 package dev.vqamini.metrics;
 
+import dev.vqamini.release.ModelManifest;
 import dev.vqamini.kafka.KafkaClientSettings;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -145,8 +146,9 @@ class MetricsFlowTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.putNextEntry(new ZipEntry("manifest.json"));
-            zip.write(("{\"version\":\"" + version + "\",\"parameters\":" + parameters + ",\"flopsPerClip\":" + flops
-                    + ",\"recipe\":\"test\"}").getBytes(StandardCharsets.UTF_8));
+            // a manifest as the release module writes it (architecture and files left out: metrics reads cost only)
+            zip.write(new ModelManifest(ModelManifest.FORMAT_VERSION, "m", version, null, "test", "2026-12-02T00:00:00Z", null,
+                    parameters, parameters, flops, null, Map.of(), null, Map.of()).toJson());
             zip.closeEntry();
             zip.putNextEntry(new ZipEntry("technical.onnx"));
             zip.write(new byte[1000]);
