@@ -13,6 +13,10 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class PendingOffsets {
 
+    /** One record's place: what a worker hands back to the consumer thread when the record is finished. */
+    public record Position(TopicPartition tp, long offset) {
+    }
+
     private final Map<TopicPartition, TreeSet<Long>> pending = new HashMap<>();
     private final Map<TopicPartition, Long> next = new HashMap<>();
 

@@ -24,7 +24,4 @@ public record ModelDefinition(String name, String version, ModelSpec spec, State
         return new ModelDefinition(name, newVersion, spec, weights, fusion, newProvenance);
     }
 
-    public ModelDefinition withFusion(FusionConstants newFusion) {
-        return new ModelDefinition(name, version, spec, weights, newFusion, provenance);
-    }
 }

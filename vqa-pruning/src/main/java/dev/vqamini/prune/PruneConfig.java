@@ -22,7 +22,15 @@ public record PruneConfig(PruneRecipe recipe, double targetParams, double target
      * the default, because with tens of labelled videos a refit on labels overfits its hundreds of weights and
      * ranks held-out videos worse, by the labels themselves, than distillation does). {@code LABELS}: ridge on MOS.
      */
-    public enum RefitTarget { TEACHER, LABELS }
+    public enum RefitTarget {
+        TEACHER, LABELS;
+
+        /** As JSON, reports and requests name it: "teacher", "labels". */
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public PruneConfig {
         if (!(targetParams > 0 && targetParams <= 1) || !(targetFlops > 0 && targetFlops <= 1)) {
@@ -48,10 +56,6 @@ public record PruneConfig(PruneRecipe recipe, double targetParams, double target
 
     public PruneConfig withRefitTarget(RefitTarget target) {
         return new PruneConfig(recipe, targetParams, targetFlops, importance, globalSparsity, channelMultiple, scanVideos, target);
-    }
-
-    public PruneConfig withGlobalSparsity(boolean global) {
-        return new PruneConfig(recipe, targetParams, targetFlops, importance, global, channelMultiple, scanVideos, refitTarget);
     }
 
     /** Channels kept out of {@code n} at keep fraction {@code f}, rounded to the channel multiple. */

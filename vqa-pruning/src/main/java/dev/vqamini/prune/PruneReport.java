@@ -9,11 +9,11 @@ package dev.vqamini.prune;
  * @param parentSrccLabels      the same for the unpruned model
  * @param parentPlccLabels      the same for the unpruned model
  * @param srccVsParent          SRCC of the fused score against the unpruned model's fused score
- * @param refitTarget           what the heads were refitted to ("labels" or "teacher")
+ * @param refitTarget           what the heads were refitted to
  */
 public record PruneReport(String recipe, ModelCosts costs, ModelCosts parentCosts, int calibrationVideos,
                           int heldOutVideos, double srccLabels, double plccLabels, double parentSrccLabels,
-                          double parentPlccLabels, double srccVsParent, String refitTarget) {
+                          double parentPlccLabels, double srccVsParent, PruneConfig.RefitTarget refitTarget) {
 
     public double paramsRatio() {
         return (double) costs.parametersPresent() / parentCosts.parametersPresent();
@@ -38,6 +38,6 @@ public record PruneReport(String recipe, ModelCosts costs, ModelCosts parentCost
                         + "SRCC vs unpruned %.4f; heads refit on %s",
                 recipe, costs.parametersPresent(), 100 * paramsRatio(), costs.parametersNonZero(), costs.flopsPerClip() / 1e9,
                 100 * flopsRatio(), costs.onnxBytes() / 1e6, costs.onnxCompressedBytes() / 1e6, costs.latencySecondsPerClip(),
-                latencyRatio(), costs.peakMemoryBytes() / 1e6, memoryRatio(), heldOutVideos, srccLabels, parentSrccLabels, plccLabels, parentPlccLabels, srccVsParent, refitTarget);
+                latencyRatio(), costs.peakMemoryBytes() / 1e6, memoryRatio(), heldOutVideos, srccLabels, parentSrccLabels, plccLabels, parentPlccLabels, srccVsParent, refitTarget.key());
     }
 }

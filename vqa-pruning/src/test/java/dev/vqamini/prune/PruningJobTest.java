@@ -34,7 +34,7 @@ class PruningJobTest {
             assertEquals(out.model().spec(), SpecInference.infer(out.model().weights()));
             assertTrue(!out.history().isEmpty());
         }
-        assertEquals("teacher", r.refitTarget());
+        assertEquals(PruneConfig.RefitTarget.TEACHER, r.refitTarget());
         assertTrue(Double.isFinite(r.srccVsParent()) && Double.isFinite(r.srccLabels()), r.summary());
         assertTrue(out.parent().version().endsWith("-fitted"));
         assertTrue(log.stream().anyMatch(l -> l.contains("refitting heads")), String.join("\n", log));

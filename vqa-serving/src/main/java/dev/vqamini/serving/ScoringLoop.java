@@ -56,9 +56,6 @@ public final class ScoringLoop implements Runnable {
         void fellBackToStable(String wanted, String stable);
     }
 
-    private record Done(TopicPartition tp, long offset) {
-    }
-
     private final KafkaConsumer<String, byte[]> consumer;
     private final Producer<String, byte[]> producer;
     private final ModelRegistry registry;
@@ -68,9 +65,9 @@ public final class ScoringLoop implements Runnable {
     private final Consumer<String> log;
     private final ClipAssembler assembler = new ClipAssembler();
     private final PendingOffsets offsets = new PendingOffsets();
-    private final Map<String, List<Done>> videoOffsets = new HashMap<>();
+    private final Map<String, List<PendingOffsets.Position>> videoOffsets = new HashMap<>();
     private final List<ClipAssembler.Video> waitingForModel = new ArrayList<>();
-    private final Queue<Done> finished = new ConcurrentLinkedQueue<>();
+    private final Queue<PendingOffsets.Position> finished = new ConcurrentLinkedQueue<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final AtomicLong videosScored = new AtomicLong();
     private volatile boolean running = true;
@@ -158,7 +155,7 @@ public final class ScoringLoop implements Runnable {
     private void accept(ConsumerRecord<String, byte[]> r) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         offsets.received(tp, r.offset());
-        Done done = new Done(tp, r.offset());
+        PendingOffsets.Position done = new PendingOffsets.Position(tp, r.offset());
         FragmentClip clip;
         try {
             clip = WireSerdes.fragments().deserializer().deserialize(r.topic(), r.value());
@@ -195,7 +192,7 @@ public final class ScoringLoop implements Runnable {
             waitingForModel.add(video); // no version in service yet: readiness is down, the video waits
             return;
         }
-        List<Done> records = videoOffsets.remove(video.videoId());
+        List<PendingOffsets.Position> records = videoOffsets.remove(video.videoId());
         ModelRegistry.Lease held = lease.get();
         CompletableFuture<VideoScoring.Result> scored = VideoScoring.score(video, held.model(), batcher, settings.scorerId(), false);
         shadow.flatMap(registry::lease).ifPresent(s -> VideoScoring.score(video, s.model(), batcher, settings.scorerId(), true)
@@ -238,7 +235,7 @@ public final class ScoringLoop implements Runnable {
         for (ClipAssembler.Pending p : assembler.pending()) {
             if (p.firstSeenMs() < cutoff) {
                 assembler.drop(p.videoId());
-                List<Done> records = videoOffsets.remove(p.videoId());
+                List<PendingOffsets.Position> records = videoOffsets.remove(p.videoId());
                 String reason = "video " + p.videoId() + ": " + p.describe() + " after " + settings.videoTimeout().toSeconds()
                         + " s (clips stopped arriving)";
                 log.accept(reason);
@@ -251,7 +248,7 @@ public final class ScoringLoop implements Runnable {
         }
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> r, String kind, String reason, Exception e, List<Done> records) {
+    private void deadLetter(ConsumerRecord<String, byte[]> r, String kind, String reason, Exception e, List<PendingOffsets.Position> records) {
         log.accept(TopicCatalog.FRAGMENTS.name() + "-" + r.partition() + "@" + r.offset() + ": " + reason);
         DeadLetter dl = DeadLetter.newBuilder().setStage("scorer").setReason(reason).setOriginalTopic(r.topic())
                 .setOriginalPartition(r.partition()).setOriginalOffset(r.offset())
@@ -267,7 +264,7 @@ public final class ScoringLoop implements Runnable {
     }
 
     /** Once every output is acknowledged, the input records are finished (the consumer thread applies it). */
-    private void acked(List<CompletableFuture<?>> acks, List<Done> records) {
+    private void acked(List<CompletableFuture<?>> acks, List<PendingOffsets.Position> records) {
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).whenComplete((ok, e) -> {
             if (e == null) {
                 finished.addAll(records);
@@ -279,7 +276,7 @@ public final class ScoringLoop implements Runnable {
     }
 
     private void applyFinished() {
-        Done d;
+        PendingOffsets.Position d;
         while ((d = finished.poll()) != null) {
             offsets.done(d.tp(), d.offset());
         }

@@ -74,7 +74,7 @@ public final class FrameReader {
                 }
                 if (want) {
                     if (!(f.opaque instanceof AVFrame picture) || picture.width() <= 0 || picture.height() <= 0) {
-                        throw new VideoInputException(path, "decoder returned no picture for frame " + pos);
+                        throw new VideoInputException(path, VideoInputException.Kind.UNREADABLE, "decoder returned no picture for frame " + pos);
                     }
                     int w = picture.width();
                     int h = picture.height();
@@ -108,7 +108,7 @@ public final class FrameReader {
                 return n;
             }
             if (++n > limit) {
-                throw new VideoInputException(file.path(), "more than " + limit + " frames, over the limit");
+                throw new VideoInputException(file.path(), VideoInputException.Kind.TOO_LONG, "more than " + limit + " frames, over the limit");
             }
         }
     }

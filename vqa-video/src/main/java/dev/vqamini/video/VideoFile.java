@@ -48,7 +48,7 @@ public final class VideoFile implements AutoCloseable {
             g.start(); // finds stream info: frame count, duration, pixel format
         } catch (FrameGrabber.Exception | RuntimeException e) {
             closeQuietly(g);
-            throw new VideoInputException(path, "not a readable video: " + ffmpegReason(e.getMessage()), e);
+            throw new VideoInputException(path, VideoInputException.Kind.UNREADABLE, "not a readable video: " + ffmpegReason(e.getMessage()), e);
         }
         try {
             VideoInfo info = describe(path, g);
@@ -91,29 +91,29 @@ public final class VideoFile implements AutoCloseable {
 
     private static void checkFile(Path path) {
         if (path == null) {
-            throw new VideoInputException(Path.of("<null>"), "no file given");
+            throw new VideoInputException(Path.of("<null>"), VideoInputException.Kind.UNREADABLE, "no file given");
         }
         if (!Files.exists(path)) {
-            throw new VideoInputException(path, "no such file");
+            throw new VideoInputException(path, VideoInputException.Kind.UNREADABLE, "no such file");
         }
         if (!Files.isRegularFile(path)) {
-            throw new VideoInputException(path, "not a regular file");
+            throw new VideoInputException(path, VideoInputException.Kind.UNREADABLE, "not a regular file");
         }
         if (!Files.isReadable(path)) {
-            throw new VideoInputException(path, "not readable");
+            throw new VideoInputException(path, VideoInputException.Kind.UNREADABLE, "not readable");
         }
         try {
             if (Files.size(path) == 0) {
-                throw new VideoInputException(path, "empty file (0 bytes)");
+                throw new VideoInputException(path, VideoInputException.Kind.EMPTY, "empty file (0 bytes)");
             }
         } catch (IOException e) {
-            throw new VideoInputException(path, "cannot read size: " + e.getMessage(), e);
+            throw new VideoInputException(path, VideoInputException.Kind.UNREADABLE, "cannot read size: " + e.getMessage(), e);
         }
     }
 
     private static VideoInfo describe(Path path, FFmpegFrameGrabber g) {
         if (!g.hasVideo()) {
-            throw new VideoInputException(path, "no video stream");
+            throw new VideoInputException(path, VideoInputException.Kind.NOT_A_VIDEO, "no video stream");
         }
         AVStream stream = videoStream(g.getFormatContext());
         int codedW = g.getImageWidth();
@@ -152,20 +152,20 @@ public final class VideoFile implements AutoCloseable {
         int w = info.codedWidth();
         int h = info.codedHeight();
         if (w <= 0 || h <= 0) {
-            throw new VideoInputException(p, "video stream has no picture size (" + w + "x" + h + ")");
+            throw new VideoInputException(p, VideoInputException.Kind.UNREADABLE, "video stream has no picture size (" + w + "x" + h + ")");
         }
         if (Math.max(w, h) > limits.maxSide()) {
-            throw new VideoInputException(p, "picture " + w + "x" + h + " exceeds the limit of " + limits.maxSide() + " px per side");
+            throw new VideoInputException(p, VideoInputException.Kind.RESOLUTION, "picture " + w + "x" + h + " exceeds the limit of " + limits.maxSide() + " px per side");
         }
         if (Math.min(w, h) < limits.minSide()) {
-            throw new VideoInputException(p, "picture " + w + "x" + h + " is below the minimum of " + limits.minSide() + " px per side");
+            throw new VideoInputException(p, VideoInputException.Kind.RESOLUTION, "picture " + w + "x" + h + " is below the minimum of " + limits.minSide() + " px per side");
         }
         if (info.durationSeconds() > limits.maxDurationSeconds()) {
-            throw new VideoInputException(p, String.format("duration %.1f s exceeds the limit of %.1f s",
+            throw new VideoInputException(p, VideoInputException.Kind.TOO_LONG, String.format("duration %.1f s exceeds the limit of %.1f s",
                     info.durationSeconds(), limits.maxDurationSeconds()));
         }
         if (info.frameCount() > limits.maxFrames()) {
-            throw new VideoInputException(p, "claims " + info.frameCount() + " frames, over the limit of " + limits.maxFrames());
+            throw new VideoInputException(p, VideoInputException.Kind.TOO_LONG, "claims " + info.frameCount() + " frames, over the limit of " + limits.maxFrames());
         }
     }
 

@@ -9,17 +9,32 @@ import java.nio.file.Path;
  */
 public class VideoInputException extends RuntimeException {
 
-    private final transient Path path;
-    private final String reason;
+    /** What kind of unusable it is: a closed set, for metric tags and dead-letter error types. */
+    public enum Kind {
+        EMPTY, TOO_LONG, RESOLUTION, NOT_A_VIDEO, TRUNCATED, UNREADABLE;
 
-    public VideoInputException(Path path, String reason) {
-        this(path, reason, null);
+        public String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
-    public VideoInputException(Path path, String reason, Throwable cause) {
+    private final transient Path path;
+    private final String reason;
+    private final Kind kind;
+
+    public VideoInputException(Path path, Kind kind, String reason) {
+        this(path, kind, reason, null);
+    }
+
+    public VideoInputException(Path path, Kind kind, String reason, Throwable cause) {
         super(path + ": " + reason, cause);
         this.path = path;
         this.reason = reason;
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
     }
 
     /** The offending file. */

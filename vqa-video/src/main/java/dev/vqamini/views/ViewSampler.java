@@ -86,12 +86,12 @@ public final class ViewSampler {
             }
         }
         if (frames <= 0) {
-            throw new VideoInputException(video, "no decodable frames");
+            throw new VideoInputException(video, VideoInputException.Kind.TRUNCATED, "no decodable frames");
         }
         try (VideoFile file = VideoFile.open(video, settings.limits())) {
             Attempt a = attempt(file, frames, base, 0); // no seeks on a file that already broke its promise
             if (a.result.delivered() != a.needed) {
-                throw new VideoInputException(video, "stream delivered " + a.result.framesSeen() + " of " + frames
+                throw new VideoInputException(video, VideoInputException.Kind.TRUNCATED, "stream delivered " + a.result.framesSeen() + " of " + frames
                         + " frames on a second read (unstable decoding)");
             }
             return new Result(a.views, info, frames, a.result);

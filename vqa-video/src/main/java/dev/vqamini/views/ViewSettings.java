@@ -29,10 +29,6 @@ public record ViewSettings(UnifiedFrameSampler technical, UnifiedFrameSampler ae
         return new ViewSettings(technical, aesthetic, offsetMode, l, seekGap);
     }
 
-    public ViewSettings withTechnical(UnifiedFrameSampler t) {
-        return new ViewSettings(t, aesthetic, offsetMode, limits, seekGap);
-    }
-
     public ViewSettings withSeekGap(int gap) {
         return new ViewSettings(technical, aesthetic, offsetMode, limits, gap);
     }

@@ -101,8 +101,9 @@ class VideoFileTest {
     @Test
     void textReasonsAreReadable() {
         // the exception's parts are usable on their own
-        VideoInputException e = new VideoInputException(Path.of("a.mp4"), "empty file (0 bytes)");
+        VideoInputException e = new VideoInputException(Path.of("a.mp4"), VideoInputException.Kind.EMPTY, "empty file (0 bytes)");
         assertEquals("a.mp4: empty file (0 bytes)", e.getMessage());
+        assertEquals("empty", e.kind().tag());
         assertEquals("empty file (0 bytes)", e.reason());
         assertEquals(Path.of("a.mp4"), e.path());
     }

@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -162,7 +161,7 @@ public class IngestPipeline {
                     cut.seconds());
             return o;
         } catch (VideoInputException e) {
-            return failed(job, "decode", kind(e.reason()), e.getMessage());
+            return failed(job, "decode", e.kind().tag(), e.getMessage());
         } catch (Exception e) {
             return failed(job, "publish", "error", e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
@@ -191,27 +190,6 @@ public class IngestPipeline {
         Outcome o = new Outcome(job.uploadId(), u.getVideoId(), "failed", reason, 0);
         status.put(job.uploadId(), o);
         return o;
-    }
-
-    /** A metric tag for a decoder's reason: a few stable words, never the free text. */
-    static String kind(String reason) {
-        String r = reason.toLowerCase(Locale.ROOT);
-        if (r.contains("empty")) {
-            return "empty";
-        }
-        if (r.contains("duration") || r.contains("frames, over") || r.contains("claims")) {
-            return "too_long";
-        }
-        if (r.contains("exceeds") || r.contains("below the minimum")) {
-            return "resolution";
-        }
-        if (r.contains("no video stream")) {
-            return "not_a_video";
-        }
-        if (r.contains("no decodable frames") || r.contains("delivered")) {
-            return "truncated";
-        }
-        return "unreadable";
     }
 
     private CompletableFuture<Void> send(String topic, String key, MessageLite value) {

@@ -39,14 +39,11 @@ public class UploadEvents {
 
     private static final Logger LOG = Logger.getLogger(UploadEvents.class);
 
-    private record Done(TopicPartition tp, long offset) {
-    }
-
     private final IngestPipeline pipeline;
     private final UploadSource source;
     private final KafkaClientSettings kafka;
     private final TopicsAtStartup topics;
-    private final Queue<Done> finished = new ConcurrentLinkedQueue<>();
+    private final Queue<PendingOffsets.Position> finished = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -85,7 +82,7 @@ public class UploadEvents {
             consumer = c;
             c.subscribe(List.of(TopicCatalog.UPLOADS.name()));
             while (running) {
-                for (Done d; (d = finished.poll()) != null; ) {
+                for (PendingOffsets.Position d; (d = finished.poll()) != null; ) {
                     offsets.done(d.tp(), d.offset());
                 }
                 if (pipeline.hasRoom()) {
@@ -122,7 +119,7 @@ public class UploadEvents {
 
     /** @return false when the pipeline had no room (nothing was done with the record) */
     private boolean handle(ConsumerRecord<String, byte[]> r, TopicPartition tp) {
-        Done done = new Done(tp, r.offset());
+        PendingOffsets.Position done = new PendingOffsets.Position(tp, r.offset());
         String uploadId = UUID.randomUUID().toString();
         VideoUpload upload;
         try {
