@@ -216,6 +216,7 @@ class ModelRegistryTest {
         // the version published again, this time a good archive: loaded, checked, swapped in; v1 retires
         TinyVersions.chunks("bad").forEach(r::offer);
         awaitServing(r, "bad");
+        await("v1 retired", () -> events.contains("retired v1")); // the swap comes first, the retirement right after
         assertEquals(List.of("loaded v1", "refused bad", "loaded bad", "retired v1"), events);
         assertTrue(closed(v1));
     }
@@ -303,6 +304,7 @@ class ModelRegistryTest {
             t.join(10_000);
         }
         assertEquals(List.of(), errors);
+        await("v1 and v2 retired", () -> events.contains("retired v1") && events.contains("retired v2"));
         assertEquals(Set.of("loaded v1", "loaded v2", "retired v1", "loaded v3", "retired v2"), Set.copyOf(events));
         assertEquals(5, events.size(), events.toString());
         assertTrue(events.indexOf("retired v1") > events.indexOf("loaded v2"), events.toString());
