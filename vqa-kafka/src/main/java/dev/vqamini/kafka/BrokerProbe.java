@@ -74,6 +74,10 @@ public final class BrokerProbe {
             long left = Math.max(0, deadline - System.nanoTime());
             return new ClusterInfo(clusterId, result.nodes().get(left, TimeUnit.NANOSECONDS).size());
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                // the call's own timeout (DescribeClusterOptions) ran out before ours: no answer, not a refusal
+                throw new KafkaAdminException("Kafka broker did not answer within " + timeout, e.getCause());
+            }
             throw new KafkaAdminException("Kafka broker refused describeCluster: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new KafkaAdminException("Kafka broker did not answer within " + timeout, e);
