@@ -49,9 +49,19 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Inputs.labels(labels, "--labels", "--dataset");
+        Inputs.folder(dataset, "--dataset", "dataset folder", "the folder the label file's names are relative to");
         List<MosLabels.Entry> entries = MosLabels.read(labels);
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("labels file " + labels + " lists no videos (" + Inputs.labelFormat("--dataset") + ")");
+        }
         if (limit != null && limit < entries.size()) {
             entries = entries.subList(0, limit);
+        }
+        if (entries.stream().noneMatch(e -> java.nio.file.Files.exists(dataset.resolve(e.name())))) {
+            throw new IllegalArgumentException("none of the " + entries.size() + " videos in " + labels + " is in " + dataset
+                    + " (first: " + dataset.resolve(entries.get(0).name()) + "): give --dataset the folder the label"
+                    + " file's names are relative to");
         }
         List<double[]> rows = new ArrayList<>(); // fused, technical, aesthetic, mos
         List<Map<String, Object>> perVideo = new ArrayList<>();

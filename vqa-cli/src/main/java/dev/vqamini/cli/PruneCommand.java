@@ -95,6 +95,10 @@ public final class PruneCommand implements Callable<Integer> {
             System.err.println("prune: --recipe, --target-params and --calibration are required (or --replay BUNDLE)");
             return 2;
         }
+        Inputs.folder(calibration, "--calibration", "calibration folder", "a folder of videos, e.g. from vqa synth");
+        if (labels != null) {
+            Inputs.labels(labels, "--labels", "--calibration");
+        }
         PruneRecipe r = PruneRecipe.parse(recipe);
         PruneConfig config = new PruneConfig(r, targetParams, targetFlops != null ? targetFlops : targetParams,
                 PruneConfig.ImportanceKind.valueOf(importance.toUpperCase()), global, 8, scanVideos,
@@ -127,6 +131,10 @@ public final class PruneCommand implements Callable<Integer> {
             System.err.println("prune --replay: give the parent's weights with --weights (the version's provenance names it: "
                     + "parent version and spec hash)");
             return 2;
+        }
+        if (!java.nio.file.Files.exists(replay)) {
+            throw new IllegalArgumentException("bundle " + replay + " does not exist (give --replay BUNDLE, a pruned model"
+                    + " bundle directory or .zip written by vqa prune)");
         }
         ModelBundle version = ModelBundle.read(replay);
         ModelDefinition parent = weights.definition(runtime.options());

@@ -42,6 +42,7 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Inputs.someExist(videos);
         List<FileScorer.Scored> scored = new ArrayList<>();
         List<Map<String, String>> failures = new ArrayList<>();
         String version;

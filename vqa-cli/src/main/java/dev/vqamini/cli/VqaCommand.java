@@ -28,7 +28,7 @@ public final class VqaCommand implements Runnable {
      */
     public static CommandLine commandLine() {
         return new CommandLine(new VqaCommand()).setUsageHelpWidth(120).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("vqa " + cmd.getCommandName() + ": error: " + (e.getMessage() != null ? e.getMessage() : e));
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": error: " + (e.getMessage() != null ? e.getMessage() : e));
             if (System.getenv("VQA_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());
             }

@@ -86,12 +86,14 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition) {
                 unzip(Files.readAllBytes(path), dir);
                 return read(dir);
             } catch (IOException e) {
-                throw new WeightFileException(path + ": not a readable model bundle archive: " + e.getMessage(), e);
+                throw new WeightFileException(path + ": not a readable model bundle archive (" + e.getMessage() + "): "
+                        + dev.vqamini.model.weights.FileSniff.describe(path), e);
             }
         }
         Path manifestFile = path.resolve(MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
-            throw new WeightFileException(path + ": not a model bundle (no " + MANIFEST + ")");
+            throw new WeightFileException(path + ": not a model bundle (no " + MANIFEST + "; vqa import-weights and vqa prune"
+                    + " write bundles): " + dev.vqamini.model.weights.FileSniff.describe(path));
         }
         ModelManifest manifest;
         try {

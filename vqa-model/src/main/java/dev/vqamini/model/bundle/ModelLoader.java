@@ -29,6 +29,10 @@ public final class ModelLoader {
     }
 
     public static ModelDefinition load(Path path) {
+        if (!Files.exists(path)) {
+            throw new WeightFileException(path + ": no such weights file or bundle directory (give a .pth, a .safetensors"
+                    + " or a model bundle directory or .zip)");
+        }
         if (Files.isDirectory(path) || path.getFileName().toString().endsWith(".zip")) {
             return ModelBundle.read(path).definition();
         }

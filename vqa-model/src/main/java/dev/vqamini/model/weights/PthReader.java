@@ -42,7 +42,8 @@ public final class PthReader {
     public static StateDict read(Path file) {
         String name = file.toString();
         if (!Files.isRegularFile(file)) {
-            throw new WeightFileException(name + ": no such weights file");
+            throw new WeightFileException(name + (Files.isDirectory(file) ? ": a directory, not a weights file"
+                    : ": no such weights file"));
         }
         try {
             return isZip(file) ? readZip(file, name) : readLegacy(file, name);
@@ -55,6 +56,12 @@ public final class PthReader {
             throw new WeightFileException(name + ": cannot read weights: " + e.getMessage(), e);
         } catch (net.razorvine.pickle.PickleException e) {
             throw new WeightFileException(name + ": malformed pickle: " + e.getMessage(), e);
+        } catch (WeightFileException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the pickle machine stumbling on bytes that are not a checkpoint: say what the file is, not where it broke
+            throw new WeightFileException(name + ": malformed PyTorch checkpoint (" + e + "); the file is "
+                    + FileSniff.describe(file), e);
         }
     }
 
@@ -67,7 +74,7 @@ public final class PthReader {
 
     private static StateDict readZip(Path file, String name) throws IOException {
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            ZipEntry pickle = findPickle(zip, name);
+            ZipEntry pickle = findPickle(zip, file);
             String prefix = pickle.getName().substring(0, pickle.getName().length() - "data.pkl".length());
             ZipEntry byteOrder = zip.getEntry(prefix + "byteorder");
             if (byteOrder != null) {
@@ -95,12 +102,12 @@ public final class PthReader {
             Object magic;
             try {
                 magic = unpickler(name, storages).load(in);
-            } catch (net.razorvine.pickle.PickleException | IOException | WeightFileException e) {
-                throw new WeightFileException(name + ": neither a PyTorch zip archive nor a legacy torch.save file", e);
+            } catch (IOException | RuntimeException e) {
+                // a text file, a video, random bytes: anything whose first pickle is not torch's magic number
+                throw new WeightFileException(FileSniff.notWeights(file), e);
             }
             if (!(magic instanceof Number m) || !new BigInteger(m.toString()).equals(LEGACY_MAGIC)) {
-                throw new WeightFileException(name + ": neither a PyTorch zip archive nor a legacy torch.save file "
-                        + "(no torch magic number)");
+                throw new WeightFileException(FileSniff.notWeights(file) + " (no torch magic number)");
             }
             Object protocol = unpickler(name, storages).load(in);
             if (!(protocol instanceof Number p) || p.intValue() != LEGACY_PROTOCOL) {
@@ -172,15 +179,21 @@ public final class PthReader {
         return new StateDict(name, tensors);
     }
 
-    private static ZipEntry findPickle(ZipFile zip, String name) {
+    private static ZipEntry findPickle(ZipFile zip, Path file) {
         Enumeration<? extends ZipEntry> entries = zip.entries();
+        List<String> names = new ArrayList<>();
         while (entries.hasMoreElements()) {
             ZipEntry e = entries.nextElement();
             if (e.getName().endsWith("/data.pkl") || e.getName().equals("data.pkl")) {
                 return e;
             }
+            if (names.size() < 6) {
+                names.add(e.getName());
+            }
         }
-        throw new WeightFileException(name + ": zip archive has no data.pkl: not a torch.save file");
+        throw new WeightFileException(file + ": " + FileSniff.NOT_WEIGHTS + ": a zip archive without data.pkl"
+                + (names.isEmpty() ? " (empty)" : " (holds " + String.join(", ", names) + (names.size() == 6 ? ", ..." : "")
+                + ")") + (names.contains("manifest.json") ? "; a model bundle zip: name it .zip" : ""));
     }
 
     private static ByteBuffer readEntry(ZipFile zip, String entryName, TorchStorage.Ref ref, String name) {

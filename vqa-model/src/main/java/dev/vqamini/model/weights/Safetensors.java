@@ -65,13 +65,13 @@ public final class Safetensors {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
-                throw new WeightFileException(name + ": " + size + " bytes is too short for a safetensors file");
+                throw new WeightFileException(FileSniff.notWeights(file));
             }
             ByteBuffer all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
             long headerLen = all.getLong(0);
             if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
                 throw new WeightFileException(name + ": header length " + headerLen + " does not fit a file of " + size
-                        + " bytes: not safetensors, or truncated");
+                        + " bytes: not safetensors, or truncated; the file is " + FileSniff.describe(file));
             }
             byte[] json = new byte[(int) headerLen];
             all.get(8, json);
