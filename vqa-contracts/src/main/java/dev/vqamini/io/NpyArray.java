@@ -33,6 +33,10 @@ public record NpyArray(long[] shape, float[] data) {
         if (major < 1 || major > 3) {
             throw new IOException(file + ": .npy format version " + major + " not supported (1, 2 or 3)");
         }
+        if (major > 1 && bytes.length < 12) {
+            throw new IOException(file + ": .npy version " + major + " file of " + bytes.length
+                    + " bytes ends inside its header length");
+        }
         long headerLen = major == 1 ? buf.getShort(8) & 0xffff : buf.getInt(8) & 0xffffffffL;
         int start = major == 1 ? 10 : 12;
         if (start + headerLen > bytes.length) {

@@ -25,7 +25,7 @@ class NpyArrayFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "15s")
     @Timeout(10)
     void readNpyArray(byte[] input) throws IOException {
         Files.write(FILE, input);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class NpyBytesFuzzTest {
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "15s")
     @Timeout(10)
     void readNpyBytes(byte[] input) {
         try {

@@ -22,7 +22,7 @@ class WireDecodeFuzzTest {
             WireSerdes.clipScores(), WireSerdes.videoScores(), WireSerdes.labels(), WireSerdes.models(),
             WireSerdes.rollouts(), WireSerdes.deadLetters());
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "15s")
     @Timeout(10)
     void decode(FuzzedDataProvider data) {
         int path = data.consumeInt(0, SERDES.size());

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class BundleChunksFuzzTest {
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "15s")
     @Timeout(10)
     void join(FuzzedDataProvider data) {
         List<ModelChunk> chunks = new ArrayList<>();

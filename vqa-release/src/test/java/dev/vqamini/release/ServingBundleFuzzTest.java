@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class ServingBundleFuzzTest {
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "15s")
     @Timeout(10)
     void read(byte[] archive) {
         try {

@@ -42,7 +42,7 @@ class UriPolicyFuzzTest {
                 "http://", "https://videos.example/");
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "15s")
     @Timeout(10)
     @DictionaryEntries({"..", "/", "escape", "sub", "data.mp4", "secret.mp4", "outside", "%2e%2e", "%2F", "./",
             "?", "#", "//", "@"})

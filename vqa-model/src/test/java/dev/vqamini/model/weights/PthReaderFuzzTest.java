@@ -16,7 +16,7 @@ class PthReaderFuzzTest {
 
     private static final Path FILE = FuzzFiles.temp("fuzz", ".pth");
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "15s")
     @Timeout(10)
     void readPth(byte[] input) throws IOException {
         Files.write(FILE, input);

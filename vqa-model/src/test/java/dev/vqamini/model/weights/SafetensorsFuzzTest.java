@@ -15,7 +15,7 @@ class SafetensorsFuzzTest {
 
     private static final Path FILE = FuzzFiles.temp("fuzz", ".safetensors");
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "15s")
     @Timeout(10)
     void readSafetensors(byte[] input) throws IOException {
         Files.write(FILE, input);
