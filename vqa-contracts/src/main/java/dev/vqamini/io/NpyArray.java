@@ -30,29 +30,37 @@ public record NpyArray(long[] shape, float[] data) {
             throw new IOException(file + ": not a .npy file (bad magic)");
         }
         int major = bytes[6];
-        int headerLen = major == 1 ? buf.getShort(8) & 0xffff : buf.getInt(8);
+        if (major < 1 || major > 3) {
+            throw new IOException(file + ": .npy format version " + major + " not supported (1, 2 or 3)");
+        }
+        if (major > 1 && bytes.length < 12) {
+            throw new IOException(file + ": .npy version " + major + " file of " + bytes.length
+                    + " bytes ends inside its header length");
+        }
+        long headerLen = major == 1 ? buf.getShort(8) & 0xffff : buf.getInt(8) & 0xffffffffL;
         int start = major == 1 ? 10 : 12;
         if (start + headerLen > bytes.length) {
-            throw new IOException(file + ": truncated .npy header");
+            throw new IOException(file + ": .npy header of " + headerLen + " bytes exceeds the file's " + bytes.length
+                    + " bytes (truncated?)");
         }
-        String header = new String(bytes, start, headerLen, StandardCharsets.ISO_8859_1);
+        String header = new String(bytes, start, (int) headerLen, StandardCharsets.ISO_8859_1);
         String descr = find(DESCR, header, file);
         if (find(ORDER, header, file).equals("True")) {
             throw new IOException(file + ": Fortran-order arrays are not supported; save with np.ascontiguousarray");
         }
-        String[] dims = find(SHAPE, header, file).split(",");
-        long[] shape = Arrays.stream(dims).map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
-        int n = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
+        long[] shape = parseShape(find(SHAPE, header, file), file.toString());
+        long count = numel(shape, file.toString());
         int width = switch (descr) {
             case "<f4" -> 4;
             case "<f8" -> 8;
             default -> throw new IOException(file + ": dtype " + descr + " not supported (need float32 '<f4' or '<f8')");
         };
-        int dataStart = start + headerLen;
-        if (bytes.length - dataStart < (long) n * width) {
-            throw new IOException(file + ": shape " + Arrays.toString(shape) + " needs " + (long) n * width
-                    + " bytes of data, file has " + (bytes.length - dataStart));
+        int dataStart = (int) (start + headerLen);
+        if ((bytes.length - dataStart) / width < count) {
+            throw new IOException(file + ": shape " + Arrays.toString(shape) + " needs " + count + " values of " + width
+                    + " bytes, file has " + (bytes.length - dataStart) + " bytes of data");
         }
+        int n = (int) count;
         float[] data = new float[n];
         for (int i = 0; i < n; i++) {
             data[i] = width == 4 ? buf.getFloat(dataStart + 4 * i) : (float) buf.getDouble(dataStart + 8 * i);
@@ -84,6 +92,52 @@ public record NpyArray(long[] shape, float[] data) {
         buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length())
                 .put(header.getBytes(StandardCharsets.ISO_8859_1));
         return buf.array();
+    }
+
+    /**
+     * The dimensions of a header's {@code 'shape': (...)} tuple.
+     *
+     * @throws IOException naming the file when a dimension is not a non-negative integer
+     */
+    static long[] parseShape(String tuple, String name) throws IOException {
+        String[] dims = tuple.split(",");
+        long[] shape = new long[dims.length];
+        int rank = 0;
+        for (String dim : dims) {
+            String d = dim.strip();
+            if (d.isEmpty()) {
+                continue;
+            }
+            try {
+                shape[rank] = Long.parseLong(d);
+            } catch (NumberFormatException e) {
+                throw new IOException(name + ": .npy shape (" + tuple + ") has a dimension '" + d + "' that is not an integer");
+            }
+            if (shape[rank++] < 0) {
+                throw new IOException(name + ": .npy shape (" + tuple + ") has a negative dimension " + d);
+            }
+        }
+        return Arrays.copyOf(shape, rank);
+    }
+
+    /**
+     * Elements of an array of {@code shape}.
+     *
+     * @throws IOException naming the file when there are more than a Java array holds
+     */
+    static long numel(long[] shape, String name) throws IOException {
+        if (Arrays.stream(shape).anyMatch(d -> d == 0)) {
+            return 0;
+        }
+        long n = 1;
+        for (long d : shape) {
+            if (n > Integer.MAX_VALUE / d) {
+                throw new IOException(name + ": .npy shape " + Arrays.toString(shape) + " has more elements than "
+                        + Integer.MAX_VALUE);
+            }
+            n *= d;
+        }
+        return n;
     }
 
     private static String find(Pattern p, String header, Path file) throws IOException {

@@ -45,9 +45,8 @@ public record NpyBytes(long[] shape, byte[] data) {
         if (!m.find()) {
             throw new IOException(name + ": .npy header has no shape: " + header.strip());
         }
-        long[] shape = Arrays.stream(m.group(1).split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .mapToLong(Long::parseLong).toArray();
-        int n = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
+        long[] shape = NpyArray.parseShape(m.group(1), name);
+        int n = (int) NpyArray.numel(shape, name);
         byte[] data = in.readNBytes(n);
         if (data.length != n) {
             throw new IOException(name + ": truncated .npy data: " + data.length + " of " + n + " bytes");

@@ -106,7 +106,20 @@ public final class ClipAssembler {
     private static ViewClips merge(View view, TreeMap<Integer, FragmentClip> byIndex) {
         FragmentClip first = byIndex.firstEntry().getValue();
         int count = first.getClipCount();
-        int clipBytes = 3 * first.getFrames() * first.getHeight() * first.getWidth();
+        long clipBytesLong;
+        try {
+            clipBytesLong = Math.multiplyExact(Math.multiplyExact(3L * first.getFrames(), (long) first.getHeight()),
+                    (long) first.getWidth());
+        } catch (ArithmeticException e) {
+            clipBytesLong = -1;
+        }
+        if (first.getFrames() < 0 || first.getHeight() < 0 || first.getWidth() < 0 || clipBytesLong != first.getPixels().size()
+                || (long) count * clipBytesLong > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("video " + first.getVideoId() + ": " + view.key() + " clip "
+                    + first.getClipIndex() + " has " + first.getPixels().size() + " bytes of pixels for "
+                    + first.getFrames() + "x" + first.getHeight() + "x" + first.getWidth() + " (x" + count + " clips)");
+        }
+        int clipBytes = (int) clipBytesLong;
         byte[] pixels = new byte[count * clipBytes];
         int[][] frames = new int[count][];
         for (FragmentClip c : byIndex.values()) {

@@ -47,7 +47,12 @@ public final class BundleChunks {
         if (chunks.size() != first.getChunkCount()) {
             throw new IllegalArgumentException(where + ": have " + chunks.size() + " of " + first.getChunkCount() + " chunks");
         }
-        byte[] archive = new byte[Math.toIntExact(first.getTotalBytes())];
+        long held = chunks.stream().mapToLong(c -> c.getData().size()).sum();
+        if (first.getTotalBytes() != held) {
+            throw new IllegalArgumentException(where + ": chunks hold " + held + " bytes, the first announces "
+                    + first.getTotalBytes());
+        }
+        byte[] archive = new byte[(int) held];
         int at = 0;
         for (int i = 0; i < chunks.size(); i++) {
             ModelChunk c = chunks.get(i);

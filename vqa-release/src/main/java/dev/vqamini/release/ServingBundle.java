@@ -86,6 +86,9 @@ public record ServingBundle(ModelManifest manifest, byte[] manifestJson, String 
             throw new IllegalArgumentException("not a model bundle archive (no " + MANIFEST + ")");
         }
         ModelManifest manifest = ModelManifest.parse(manifestJson);
+        if (manifest.files() == null) {
+            throw new IllegalArgumentException("bundle " + manifest.version() + ": " + MANIFEST + " lists no files");
+        }
         Map<View, byte[]> graphs = new EnumMap<>(View.class);
         for (View view : View.values()) {
             String file = onnxFile(view);

@@ -2,6 +2,7 @@ package dev.vqamini.ingest;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -53,13 +54,35 @@ public final class UriPolicy {
         return uri;
     }
 
-    /** The path with {@code ..} and symbolic links resolved as far as it exists. */
+    /**
+     * Where the operating system takes the path: its longest existing prefix resolved by the OS (symbolic links and
+     * {@code ..} physically, left to right, never {@code ..} lexically first: {@code root/link/../x} is not
+     * {@code root/x} when link points elsewhere), then the rest, which does not exist yet and so holds no link.
+     *
+     * @throws IllegalArgumentException when the part that does not exist climbs with {@code ..}
+     */
     private static Path real(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        try {
-            return abs.toRealPath();
-        } catch (java.io.IOException e) {
-            return abs; // does not exist (yet): the normalised path decides
+        Path abs = p.toAbsolutePath();
+        for (int i = abs.getNameCount(); i > 0; i--) {
+            Path prefix = abs.getRoot().resolve(abs.subpath(0, i));
+            if (Files.exists(prefix)) {
+                try {
+                    Path real = prefix.toRealPath();
+                    if (i == abs.getNameCount()) {
+                        return real;
+                    }
+                    Path rest = abs.subpath(i, abs.getNameCount());
+                    for (Path name : rest) {
+                        if (name.toString().equals("..")) {
+                            throw new IllegalArgumentException(p + ": '..' below " + prefix + ", which does not exist");
+                        }
+                    }
+                    return real.resolve(rest).normalize();
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException(p + ": cannot resolve " + prefix + ": " + e.getMessage(), e);
+                }
+            }
         }
+        return abs.normalize();
     }
 }

@@ -88,7 +88,7 @@ public final class PthReader {
             Map<String, TorchStorage.Ref> storages = new HashMap<>();
             Object root;
             try (InputStream in = zip.getInputStream(pickle)) {
-                root = new StateDictUnpickler(name + " (" + pickle.getName() + ")", storages).load(in);
+                root = new StateDictUnpickler(name + " (" + pickle.getName() + ")", storages, Files.size(file)).load(in);
             }
             Map<String, TorchStorage.TensorView> views = CheckpointLayout.stateDict(root, name);
             return materialise(views, name, ref -> readEntry(zip, prefix + "data/" + ref.key(), ref, name));
@@ -99,9 +99,10 @@ public final class PthReader {
     private static StateDict readLegacy(Path file, String name) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             Map<String, TorchStorage.Ref> storages = new HashMap<>();
+            long size = Files.size(file);
             Object magic;
             try {
-                magic = unpickler(name, storages).load(in);
+                magic = unpickler(name, storages, size).load(in);
             } catch (IOException | RuntimeException e) {
                 // a text file, a video, random bytes: anything whose first pickle is not torch's magic number
                 throw new WeightFileException(FileSniff.notWeights(file), e);
@@ -109,17 +110,17 @@ public final class PthReader {
             if (!(magic instanceof Number m) || !new BigInteger(m.toString()).equals(LEGACY_MAGIC)) {
                 throw new WeightFileException(FileSniff.notWeights(file) + " (no torch magic number)");
             }
-            Object protocol = unpickler(name, storages).load(in);
+            Object protocol = unpickler(name, storages, size).load(in);
             if (!(protocol instanceof Number p) || p.intValue() != LEGACY_PROTOCOL) {
                 throw new WeightFileException(name + ": legacy torch.save protocol " + protocol + ", expected " + LEGACY_PROTOCOL);
             }
-            if (unpickler(name, storages).load(in) instanceof Map<?, ?> sysInfo
+            if (unpickler(name, storages, size).load(in) instanceof Map<?, ?> sysInfo
                     && Boolean.FALSE.equals(sysInfo.get("little_endian"))) {
                 throw new WeightFileException(name + ": written on a big-endian machine; only little-endian is supported");
             }
-            Object root = unpickler(name, storages).load(in);
+            Object root = unpickler(name, storages, size).load(in);
             Map<String, TorchStorage.TensorView> views = CheckpointLayout.stateDict(root, name);
-            if (!(unpickler(name, storages).load(in) instanceof List<?> keys)) {
+            if (!(unpickler(name, storages, size).load(in) instanceof List<?> keys)) {
                 throw new WeightFileException(name + ": legacy file has no storage key list after its pickle");
             }
             Map<String, ByteBuffer> bytes = new HashMap<>();
@@ -153,8 +154,8 @@ public final class PthReader {
         }
     }
 
-    private static StateDictUnpickler unpickler(String name, Map<String, TorchStorage.Ref> storages) {
-        return new StateDictUnpickler(name, storages);
+    private static StateDictUnpickler unpickler(String name, Map<String, TorchStorage.Ref> storages, long size) {
+        return new StateDictUnpickler(name, storages, size);
     }
 
     /** Reads each storage once and converts every tensor on it before moving to the next. */

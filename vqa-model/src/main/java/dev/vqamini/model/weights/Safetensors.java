@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -94,9 +95,17 @@ public final class Safetensors {
 
     private static Tensor readTensor(String file, String key, JsonNode spec, ByteBuffer all, long dataStart, long size) {
         String dtype = spec.path("dtype").asText();
-        long[] shape = new long[spec.path("shape").size()];
+        JsonNode dims = spec.path("shape");
+        if (!dims.isArray()) {
+            throw new WeightFileException(file + ": key '" + key + "' has no shape array: " + spec);
+        }
+        long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
-            shape[i] = spec.path("shape").get(i).asLong();
+            if (!dims.get(i).canConvertToLong() || !dims.get(i).isIntegralNumber() || dims.get(i).asLong() < 0) {
+                throw new WeightFileException(file + ": key '" + key + "' has shape " + dims
+                        + ": dimensions must be non-negative integers");
+            }
+            shape[i] = dims.get(i).asLong();
         }
         long begin = dataStart + spec.path("data_offsets").path(0).asLong(-1);
         long end = dataStart + spec.path("data_offsets").path(1).asLong(-1);
@@ -106,8 +115,14 @@ public final class Safetensors {
             case "F64" -> 8;
             default -> throw new WeightFileException(file + ": key '" + key + "' has unsupported dtype " + dtype);
         };
-        long n = Tensor.numel(shape);
-        if (begin < dataStart || end > size || end - begin != n * width) {
+        long n;
+        try {
+            n = Math.multiplyExact(Tensor.numel(shape), width) / width;
+        } catch (ArithmeticException e) {
+            throw new WeightFileException(file + ": key '" + key + "' has shape " + Arrays.toString(shape)
+                    + ": more values than a file of " + size + " bytes holds");
+        }
+        if (begin < dataStart || end > size || end - begin != n * width || n > Integer.MAX_VALUE) {
             throw new WeightFileException(file + ": key '" + key + "' data range [" + begin + ", " + end
                     + ") does not hold " + n + " " + dtype + " values in a file of " + size + " bytes (truncated?)");
         }

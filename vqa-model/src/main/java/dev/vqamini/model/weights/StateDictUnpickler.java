@@ -1,6 +1,9 @@
 package dev.vqamini.model.weights;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,18 +32,73 @@ final class StateDictUnpickler extends Unpickler {
 
     private final String source;
     private final Map<String, TorchStorage.Ref> storages;
+    /** The most bytes a string or bytes object of this pickle can hold: the file's size. */
+    private final long maxLength;
 
     /**
      * @param storages where the storages named by this pickle's persistent ids are collected, by key (shared
      *                 between the pickles of one legacy file)
      */
-    StateDictUnpickler(String source, Map<String, TorchStorage.Ref> storages) {
+    StateDictUnpickler(String source, Map<String, TorchStorage.Ref> storages, long maxLength) {
         this.source = source;
         this.storages = storages;
+        this.maxLength = Math.min(maxLength, Integer.MAX_VALUE - 8);
+    }
+
+    /**
+     * Unpickles one object. What the allow-list refuses is a {@link WeightFileException}; so is a pickle that the
+     * underlying unpickler cannot make sense of (its opcodes popping what is not there, or the wrong type), whatever
+     * runtime exception it fails with.
+     */
+    @Override
+    public Object load(InputStream in) throws IOException {
+        try {
+            return super.load(in);
+        } catch (WeightFileException | net.razorvine.pickle.PickleException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new WeightFileException(source + ": malformed pickle (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")", e);
+        }
     }
 
     @Override
     protected Object dispatch(short key) throws IOException {
+        switch (key) {
+            // length-prefixed strings and bytes: refuse a declared length the file cannot hold before allocating it
+            case Opcodes.BINUNICODE -> {
+                stack.add(new String(readCounted(key, 4), StandardCharsets.UTF_8));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.BINUNICODE8 -> {
+                stack.add(new String(readCounted(key, 8), StandardCharsets.UTF_8));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.BINSTRING -> {
+                stack.add(new String(readCounted(key, 4), StandardCharsets.ISO_8859_1));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.BINBYTES -> {
+                stack.add(readCounted(key, 4));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.BINBYTES8, Opcodes.BYTEARRAY8 -> {
+                stack.add(readCounted(key, 8));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.LONG4 -> {
+                byte[] le = readCounted(key, 4);
+                byte[] be = new byte[le.length];
+                for (int i = 0; i < le.length; i++) {
+                    be[i] = le[le.length - 1 - i];
+                }
+                stack.add(be.length == 0 ? BigInteger.ZERO : new BigInteger(be));
+                return NO_RETURN_VALUE;
+            }
+            default -> {
+                // handled below
+            }
+        }
         if (key == Opcodes.GLOBAL) {
             String module = PickleUtils.readline(input);
             String name = PickleUtils.readline(input);
@@ -48,9 +106,13 @@ final class StateDictUnpickler extends Unpickler {
             return NO_RETURN_VALUE;
         }
         if (key == Opcodes.STACK_GLOBAL) {
-            String name = (String) stack.pop();
-            String module = (String) stack.pop();
-            stack.add(resolve(module, name));
+            Object name = stack.pop();
+            Object module = stack.pop();
+            if (!(module instanceof String m) || !(name instanceof String n)) {
+                throw new WeightFileException(source + ": malformed pickle: STACK_GLOBAL of " + describeType(module)
+                        + " and " + describeType(name) + ", expected two strings");
+            }
+            stack.add(resolve(m, n));
             return NO_RETURN_VALUE;
         }
         if (key == Opcodes.INST || key == Opcodes.OBJ) {
@@ -87,13 +149,32 @@ final class StateDictUnpickler extends Unpickler {
                     + " (written by PyTorch before 1.0): load and re-save it with a current torch.save");
         }
         String key = String.valueOf(t[2]);
-        TorchStorage.Ref ref = new TorchStorage.Ref(key, type, numel.longValue());
+        long n = numel.longValue();
+        if (!(numel instanceof Long || numel instanceof Integer) || n < 0 || n > Integer.MAX_VALUE / type.elementSize()) {
+            throw new WeightFileException(source + ": storage '" + key + "' declares " + numel + " elements of "
+                    + type.elementSize() + " bytes: negative, fractional or over 2 GiB");
+        }
+        TorchStorage.Ref ref = new TorchStorage.Ref(key, type, n);
         TorchStorage.Ref known = storages.putIfAbsent(key, ref);
         if (known != null && !known.type().equals(type)) {
             throw new WeightFileException(source + ": storage '" + key + "' is named as both " + known.type().name()
                     + " and " + type.name());
         }
         return known != null ? known : ref;
+    }
+
+    /** The payload of a length-prefixed opcode, its little-endian length ({@code width} bytes) checked first. */
+    private byte[] readCounted(short opcode, int width) throws IOException {
+        byte[] count = PickleUtils.readbytes(input, width);
+        long length = 0;
+        for (int i = width - 1; i >= 0; i--) {
+            length = length << 8 | (count[i] & 0xff);
+        }
+        if (length < 0 || length > maxLength) {
+            throw new WeightFileException(source + ": pickle opcode 0x" + Integer.toHexString(opcode & 0xff)
+                    + " declares " + Long.toUnsignedString(length) + " bytes, more than the file's " + maxLength);
+        }
+        return PickleUtils.readbytes(input, (int) length);
     }
 
     private Object resolve(String module, String name) {

@@ -21,27 +21,54 @@ final class TorchStorage {
     record TensorView(Ref storage, long offset, long[] shape, long[] stride) {
 
         static TensorView of(Object[] args, String source) {
-            if (args.length < 4 || !(args[0] instanceof Ref storage)) {
-                throw new WeightFileException(source + ": malformed tensor record " + Arrays.deepToString(args));
+            if (args.length < 4 || !(args[0] instanceof Ref storage) || !isInt(args[1]) || !isInts(args[2])
+                    || !isInts(args[3]) || ((Object[]) args[2]).length != ((Object[]) args[3]).length) {
+                throw new WeightFileException(source + ": malformed tensor record " + Arrays.deepToString(args)
+                        + ": expected (storage, offset, size tuple, stride tuple of the same length, ...)");
             }
             return new TensorView(storage, ((Number) args[1]).longValue(), longs(args[2]), longs(args[3]));
         }
 
+        private static boolean isInt(Object o) {
+            return o instanceof Integer || o instanceof Long;
+        }
+
+        private static boolean isInts(Object o) {
+            return o instanceof Object[] a && Arrays.stream(a).allMatch(TensorView::isInt);
+        }
+
         /** The tensor's values as float32 (float16, bfloat16, double and integer storages are converted). */
         Tensor read(ByteBuffer bytes, String source, String key) {
-            long n = Tensor.numel(shape);
-            float[] data = new float[Math.toIntExact(n)];
-            if (n == 0) {
-                return new Tensor(shape, data);
+            if (Arrays.stream(shape).anyMatch(d -> d < 0)) {
+                throw new WeightFileException(source + ": tensor '" + key + "' has a negative dimension in shape "
+                        + Arrays.toString(shape));
             }
+            if (Arrays.stream(shape).anyMatch(d -> d == 0)) {
+                return new Tensor(shape, new float[0]);
+            }
+            // the last element's index, bounded by the storage before anything is allocated
             long last = offset;
-            for (int d = 0; d < shape.length; d++) {
-                last += (shape[d] - 1) * stride[d];
+            boolean overflow = offset < 0 || Arrays.stream(stride).anyMatch(s -> s < 0);
+            for (int d = 0; d < shape.length && !overflow; d++) {
+                try {
+                    last = Math.addExact(last, Math.multiplyExact(shape[d] - 1, stride[d]));
+                } catch (ArithmeticException e) {
+                    overflow = true;
+                }
             }
-            if (offset < 0 || last >= storage.numel || Arrays.stream(stride).anyMatch(s -> s < 0)) {
+            long n;
+            try {
+                n = Tensor.numel(shape);
+            } catch (ArithmeticException e) {
+                n = Long.MAX_VALUE;
+            }
+            // a view holds at most its storage's elements unless strides repeat them; it is copied out as float32
+            if (overflow || last >= storage.numel || n > Integer.MAX_VALUE - 8) {
                 throw new WeightFileException(source + ": tensor '" + key + "' of shape " + Arrays.toString(shape)
-                        + " at offset " + offset + " reads past its storage of " + storage.numel + " elements");
+                        + " and stride " + Arrays.toString(stride) + " at offset " + offset
+                        + " reads past its storage of " + storage.numel + " elements");
             }
+            float[] data = new float[(int) n];
             if (storage.type.name().equals("FloatStorage") && Arrays.equals(stride, contiguousStrides(shape))) {
                 bytes.duplicate().order(bytes.order()).position(Math.toIntExact(offset * 4)).asFloatBuffer().get(data);
                 return new Tensor(shape, data);
