@@ -30,6 +30,12 @@ public record PruneConfig(PruneRecipe recipe, double targetParams, double target
         public String key() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+
+        /** From either spelling ("teacher" or "TEACHER"), as requests and older manifests give it. */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static RefitTarget of(String name) {
+            return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     public PruneConfig {

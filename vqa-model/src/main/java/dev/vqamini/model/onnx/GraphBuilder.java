@@ -99,7 +99,7 @@ public final class GraphBuilder {
         }
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op.type).setName(uniqueName("n_" + op.type))
                 .addAllInput(inputs).addOutput(output);
-        attributes.forEach((k, v) -> n.addAttribute(attribute(k, v)));
+        new java.util.TreeMap<>(attributes).forEach((k, v) -> n.addAttribute(attribute(k, v))); // sorted: the same graph gives the same bytes in every JVM
         graph.addNode(n);
         return output;
     }
