@@ -171,7 +171,9 @@ class VideoCommandsTest {
         Files.writeString(dir.resolve("bad-labels.txt"), "missing.mp4, 0, 0, 3.0\n");
         Run bad = run("eval", "--dataset", data.toString(), "--labels", dir.resolve("bad-labels.txt").toString());
         assertEquals(1, bad.exit());
-        assertTrue(bad.err().contains("missing.mp4: no such file"), bad.err());
+        // checked before any model loads: the label file names no video of the dataset folder
+        assertTrue(bad.err().contains("none of the 1 videos in " + dir.resolve("bad-labels.txt")), bad.err());
+        assertTrue(bad.err().contains("missing.mp4") && bad.err().contains("give --dataset"), bad.err());
     }
 
     /** Ranks from 1, ties sharing their average rank. */
