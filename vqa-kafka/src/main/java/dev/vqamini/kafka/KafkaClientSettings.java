@@ -120,9 +120,7 @@ public final class KafkaClientSettings {
 
     /** A Kafka Streams app: {@code application.id}, address and security; the caller adds its own settings. */
     public Map<String, Object> streams(String applicationId) {
-        Map<String, Object> s = common("streams");
-        s.remove(CommonClientConfigs.CLIENT_ID_CONFIG); // Streams derives one client id per thread from this
-        s.put("client.id", clientId("streams"));
+        Map<String, Object> s = common("streams"); // Streams derives one client id per thread from this one
         s.put("application.id", applicationId);
         return s;
     }
