@@ -1,5 +1,6 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.io.Pem;
 import dev.vqamini.broker.BrokerSecurity;
 import dev.vqamini.broker.LocalKafkaBroker;
 import dev.vqamini.kafka.KafkaClientSettings;
@@ -7,7 +8,6 @@ import dev.vqamini.kafka.KafkaSecurity;
 import dev.vqamini.kafka.ServiceAcls;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -87,18 +87,12 @@ final class DemoSecurity {
         broker.clientSecurity().forEach((k, v) -> env.append(KafkaSecurity.ENV_PREFIX).append(k.toUpperCase().replace('.', '_'))
                 .append('=').append(v).append('\n'));
         env.append(KafkaSecurity.ENV_PREFIX + "USERNAME=" + ADMIN + "\n" + KafkaSecurity.ENV_PREFIX + "PASSWORD=" + adminPassword + "\n");
-        ownerOnly(keys.resolve("kafka-admin.env"), env.toString());
-        Files.writeString(keys.resolve("jwt-public.pem"), TokenCommand.pem("PUBLIC KEY", jwtKeys.getPublic().getEncoded()));
+        Pem.writeOwnerOnly(keys.resolve("kafka-admin.env"), env.toString());
+        Files.writeString(keys.resolve("jwt-public.pem"), Pem.encode("PUBLIC KEY", jwtKeys.getPublic().getEncoded()));
         String token = TokenCommand.sign(jwtKeys.getPrivate(), "vqa-mini", "vqa-demo", List.of("operator", "uploader"),
                 Duration.ofDays(1));
-        ownerOnly(keys.resolve("operator.jwt"), token + "\n");
+        Pem.writeOwnerOnly(keys.resolve("operator.jwt"), token + "\n");
         return token;
-    }
-
-    private static void ownerOnly(Path file, String content) throws java.io.IOException {
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, content);
     }
 
     private static String secret() {

@@ -3,7 +3,6 @@ package dev.vqamini.cli;
 import dev.vqamini.release.ManifestSignature;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +27,6 @@ public final class SigningKeyCommand implements Callable<Integer> {
             return 1;
         }
         Files.createDirectories(out);
-        Files.createFile(privateKey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         ManifestSignature.writeKeys(ManifestSignature.newKeyPair(), privateKey, publicKey);
         System.out.println("private key (keep secret): " + privateKey);
         System.out.println("public key (for scorers' vqa.models.verify-key): " + publicKey);

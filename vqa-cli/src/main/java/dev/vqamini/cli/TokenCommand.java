@@ -1,9 +1,9 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.io.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -63,8 +63,8 @@ public final class TokenCommand implements Runnable {
             }
             KeyPair pair = generate();
             Files.createDirectories(out);
-            writePrivate(privatePem, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-            Files.writeString(publicPem, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+            Pem.writeOwnerOnly(privatePem, Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            Files.writeString(publicPem, Pem.encode("PUBLIC KEY", pair.getPublic().getEncoded()));
             System.out.println("private key: " + privatePem + "  (vqa token mint --key " + privatePem + " ...)");
             System.out.println("public key:  " + publicPem + "  (services: VQA_AUTH_ENABLED=true MP_JWT_VERIFY_PUBLICKEY_LOCATION="
                     + publicPem.toAbsolutePath() + ")");
@@ -141,11 +141,6 @@ public final class TokenCommand implements Runnable {
         return g.generateKeyPair();
     }
 
-    static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
-    }
-
     static PrivateKey readPrivate(Path pem) throws IOException, GeneralSecurityException {
         String text = Files.readString(pem);
         if (!text.contains("-----BEGIN PRIVATE KEY-----")) {
@@ -179,15 +174,5 @@ public final class TokenCommand implements Runnable {
             throw new IllegalArgumentException("--ttl '" + text + "' must be positive");
         }
         return d;
-    }
-
-    private static void writePrivate(Path file, String pem) throws IOException {
-        Files.deleteIfExists(file);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file); // not POSIX (Windows): the folder's ACL applies
-        }
-        Files.writeString(file, pem);
     }
 }

@@ -1,7 +1,7 @@
 package dev.vqamini.release;
 
+import dev.vqamini.io.Pem;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -72,14 +72,15 @@ public final class ManifestSignature {
         Files.writeString(bundleDir.resolve(FILE), sign(manifest, key) + "\n");
     }
 
+    /** Writes the pair as PEM files, the private one readable by its owner only. */
     public static void writeKeys(KeyPair pair, Path privateKey, Path publicKey) throws IOException {
-        Files.writeString(privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-        Files.writeString(publicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+        Pem.writeOwnerOnly(privateKey, Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()));
+        Files.writeString(publicKey, Pem.encode("PUBLIC KEY", pair.getPublic().getEncoded()));
     }
 
     public static PrivateKey readPrivateKey(Path pem) throws IOException {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der(pem, "PRIVATE KEY")));
+            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(Pem.decode(pem, "PRIVATE KEY")));
         } catch (GeneralSecurityException e) {
             throw new IOException(pem + ": not an Ed25519 private key (PKCS#8 PEM): " + e.getMessage(), e);
         }
@@ -87,28 +88,9 @@ public final class ManifestSignature {
 
     public static PublicKey readPublicKey(Path pem) throws IOException {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der(pem, "PUBLIC KEY")));
+            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(Pem.decode(pem, "PUBLIC KEY")));
         } catch (GeneralSecurityException e) {
             throw new IOException(pem + ": not an Ed25519 public key (X.509 PEM): " + e.getMessage(), e);
-        }
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
-    }
-
-    private static byte[] der(Path pem, String type) throws IOException {
-        String text = Files.readString(pem, StandardCharsets.US_ASCII);
-        int begin = text.indexOf("-----BEGIN " + type + "-----");
-        int end = text.indexOf("-----END " + type + "-----");
-        if (begin < 0 || end < begin) {
-            throw new IOException(pem + ": no '" + type + "' PEM block");
-        }
-        try {
-            return Base64.getMimeDecoder().decode(text.substring(begin + type.length() + 16, end));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(pem + ": bad base64 in the '" + type + "' block", e);
         }
     }
 }
