@@ -138,6 +138,11 @@ class MetricsFlowTest {
         assertEquals(srcc, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), 1e-9, line);
         assertTrue(metrics.contains("vqa_video_end_to_end_seconds_bucket"), "latency histogram");
         assertTrue(metrics.contains("vqa_version_parameters{model_version=\"" + candidate + "\""), "cost");
+        // the comparison's gauges appear at the first refresh that knows the rollout (it may come after the table's)
+        for (int i = 0; i < 60 && !metrics.contains("vqa_comparison_verdict"); i++) {
+            Thread.sleep(500);
+            metrics = given().accept("text/plain").get("/q/metrics").asString();
+        }
         given().accept("text/plain").get("/q/metrics").then().body(containsString("vqa_comparison_verdict"));
     }
 
