@@ -23,7 +23,7 @@ scorer=${VQA_SCORER_USER:-scorer-service}
 pruning=${VQA_PRUNING_USER:-pruning-service}
 metrics=${VQA_METRICS_USER:-metrics-service}
 # The topics of dev.vqamini.wire.TopicCatalog.
-catalog=(vqa.uploads vqa.fragments vqa.clip-scores vqa.video-scores vqa.labels vqa.models vqa.rollouts vqa.dlq)
+catalog=(vqa.uploads vqa.upload-status vqa.fragments vqa.clip-scores vqa.video-scores vqa.labels vqa.models vqa.rollouts vqa.dlq)
 streams_app=vqa-metrics-service
 
 # allow USER KAFKA-ACLS-ARGS...: one kafka-acls.sh call; every --operation applies to every resource given.
@@ -47,11 +47,11 @@ for user in "$ingest" "$scorer" "$pruning" "$metrics"; do
   allow "$user" --operation Describe --operation DescribeConfigs "${all_topics[@]}"
 done
 
-# ingest-service: consumes upload events in group vqa-ingest; writes fragments, labels, dead letters, and upload
-# events of its own watch folder.
-mapfile -t t < <(topic_args vqa.uploads); allow "$ingest" --operation Read "${t[@]}"
+# ingest-service: consumes upload records in group vqa-ingest and follows upload status; writes the uploads it
+# accepted (REST, watched folder), their status, fragments, labels and dead letters.
+mapfile -t t < <(topic_args vqa.uploads vqa.upload-status); allow "$ingest" --operation Read "${t[@]}"
 allow "$ingest" --operation Read --group vqa-ingest
-mapfile -t t < <(topic_args vqa.uploads vqa.fragments vqa.labels vqa.dlq); allow "$ingest" --operation Write "${t[@]}"
+mapfile -t t < <(topic_args vqa.uploads vqa.upload-status vqa.fragments vqa.labels vqa.dlq); allow "$ingest" --operation Write "${t[@]}"
 
 # scorer-service: consumes fragments in group vqa-scorer; follows models and rollouts with assign(); writes scores
 # and dead letters.

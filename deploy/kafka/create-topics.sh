@@ -15,6 +15,7 @@ topic() {
 }
 
 topic vqa.uploads      3 delete  604800000  1048576
+topic vqa.upload-status 3 compact -1        1048576
 topic vqa.fragments    6 delete  86400000   16777216
 topic vqa.clip-scores  6 delete  604800000  1048576
 topic vqa.video-scores 3 delete  2419200000 1048576

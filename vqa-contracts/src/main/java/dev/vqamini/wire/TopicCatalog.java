@@ -23,6 +23,9 @@ public final class TopicCatalog {
     /** Upload events from other systems. */
     public static final TopicSpec UPLOADS = new TopicSpec("vqa.uploads", 3, TopicSpec.DELETE, ONE_WEEK,
             SMALL_MESSAGE_BYTES, "video id", "vqa.v1.VideoUpload");
+    /** What became of each upload (accepted, published, failed); compacted, so status outlives any ingest instance. */
+    public static final TopicSpec UPLOAD_STATUS = new TopicSpec("vqa.upload-status", 3, TopicSpec.COMPACT, KEEP_FOREVER,
+            SMALL_MESSAGE_BYTES, "upload id", "vqa.v1.UploadStatus");
     /** uint8 view clips; a day of retention is enough to rescore and keeps disk bounded (clips are large). */
     public static final TopicSpec FRAGMENTS = new TopicSpec("vqa.fragments", 6, TopicSpec.DELETE, ONE_DAY,
             LARGE_MESSAGE_BYTES, "video id (all clips of a video meet the same scorer)", "vqa.v1.FragmentClip");
@@ -48,7 +51,7 @@ public final class TopicCatalog {
     public static final TopicSpec DLQ = new TopicSpec("vqa.dlq", 1, TopicSpec.DELETE, FOUR_WEEKS,
             LARGE_MESSAGE_BYTES, "video id when known, else the original key", "vqa.v1.DeadLetter");
 
-    private static final List<TopicSpec> ALL = List.of(UPLOADS, FRAGMENTS, CLIP_SCORES, VIDEO_SCORES, LABELS,
+    private static final List<TopicSpec> ALL = List.of(UPLOADS, UPLOAD_STATUS, FRAGMENTS, CLIP_SCORES, VIDEO_SCORES, LABELS,
             MODELS, ROLLOUTS, DLQ);
 
     private TopicCatalog() {

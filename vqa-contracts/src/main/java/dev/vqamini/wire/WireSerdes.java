@@ -20,6 +20,11 @@ public final class WireSerdes {
         return ProtobufSerde.of(VideoUpload.getDefaultInstance());
     }
 
+    /** Values of {@link TopicCatalog#UPLOAD_STATUS}. */
+    public static ProtobufSerde<dev.vqamini.wire.proto.UploadStatus> uploadStatus() {
+        return ProtobufSerde.of(dev.vqamini.wire.proto.UploadStatus.getDefaultInstance());
+    }
+
     /** Values of {@link TopicCatalog#FRAGMENTS}. */
     public static ProtobufSerde<FragmentClip> fragments() {
         return ProtobufSerde.of(FragmentClip.getDefaultInstance());

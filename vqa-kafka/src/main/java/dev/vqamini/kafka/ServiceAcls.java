@@ -126,10 +126,10 @@ public final class ServiceAcls {
         List<Grant> g = new ArrayList<>();
         switch (service) {
             case INGEST -> {
-                topics(g, service, READ, TopicCatalog.UPLOADS);
+                topics(g, service, READ, TopicCatalog.UPLOADS, TopicCatalog.UPLOAD_STATUS);
                 group(g, service, INGEST_GROUP);
-                topics(g, service, WRITE, TopicCatalog.UPLOADS, TopicCatalog.FRAGMENTS, TopicCatalog.LABELS,
-                        TopicCatalog.DLQ);
+                topics(g, service, WRITE, TopicCatalog.UPLOADS, TopicCatalog.UPLOAD_STATUS, TopicCatalog.FRAGMENTS,
+                        TopicCatalog.LABELS, TopicCatalog.DLQ);
             }
             case SCORER -> {
                 topics(g, service, READ, TopicCatalog.FRAGMENTS, TopicCatalog.MODELS, TopicCatalog.ROLLOUTS);

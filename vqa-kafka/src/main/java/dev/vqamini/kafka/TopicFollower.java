@@ -25,6 +25,7 @@ public final class TopicFollower<T> implements AutoCloseable {
     private final TopicReader.Sink<T> sink;
     private final Consumer<String> problems;
     private final Thread thread;
+    private final java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean running = true;
 
     /** @param consumerSettings from {@link KafkaClientSettings#consumer(String)} (no group) */
@@ -56,9 +57,13 @@ public final class TopicFollower<T> implements AutoCloseable {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     TopicReader.deliver(r, values, sink, problems);
+                }
+                if (caughtUp.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp.countDown();
                 }
             }
         } catch (WakeupException e) {
@@ -70,6 +75,11 @@ public final class TopicFollower<T> implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(1));
         }
+    }
+
+    /** Waits until everything that was on the topic when following began has been delivered. */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override

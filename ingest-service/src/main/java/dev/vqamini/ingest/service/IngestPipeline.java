@@ -15,6 +15,8 @@ import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.FragmentClip;
 import dev.vqamini.wire.proto.VideoLabel;
 import dev.vqamini.wire.proto.VideoUpload;
+import dev.vqamini.wire.proto.UploadState;
+import dev.vqamini.ingest.UploadSpool;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
@@ -23,10 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -41,22 +40,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
- * The one path every upload takes, whichever way it came in: a bounded pool decodes and cuts it
- * ({@link VideoIngest}), its records go to vqa.fragments (and its MOS to vqa.labels), and any failure becomes one
- * vqa.dlq record naming the stage and the reason, with nothing on vqa.fragments. When the pool and its queue are full,
+ * The one path every upload record takes: a bounded pool decodes and cuts it ({@link VideoIngest}), its records go to
+ * vqa.fragments (and its MOS to vqa.labels), and any failure of the input becomes one vqa.dlq record naming the stage
+ * and the reason, with nothing on vqa.fragments. Its status is written, and only then is the spooled file released.
+ * Kafka being away is not the input's fault: the outputs are retried until acknowledged, and a job stopped before
+ * that ends exceptionally, so its record is read again after a restart. When the pool and its queue are full,
  * {@link #submit} refuses, so memory stays bounded whatever the upload rate.
  */
 @ApplicationScoped
 public class IngestPipeline {
 
     private static final Logger LOG = Logger.getLogger(IngestPipeline.class);
-    private static final int STATUS_KEPT = 10_000;
+    private static final Duration RETRY_EVERY = Duration.ofSeconds(2);
 
     /** What happened to an upload. */
     public record Outcome(String uploadId, String videoId, String state, String reason, int records) {
     }
 
-    /** One upload to process; {@code owned} files are deleted afterwards. */
+    /** One upload to process; {@code owned} files (spooled or downloaded) are released once it is done. */
     public record Job(String source, VideoUpload upload, String uploadId, Path file, boolean owned) {
     }
 
@@ -65,17 +66,17 @@ public class IngestPipeline {
     private final KafkaProducer<String, byte[]> producer;
     private final MeterRegistry meters;
     private final IngestSettings settings;
+    private final UploadStatusTable status;
+    private final UploadSpool spool;
     private final AtomicInteger waiting = new AtomicInteger();
-    private final Map<String, Outcome> status = java.util.Collections.synchronizedMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Outcome> eldest) {
-            return size() > STATUS_KEPT;
-        }
-    });
+    private volatile boolean stopping;
 
-    IngestPipeline(IngestSettings settings, KafkaClientSettings kafka, MeterRegistry meters) {
+    IngestPipeline(IngestSettings settings, KafkaClientSettings kafka, MeterRegistry meters, UploadStatusTable status,
+                   UploadIntake intake) {
         this.settings = settings;
         this.meters = meters;
+        this.status = status;
+        this.spool = intake.spool();
         VideoLimits limits = VideoLimits.defaults().withMaxDurationSeconds(settings.maxDurationSeconds())
                 .withMaxSide(settings.maxSide()).withMaxFrames(settings.maxFrames());
         this.ingest = new VideoIngest(ViewSettings.defaults().withLimits(limits)
@@ -107,14 +108,16 @@ public class IngestPipeline {
         CompletableFuture<Outcome> done = new CompletableFuture<>();
         try {
             waiting.incrementAndGet();
-            status.put(job.uploadId(), new Outcome(job.uploadId(), job.upload().getVideoId(), "queued", null, 0));
             pool.execute(() -> {
                 waiting.decrementAndGet();
-                done.complete(run(job));
+                try {
+                    done.complete(run(job));
+                } catch (Exception e) { // stopped before its outputs were acknowledged: left for the next run
+                    done.completeExceptionally(e);
+                }
             });
         } catch (RejectedExecutionException e) {
             waiting.decrementAndGet();
-            status.remove(job.uploadId());
             meters.counter("vqa.ingest.videos.refused", "reason", "busy").increment();
             return Optional.empty();
         }
@@ -122,15 +125,19 @@ public class IngestPipeline {
     }
 
     /** A failure before the job could run (a refused URI, a bad event): dead-lettered the same way. */
-    public Outcome fail(String source, VideoUpload upload, String uploadId, String stage, String reason) {
+    public Outcome fail(String source, VideoUpload upload, String uploadId, String stage, String reason)
+            throws InterruptedException {
         return failed(new Job(source, upload, uploadId, null, false), stage, "refused", reason);
     }
 
-    public Optional<Outcome> status(String uploadId) {
-        return Optional.ofNullable(status.get(uploadId));
+    /** Cuts, publishes and then releases; ends exceptionally (nothing released) when stopped before the acks. */
+    private Outcome run(Job job) throws InterruptedException {
+        Outcome outcome = cutAndPublish(job);
+        release(job, outcome);
+        return outcome;
     }
 
-    private Outcome run(Job job) {
+    private Outcome cutAndPublish(Job job) throws InterruptedException {
         VideoUpload u = job.upload();
         long t0 = System.nanoTime();
         try {
@@ -142,54 +149,91 @@ public class IngestPipeline {
                     u.hasMos() ? java.util.OptionalDouble.of(u.getMos()) : java.util.OptionalDouble.empty(), u.getDataset()));
             Timer.builder("vqa.ingest.decode").description("decoding and view sampling of one video")
                     .publishPercentileHistogram().register(meters).record(Duration.ofNanos(System.nanoTime() - t0));
-            List<CompletableFuture<Void>> acks = new ArrayList<>();
-            long bytes = 0;
-            for (FragmentClip c : cut.clips()) {
-                bytes += c.getSerializedSize();
-                acks.add(send(TopicCatalog.FRAGMENTS.name(), u.getVideoId(), c));
-            }
-            if (u.hasMos()) {
-                acks.add(send(TopicCatalog.LABELS.name(), u.getVideoId(), VideoLabel.newBuilder().setVideoId(u.getVideoId())
-                        .setMos(u.getMos()).setDataset(u.getDataset()).build()));
-            }
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+            long bytes = cut.clips().stream().mapToLong(FragmentClip::getSerializedSize).sum();
+            untilAcked(u.getVideoId() + "'s fragments", () -> {
+                List<CompletableFuture<Void>> acks = new ArrayList<>();
+                for (FragmentClip c : cut.clips()) {
+                    acks.add(send(TopicCatalog.FRAGMENTS.name(), u.getVideoId(), c));
+                }
+                if (u.hasMos()) {
+                    acks.add(send(TopicCatalog.LABELS.name(), u.getVideoId(), VideoLabel.newBuilder()
+                            .setVideoId(u.getVideoId()).setMos(u.getMos()).setDataset(u.getDataset()).build()));
+                }
+                return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+            });
+            untilAcked(job.uploadId() + "'s status", () -> status.put(job.uploadId(), u.getVideoId(),
+                    UploadState.UPLOAD_STATE_PUBLISHED, null, cut.clips().size()));
             meters.counter("vqa.ingest.videos.published", "source", job.source()).increment();
             meters.counter("vqa.ingest.bytes.published").increment(bytes);
-            Outcome o = new Outcome(job.uploadId(), u.getVideoId(), "published", null, cut.clips().size());
-            status.put(job.uploadId(), o);
             LOG.infof("%s %s (%s): %d records, %.2f s", job.source(), u.getVideoId(), job.uploadId(), cut.clips().size(),
                     cut.seconds());
-            return o;
+            return new Outcome(job.uploadId(), u.getVideoId(), "published", null, cut.clips().size());
         } catch (VideoInputException e) {
             return failed(job, "decode", e.kind().tag(), e.getMessage());
-        } catch (Exception e) {
-            return failed(job, "publish", "error", e.getClass().getSimpleName() + ": " + e.getMessage());
-        } finally {
-            if (job.owned() && job.file() != null) {
-                try {
-                    Files.deleteIfExists(job.file());
-                } catch (java.io.IOException e) {
-                    LOG.debugf("cannot delete %s: %s", job.file(), e.getMessage());
-                }
+        } catch (java.io.IOException e) {
+            return failed(job, "read", "unreadable", e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Sends until Kafka acknowledges: an outage delays the upload, it never fails it.
+     *
+     * @throws InterruptedException when the service stops first (the record is read again after the restart)
+     */
+    private void untilAcked(String what, java.util.function.Supplier<CompletableFuture<Void>> send)
+            throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            if (stopping) {
+                throw new InterruptedException("stopping before " + what + " were acknowledged");
+            }
+            try {
+                send.get().get(2, TimeUnit.MINUTES);
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                meters.counter("vqa.ingest.publish.retries").increment();
+                LOG.warnf("%s not acknowledged (attempt %d), retrying in %d s: %s", what, attempt,
+                        RETRY_EVERY.toSeconds(), e.getCause() == null ? e : e.getCause());
+                Thread.sleep(RETRY_EVERY.toMillis());
             }
         }
     }
 
-    private Outcome failed(Job job, String stage, String kind, String reason) {
+    /** A re-delivered upload that had finished before its file was released (a crash in between): released now. */
+    void releaseFinished(VideoUpload upload, String uploadId, Path file, UploadStatusTable.View view) {
+        release(new Job(TopicCatalog.UPLOADS.name(), upload, uploadId, file, true),
+                new Outcome(uploadId, upload.getVideoId(), view.state(), view.reason(), view.records()));
+    }
+
+    /** Once its outputs are acknowledged: a spooled file is deleted, or moved to done/ or failed/ when watched. */
+    private void release(Job job, Outcome outcome) {
+        if (!job.owned() || job.file() == null) {
+            return;
+        }
+        try {
+            if (job.upload().getSource().equals(WatchedFolder.SOURCE) && settings.watchDir().isPresent()) {
+                WatchedFolder.finish(settings.watchDir().get(), job.file(), outcome);
+                spool.release(job.file()); // the folder, and the accounting; the file has moved on
+            } else if (job.file().startsWith(spool.root())) {
+                spool.release(job.file());
+            } else {
+                Files.deleteIfExists(job.file());
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warnf("cannot release %s: %s", job.file(), e.getMessage());
+        }
+    }
+
+    private Outcome failed(Job job, String stage, String kind, String reason) throws InterruptedException {
         VideoUpload u = job.upload();
         LOG.warnf("%s %s failed at %s: %s", job.source(), u.getVideoId(), stage, reason);
         meters.counter("vqa.ingest.videos.failed", "reason", kind).increment();
         DeadLetter dl = DeadLetter.newBuilder().setStage("ingest-" + stage).setReason(reason).setOriginalTopic(job.source())
                 .setOriginalKey(ByteString.copyFromUtf8(u.getVideoId())).setOriginalValue(u.toByteString())
                 .setErrorType(kind).setFailedAtMs(System.currentTimeMillis()).build();
-        try {
-            send(TopicCatalog.DLQ.name(), u.getVideoId(), dl).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.errorf("dead letter for %s not written: %s", u.getVideoId(), e.getMessage());
-        }
-        Outcome o = new Outcome(job.uploadId(), u.getVideoId(), "failed", reason, 0);
-        status.put(job.uploadId(), o);
-        return o;
+        untilAcked("the dead letter of " + u.getVideoId(), () -> send(TopicCatalog.DLQ.name(), u.getVideoId(), dl));
+        untilAcked(job.uploadId() + "'s status", () -> status.put(job.uploadId(), u.getVideoId(),
+                UploadState.UPLOAD_STATE_FAILED, reason, 0));
+        return new Outcome(job.uploadId(), u.getVideoId(), "failed", reason, 0);
     }
 
     private CompletableFuture<Void> send(String topic, String key, MessageLite value) {
@@ -198,6 +242,7 @@ public class IngestPipeline {
 
     @PreDestroy
     void stop() throws InterruptedException {
+        stopping = true;
         pool.shutdown();
         pool.awaitTermination(30, TimeUnit.SECONDS);
         producer.close(Duration.ofSeconds(5));

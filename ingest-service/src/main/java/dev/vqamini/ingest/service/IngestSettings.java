@@ -46,8 +46,22 @@ public interface IngestSettings {
     /** Hosts {@code http(s):} URIs may come from. */
     Optional<List<String>> allowedHosts();
 
-    /** Where uploads are kept while they are cut (default: java.io.tmpdir/vqa-ingest). */
+    /** Where downloads of http(s) uploads are kept while they are cut (default: java.io.tmpdir/vqa-ingest). */
     Optional<Path> workDir();
+
+    /**
+     * Where accepted uploads wait until their fragments are acknowledged (default: java.io.tmpdir/vqa-ingest-spool);
+     * a volume in compose and Kubernetes, shared by the instances so that any one finishes what another accepted.
+     */
+    Optional<Path> spoolDir();
+
+    /** The most bytes spooled at once; beyond it uploads get 503 with Retry-After until others are cut. */
+    @WithDefault("8589934592")
+    long spoolMaxBytes();
+
+    /** How long an upload may wait for Kafka's acknowledgement of its record before the request gets 503. */
+    @WithDefault("15s")
+    Duration acceptTimeout();
 
     /** A folder watched for new video files; they move to done/ or failed/ afterwards. */
     Optional<Path> watchDir();

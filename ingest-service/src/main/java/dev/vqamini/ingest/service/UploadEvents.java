@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.UUID;
+import java.nio.file.Path;
+import dev.vqamini.ingest.UploadSpool;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,9 +32,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
- * Upload events on vqa.uploads (one consumer group), as other systems emit them. Each event goes down the same
- * pipeline as a REST upload; when the pipeline is full the partitions are paused; an offset is committed only once
- * its upload is published or dead-lettered.
+ * What drives decoding: the records on vqa.uploads (one consumer group), whether ingest accepted them itself (REST,
+ * watched folder: the bytes are in the spool) or other systems sent them. When the pipeline is full the partitions
+ * are paused; an offset is committed only once its upload is published or dead-lettered, so an instance that dies
+ * leaves its uploads to the next one. A record whose upload already finished (a re-delivery) is dropped by upload id.
  */
 @ApplicationScoped
 public class UploadEvents {
@@ -41,18 +44,25 @@ public class UploadEvents {
 
     private final IngestPipeline pipeline;
     private final UploadSource source;
+    private final UploadStatusTable status;
+    private final UploadSpool spool;
     private final KafkaClientSettings kafka;
     private final TopicsAtStartup topics;
+    private final MeterRegistry meters;
     private final Queue<PendingOffsets.Position> finished = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    UploadEvents(IngestPipeline pipeline, UploadSource source, KafkaClientSettings kafka, TopicsAtStartup topics) {
+    UploadEvents(IngestPipeline pipeline, UploadSource source, UploadStatusTable status, UploadIntake intake,
+                 KafkaClientSettings kafka, TopicsAtStartup topics, MeterRegistry meters) {
         this.pipeline = pipeline;
         this.source = source;
+        this.status = status;
+        this.spool = intake.spool();
         this.kafka = kafka;
         this.topics = topics;
+        this.meters = meters;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -72,7 +82,12 @@ public class UploadEvents {
     }
 
     private void run() {
-        if (!topics.awaitTopics()) {
+        try {
+            if (!topics.awaitTopics() || !status.awaitCaughtUp(Duration.ofMinutes(2))) {
+                LOG.error("upload records not consumed: topics or upload status not available");
+                return;
+            }
+        } catch (InterruptedException e) {
             return;
         }
         Map<String, Object> s = kafka.groupConsumer("uploads", pipeline.settings().groupId());
@@ -110,7 +125,7 @@ public class UploadEvents {
                     c.commitSync(commit);
                 }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | InterruptedException e) {
             // shutting down
         } catch (RuntimeException e) {
             LOG.errorf(e, "upload events stopped");
@@ -118,25 +133,43 @@ public class UploadEvents {
     }
 
     /** @return false when the pipeline had no room (nothing was done with the record) */
-    private boolean handle(ConsumerRecord<String, byte[]> r, TopicPartition tp) {
+    private boolean handle(ConsumerRecord<String, byte[]> r, TopicPartition tp) throws InterruptedException {
         PendingOffsets.Position done = new PendingOffsets.Position(tp, r.offset());
-        String uploadId = UUID.randomUUID().toString();
+        String where = r.topic() + "-" + r.partition() + "@" + r.offset();
         VideoUpload upload;
         try {
             upload = WireSerdes.uploads().deserializer().deserialize(r.topic(), r.value());
         } catch (RuntimeException e) {
+            meters.counter("vqa.ingest.records.skipped", "topic", r.topic()).increment();
             VideoUpload raw = VideoUpload.newBuilder().setVideoId(r.key() == null ? "" : r.key()).build();
-            pipeline.fail(TopicCatalog.UPLOADS.name(), raw, uploadId, "event", "undecodable upload event at "
-                    + r.topic() + "-" + r.partition() + "@" + r.offset() + ": " + e.getMessage());
+            pipeline.fail(TopicCatalog.UPLOADS.name(), raw, positionId(r), "event", "undecodable upload event at "
+                    + where + ": " + e.getMessage());
             finished.add(done);
             return true;
         }
+        // A re-delivered record keeps its id: ours from the 202, or one derived from where it is.
+        String uploadId = upload.getUploadId().isEmpty() ? positionId(r) : upload.getUploadId();
         if (upload.getVideoId().isEmpty()) {
             upload = upload.toBuilder().setVideoId(r.key() != null ? r.key() : UploadSource.idOf(upload.getUri())).build();
         }
+        Optional<Path> spooled = spool.find(upload.getUri(), uploadId);
+        if (status.finished(uploadId)) {
+            meters.counter("vqa.ingest.duplicates.dropped").increment();
+            LOG.infof("upload %s (%s) at %s already finished: dropped as a duplicate", uploadId, upload.getVideoId(), where);
+            VideoUpload u = upload;
+            spooled.ifPresent(f -> pipeline.releaseFinished(u, uploadId, f, status.get(uploadId).orElseThrow()));
+            finished.add(done);
+            return true;
+        }
         UploadSource.Local local;
         try {
-            local = source.fetch(upload.getUri());
+            if (spooled.isPresent()) {
+                local = new UploadSource.Local(spooled.get(), true);
+            } else if (upload.getUri().startsWith(spool.root().toUri().toString())) {
+                throw new IllegalArgumentException("the spooled file of upload " + uploadId + " is gone: " + upload.getUri());
+            } else {
+                local = source.fetch(upload.getUri());
+            }
         } catch (Exception e) {
             pipeline.fail(TopicCatalog.UPLOADS.name(), upload, uploadId, "fetch", e.getMessage());
             finished.add(done);
@@ -144,7 +177,11 @@ public class UploadEvents {
         }
         Optional<CompletableFuture<IngestPipeline.Outcome>> job = pipeline.submit(
                 new IngestPipeline.Job(TopicCatalog.UPLOADS.name(), upload, uploadId, local.file(), local.owned()));
-        job.ifPresent(f -> f.whenComplete((o, e) -> finished.add(done)));
+        job.ifPresent(f -> f.thenRun(() -> finished.add(done))); // not when stopped first: read again after restart
         return job.isPresent();
+    }
+
+    private static String positionId(ConsumerRecord<String, byte[]> r) {
+        return "event-" + r.partition() + "-" + r.offset() + "-" + r.timestamp();
     }
 }

@@ -47,9 +47,12 @@ public class UploadSource {
         return dir.resolve(safe);
     }
 
-    /** @throws IllegalArgumentException when the URI is refused (scheme, folder, host) */
+    /** @throws IllegalArgumentException when the URI is refused (scheme, folder, host), or names no file */
     public void check(String uri) {
-        policy.check(uri);
+        URI checked = policy.check(uri);
+        if (checked.getScheme().equalsIgnoreCase("file") && !Files.isRegularFile(Path.of(checked))) {
+            throw new IllegalArgumentException("no such file: " + Path.of(checked));
+        }
     }
 
     /**

@@ -9,19 +9,17 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
+import dev.vqamini.ingest.UploadSpool;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /**
  * {@code POST /videos}: a video as multipart/form-data (part {@code file}, optional {@code id}, {@code mos},
  * {@code dataset}) or as JSON {@code {"uri": ..., "id"?, "mos"?, "dataset"?}}. Answers 202 with the video id, the
- * upload id and where its score will be; 503 with Retry-After when the decoders are busy; 4xx with the reason for a
- * refused request. {@code GET /uploads/{uploadId}} tells what became of an upload.
+ * upload id and where its score will be, once the upload is durable ({@link UploadIntake}); 503 with Retry-After when
+ * the spool is full or Kafka does not acknowledge; 4xx with the reason for a refused request. {@code GET /uploads/{uploadId}} tells what became of an upload.
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,11 +29,15 @@ public class VideosResource {
     public record UriUpload(String uri, String id, Double mos, String dataset) {
     }
 
-    private final IngestPipeline pipeline;
+    private final IngestSettings settings;
+    private final UploadIntake intake;
+    private final UploadStatusTable status;
     private final UploadSource source;
 
-    VideosResource(IngestPipeline pipeline, UploadSource source) {
-        this.pipeline = pipeline;
+    VideosResource(IngestSettings settings, UploadIntake intake, UploadStatusTable status, UploadSource source) {
+        this.settings = settings;
+        this.intake = intake;
+        this.status = status;
         this.source = source;
     }
 
@@ -47,21 +49,18 @@ public class VideosResource {
         if (file == null) {
             return error(400, "multipart part 'file' is missing");
         }
-        if (file.size() > pipeline.settings().maxUploadBytes()) {
-            return error(413, "upload of " + file.size() + " bytes is over the limit of " + pipeline.settings().maxUploadBytes()
+        if (file.size() > settings.maxUploadBytes()) {
+            return error(413, "upload of " + file.size() + " bytes is over the limit of " + settings.maxUploadBytes()
                     + " bytes (vqa.ingest.max-upload-bytes)");
         }
-        if (!pipeline.hasRoom()) {
-            return busy();
-        }
-        java.nio.file.Path kept = source.newFile(file.fileName());
-        Files.move(file.uploadedFile(), kept, StandardCopyOption.REPLACE_EXISTING); // the request's temp file goes at its end
-        String videoId = id == null || id.isBlank() ? kept.getFileName().toString() : id;
+        String name = UploadSpool.safeName(file.fileName());
         try {
-            return accept("rest", upload(videoId, kept.toUri().toString(), mos, dataset), kept, true);
+            VideoUpload upload = upload(id == null || id.isBlank() ? name : id, "", mos, dataset);
+            return accepted(upload, intake.accept(upload, file.uploadedFile(), name, "rest"));
         } catch (IllegalArgumentException e) {
-            Files.deleteIfExists(kept);
             return error(400, e.getMessage());
+        } catch (UploadIntake.NotAccepted e) {
+            return busy(e.getMessage());
         }
     }
 
@@ -73,36 +72,27 @@ public class VideosResource {
             return error(400, "field 'uri' is required");
         }
         try {
-            source.check(body.uri()); // refusals first: a refused URI is refused even when busy
+            source.check(body.uri()); // outside the allowed folders or hosts, or no such file: nothing published
         } catch (IllegalArgumentException e) {
             return error(403, e.getMessage());
         }
-        if (!pipeline.hasRoom()) {
-            return busy();
-        }
-        UploadSource.Local local;
-        try {
-            local = source.fetch(body.uri());
-        } catch (IllegalArgumentException e) {
-            return error(403, e.getMessage()); // outside the allowed folders or hosts, or too large: nothing published
-        }
         String videoId = body.id() == null || body.id().isBlank() ? UploadSource.idOf(body.uri()) : body.id();
-        return accept("rest", upload(videoId, body.uri(), body.mos() == null ? null : body.mos().toString(), body.dataset()),
-                local.file(), local.owned());
+        VideoUpload upload = upload(videoId, body.uri(), body.mos() == null ? null : body.mos().toString(), body.dataset());
+        try {
+            return accepted(upload, intake.accept(upload, null, null, "rest"));
+        } catch (UploadIntake.NotAccepted e) {
+            return busy(e.getMessage());
+        }
     }
 
     @GET
     @Path("uploads/{uploadId}")
     public Response status(@PathParam("uploadId") String uploadId) {
-        return pipeline.status(uploadId).map(o -> Response.ok(o).build())
-                .orElse(error(404, "no upload " + uploadId + " (unknown, or older than the last 10,000)"));
+        return status.get(uploadId).map(o -> Response.ok(o).build())
+                .orElse(error(404, "no upload " + uploadId + " (unknown, or older than the last 100,000)"));
     }
 
-    private Response accept(String how, VideoUpload upload, java.nio.file.Path file, boolean owned) {
-        String uploadId = UUID.randomUUID().toString();
-        if (pipeline.submit(new IngestPipeline.Job(how, upload, uploadId, file, owned)).isEmpty()) {
-            return busy();
-        }
+    private static Response accepted(VideoUpload upload, String uploadId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", upload.getVideoId());
         body.put("upload_id", uploadId);
@@ -124,9 +114,8 @@ public class VideosResource {
         return b.build();
     }
 
-    private static Response busy() {
-        return Response.status(503).header("Retry-After", "5")
-                .entity(Map.of("error", "all decoders busy and the queue is full: retry later")).build();
+    private static Response busy(String reason) {
+        return Response.status(503).header("Retry-After", "5").entity(Map.of("error", reason)).build();
     }
 
     private static Response error(int status, String reason) {

@@ -10,11 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,31 +20,36 @@ import org.jboss.logging.Logger;
 
 /**
  * The optional watched folder ({@code vqa.ingest.watch-dir}): a file whose size stayed the same over two scans is
- * ingested, then moved to {@code done/}, or to {@code failed/} beside a {@code .reason.txt} saying why.
+ * accepted like a REST upload (moved into the spool, its record on vqa.uploads), and once cut it is moved to
+ * {@code done/}, or to {@code failed/} beside a {@code .reason.txt} saying why.
  */
 @ApplicationScoped
 public class WatchedFolder {
 
     private static final Logger LOG = Logger.getLogger(WatchedFolder.class);
 
-    private final IngestPipeline pipeline;
+    /** {@code VideoUpload.source} of uploads from the watched folder. */
+    static final String SOURCE = "watch-dir";
+
+    private final IngestSettings settings;
+    private final UploadIntake intake;
     private final Map<Path, Long> lastSize = new HashMap<>();
-    private final Set<Path> inWork = new HashSet<>();
     private ScheduledExecutorService scanner;
 
-    WatchedFolder(IngestPipeline pipeline) {
-        this.pipeline = pipeline;
+    WatchedFolder(IngestSettings settings, UploadIntake intake) {
+        this.settings = settings;
+        this.intake = intake;
     }
 
     void onStart(@Observes StartupEvent event) throws IOException {
-        if (pipeline.settings().watchDir().isEmpty()) {
+        if (settings.watchDir().isEmpty()) {
             return;
         }
-        Path dir = Files.createDirectories(pipeline.settings().watchDir().get());
+        Path dir = Files.createDirectories(settings.watchDir().get());
         Files.createDirectories(dir.resolve("done"));
         Files.createDirectories(dir.resolve("failed"));
         scanner = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "watch-dir"));
-        long every = pipeline.settings().watchInterval().toMillis();
+        long every = settings.watchInterval().toMillis();
         scanner.scheduleWithFixedDelay(() -> scan(dir), every, every, TimeUnit.MILLISECONDS);
         LOG.infof("watching %s for videos every %d ms", dir, every);
     }
@@ -66,10 +68,8 @@ public class WatchedFolder {
             LOG.warnf("cannot list %s: %s", dir, e.getMessage());
             return;
         }
+        lastSize.keySet().retainAll(files);
         for (Path f : files) {
-            if (inWork.contains(f)) {
-                continue;
-            }
             long size;
             try {
                 size = Files.size(f);
@@ -77,34 +77,27 @@ public class WatchedFolder {
                 continue;
             }
             Long before = lastSize.put(f, size);
-            if (before == null || before != size || !pipeline.hasRoom()) {
-                continue; // still being written, or no room yet: next scan
+            if (before == null || before != size) {
+                continue; // still being written: next scan
             }
             String name = f.getFileName().toString();
-            VideoUpload upload = VideoUpload.newBuilder().setVideoId(name).setUri(f.toUri().toString())
-                    .setSubmittedAtMs(System.currentTimeMillis()).build();
-            var job = pipeline.submit(new IngestPipeline.Job("watch-dir", upload, UUID.randomUUID().toString(), f, false));
-            if (job.isEmpty()) {
-                continue;
+            VideoUpload upload = VideoUpload.newBuilder().setVideoId(name).setSubmittedAtMs(System.currentTimeMillis()).build();
+            try {
+                intake.accept(upload, f, name, SOURCE);
+                lastSize.remove(f);
+            } catch (UploadIntake.NotAccepted | IOException e) {
+                LOG.warnf("%s stays in %s for now: %s", name, dir, e.getMessage()); // next scan
             }
-            inWork.add(f);
-            job.get().whenComplete((o, e) -> finish(dir, f, o == null ? "failed" : o.state(), o == null ? String.valueOf(e) : o.reason()));
         }
     }
 
-    private synchronized void finish(Path dir, Path file, String state, String reason) {
-        try {
-            boolean ok = state.equals("published");
-            Path target = dir.resolve(ok ? "done" : "failed").resolve(file.getFileName());
-            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
-            if (!ok) {
-                Files.writeString(target.resolveSibling(file.getFileName() + ".reason.txt"), reason + "\n");
-            }
-        } catch (IOException e) {
-            LOG.warnf("cannot move %s: %s", file, e.getMessage());
-        } finally {
-            inWork.remove(file);
-            lastSize.remove(file);
+    /** Moves a cut file to {@code done/}, or to {@code failed/} with its reason. */
+    static void finish(Path dir, Path file, IngestPipeline.Outcome outcome) throws IOException {
+        boolean ok = outcome.state().equals("published");
+        Path target = dir.resolve(ok ? "done" : "failed").resolve(file.getFileName());
+        Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+        if (!ok) {
+            Files.writeString(target.resolveSibling(file.getFileName() + ".reason.txt"), outcome.reason() + "\n");
         }
     }
 }
