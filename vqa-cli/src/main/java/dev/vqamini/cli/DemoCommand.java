@@ -140,7 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
             LocalPrometheus prom = null;
             try (ServiceProcesses services = new ServiceProcesses(root, logs, kafka)) {
                 String ingest = services.start("ingest-service", "ingest-service", Map.of("vqa.ingest.allowed-roots", videosDir.toString(),
-                        "vqa.ingest.workers", "1"), security.environment("ingest-service", broker, jwtKey));
+                        "vqa.ingest.workers", "1", "vqa.ingest.spool-dir", work.resolve("spool").toString()), security.environment("ingest-service", broker, jwtKey));
                 String scorer = services.start("scorer-service", "scorer-service", Map.of("vqa.scorer.threads", "2",
                         "vqa.models.verify-key", keys.resolve("verify.pem").toString()),
                         security.environment("scorer-service", broker, jwtKey));
