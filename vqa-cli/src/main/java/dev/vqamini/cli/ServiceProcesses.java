@@ -26,6 +26,7 @@ final class ServiceProcesses implements AutoCloseable {
     private final Path logs;
     private final String kafka;
     private final Map<String, Process> running = new LinkedHashMap<>();
+    private final Map<String, ProcessBuilder> builders = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -66,10 +67,26 @@ final class ServiceProcesses implements AutoCloseable {
         Files.createDirectories(logs);
         ProcessBuilder builder = new ProcessBuilder(cmd);
         builder.environment().putAll(environment);
-        Process p = builder.redirectErrorStream(true).redirectOutput(logs.resolve(instance + ".log").toFile()).start();
-        running.put(instance, p);
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(instance + ".log").toFile()));
+        running.put(instance, builder.start());
+        builders.put(instance, builder);
         ports.put(instance, port);
         return url(instance);
+    }
+
+    /** {@code kill -9}: the process gets no chance to stop cleanly, as in a crash or an OOM kill. */
+    void kill(String instance) throws InterruptedException {
+        Process p = running.get(instance);
+        p.destroyForcibly();
+        p.waitFor();
+    }
+
+    /** Starts a killed instance again, with the same settings, port and log. */
+    void restart(String instance) throws IOException {
+        if (running.get(instance).isAlive()) {
+            throw new IllegalStateException(instance + " is still running");
+        }
+        running.put(instance, builders.get(instance).start());
     }
 
     String url(String instance) {
@@ -82,22 +99,24 @@ final class ServiceProcesses implements AutoCloseable {
 
     /** Waits until every started service answers 200 on /q/health/ready. */
     void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
         for (String instance : running.keySet()) {
-            while (true) {
-                if (!running.get(instance).isAlive()) {
-                    throw new IllegalStateException(instance + " exited (exit code " + running.get(instance).exitValue()
-                            + "): see " + logs.resolve(instance + ".log"));
-                }
-                if (status(url(instance) + "/q/health/ready") == 200) {
-                    break;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(instance + " not ready after " + timeout.toSeconds() + " s: see "
-                            + logs.resolve(instance + ".log"));
-                }
-                Thread.sleep(500);
+            awaitReady(instance, timeout);
+        }
+    }
+
+    /** Waits until {@code instance} answers 200 on /q/health/ready. */
+    void awaitReady(String instance, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (status(url(instance) + "/q/health/ready") != 200) {
+            if (!running.get(instance).isAlive()) {
+                throw new IllegalStateException(instance + " exited (exit code " + running.get(instance).exitValue()
+                        + "): see " + logs.resolve(instance + ".log"));
             }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(instance + " not ready after " + timeout.toSeconds() + " s: see "
+                        + logs.resolve(instance + ".log"));
+            }
+            Thread.sleep(500);
         }
     }
 

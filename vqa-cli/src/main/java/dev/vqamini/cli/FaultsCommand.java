@@ -1,0 +1,400 @@
+package dev.vqamini.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vqamini.model.bundle.ModelRelease;
+import dev.vqamini.kafka.KafkaClientSettings;
+import dev.vqamini.kafka.TopicBootstrap;
+import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.release.ModelPublisher;
+import dev.vqamini.release.RolloutEdits;
+import dev.vqamini.release.RolloutWriter;
+import dev.vqamini.video.synth.SynthGenerator;
+import dev.vqamini.video.synth.SynthVideo;
+import dev.vqamini.wire.TopicCatalog;
+import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.wire.proto.DeadLetter;
+import dev.vqamini.wire.proto.VideoScoreRecord;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vqa faults}: the fault matrix, with the broker and the services as separate processes killed with -9. */
+@Command(name = "faults", mixinStandardHelpOptions = true,
+        description = {
+                "Run the fault matrix: a Kafka broker and the services (ingest, two scorers, metrics) as separate",
+                "processes, real uploads through ingest's REST API, and in each scenario a process killed with",
+                "SIGKILL (kill -9) and started again, or bad records and a bad model version sent in.",
+                "One line per scenario: uploads accepted, videos scored, duplicates, dead letters, lost, and the",
+                "seconds from the restart until the last video was scored. Exit code 1 when anything was lost or a",
+                "service did not come back ready.",
+                "",
+                "Scenarios: ingest (killed right after its 202s), scorer-one (one of two scorers), scorer-all (every",
+                "scorer), broker (killed and restarted on its data), metrics-state (killed and its local state",
+                "deleted: its table must come back equal), poison (undecodable records on every topic), bad-version",
+                "(an unreadable version put at 50 % mid-stream)."})
+public final class FaultsCommand implements Callable<Integer> {
+
+    static final List<String> SCENARIOS = List.of("ingest", "scorer-one", "scorer-all", "broker", "metrics-state",
+            "poison", "bad-version");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--videos", defaultValue = "4", description = "Uploads per scenario (default ${DEFAULT-VALUE}).")
+    int videos;
+
+    @Option(names = "--scenarios", split = ",", paramLabel = "NAME", description = "Which scenarios, in order (default: all).")
+    List<String> scenarios = SCENARIOS;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Work folder: broker data, videos, spool, logs (default: a new temporary folder).")
+    Path dir;
+
+    @Option(names = "--timeout", defaultValue = "PT4M", description = "Longest wait for a scenario's videos (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--json", description = "One JSON object per scenario instead of the table.")
+    boolean json;
+
+    @Mixin
+    WeightsOption weights;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** One scenario's counts. */
+    public record Result(String scenario, int accepted, int scored, int duplicates, int deadLetters, int lost,
+                         double recoverySeconds, boolean ready, String note) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        for (String s : scenarios) {
+            if (!SCENARIOS.contains(s)) {
+                System.err.println("faults: unknown scenario '" + s + "'; known: " + String.join(", ", SCENARIOS));
+                return 2;
+            }
+        }
+        Path root = ServiceProcesses.root();
+        List<String> missing = ServiceProcesses.missing(root);
+        if (!missing.isEmpty()) {
+            System.err.println("faults: services not built: " + missing + " (./mvnw -B package -DskipTests)");
+            return 1;
+        }
+        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("vqa-faults");
+        Path logs = work.resolve("logs");
+        log("work folder " + work + ", logs in " + logs);
+        List<Result> results = new ArrayList<>();
+        try (BrokerProcess broker = BrokerProcess.start(work.resolve("broker"), logs);
+             ServiceProcesses services = new ServiceProcesses(root, logs, broker.address())) {
+            KafkaClientSettings kafka = KafkaClientSettings.plaintext(broker.address(), "vqa-faults");
+            TopicBootstrap.ensureCatalog(kafka, Duration.ofSeconds(30), (short) 1);
+            ModelDefinition stable = weights.definition(runtime.options());
+            ModelRelease.publishStable(kafka, stable, work.resolve("models").resolve(stable.version()), null);
+            log("stable version " + stable.version() + " published");
+
+            services.start("ingest-service", "ingest", Map.of("vqa.ingest.allowed-roots", work.resolve("videos").toString(),
+                    "vqa.ingest.workers", "1", "vqa.ingest.spool-dir", work.resolve("spool").toString()));
+            for (String scorer : List.of("scorer-a", "scorer-b")) {
+                services.start("scorer-service", scorer, Map.of("vqa.scorer.threads", "1"));
+            }
+            services.start("metrics-service", "metrics", Map.of("vqa.metrics.refresh", "1s",
+                    "kafka-streams.state.dir", work.resolve("streams").toString()));
+            services.awaitReady(Duration.ofMinutes(5));
+            List<SynthVideo> synth = new SynthGenerator(SynthGenerator.Settings.defaults())
+                    .generate(Files.createDirectories(work.resolve("videos")), videos, 7, v -> { });
+            Scenarios run = new Scenarios(services, broker, kafka, synth, work, stable.name());
+            for (String s : scenarios) {
+                log("scenario " + s);
+                Result r = run.run(s);
+                results.add(r);
+                print(r);
+            }
+        }
+        if (!json) {
+            System.out.println();
+        }
+        boolean ok = results.stream().allMatch(r -> r.lost() == 0 && r.ready());
+        return ok ? 0 : 1;
+    }
+
+    private void print(Result r) throws IOException {
+        if (json) {
+            System.out.println(JSON.writeValueAsString(r));
+        } else {
+            System.out.printf("%-14s accepted %3d  scored %3d  duplicates %2d  dead letters %2d  lost %2d  recovered in %5.1f s  %s%s%n",
+                    r.scenario(), r.accepted(), r.scored(), r.duplicates(), r.deadLetters(), r.lost(), r.recoverySeconds(),
+                    r.ready() ? "all ready" : "NOT READY", r.note().isEmpty() ? "" : "  (" + r.note() + ")");
+        }
+        System.out.flush();
+    }
+
+    private static void log(String line) {
+        System.err.println("faults: " + line);
+    }
+
+    /** The scenarios, sharing one broker and one set of services. */
+    private final class Scenarios {
+        private final ServiceProcesses services;
+        private final BrokerProcess broker;
+        private final KafkaClientSettings kafka;
+        private final List<SynthVideo> synth;
+        private final Path work;
+        private final String model;
+
+        Scenarios(ServiceProcesses services, BrokerProcess broker, KafkaClientSettings kafka, List<SynthVideo> synth, Path work,
+                  String model) {
+            this.model = model;
+            this.services = services;
+            this.broker = broker;
+            this.kafka = kafka;
+            this.synth = synth;
+            this.work = work;
+        }
+
+        Result run(String scenario) throws Exception {
+            return switch (scenario) {
+                case "ingest" -> fault(scenario, () -> restart("ingest"), "");
+                case "scorer-one" -> fault(scenario, () -> {
+                    services.kill("scorer-a"); // scorer-b takes its partitions; scorer-a comes back afterwards
+                    Thread.sleep(2000);
+                    services.restart("scorer-a");
+                }, "");
+                case "scorer-all" -> fault(scenario, () -> {
+                    services.kill("scorer-a");
+                    services.kill("scorer-b");
+                    Thread.sleep(2000);
+                    services.restart("scorer-a");
+                    services.restart("scorer-b");
+                }, "");
+                case "broker" -> fault(scenario, () -> {
+                    broker.kill();
+                    Thread.sleep(3000);
+                    broker.restart();
+                }, "");
+                case "metrics-state" -> metricsState();
+                case "poison" -> fault(scenario, this::poison, "undecodable records on " + POISONED.size() + " topics");
+                case "bad-version" -> badVersion();
+                default -> throw new IllegalArgumentException(scenario);
+            };
+        }
+
+        private void restart(String instance) throws Exception {
+            services.kill(instance);
+            services.restart(instance);
+        }
+
+        /** Uploads, then the fault right after the 202s, then counts until every upload is scored or dead-lettered. */
+        private Result fault(String scenario, ThrowingRunnable fault, String note) throws Exception {
+            List<String> ids = upload(scenario);
+            long t0 = System.nanoTime();
+            fault.run();
+            return settle(scenario, ids, t0, note);
+        }
+
+        private Result settle(String scenario, List<String> ids, long t0, String note) throws Exception {
+            Counts c = awaitCounts(ids);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            boolean ready = true;
+            try {
+                services.awaitReady(Duration.ofMinutes(2));
+            } catch (IllegalStateException e) {
+                ready = false;
+                note = (note.isEmpty() ? "" : note + "; ") + e.getMessage();
+            }
+            return new Result(scenario, ids.size(), c.scored, c.duplicates, c.deadLetters,
+                    ids.size() - c.scored - c.deadLetters, seconds, ready, note);
+        }
+
+        /** metrics-service killed and its local state deleted: the per-version table comes back equal. */
+        private Result metricsState() throws Exception {
+            List<String> ids = upload("metrics-state");
+            awaitCounts(ids);
+            JsonNode before = versionCounts();
+            while (!before.equals(versionCounts())) { // settled: every score counted
+                Thread.sleep(1000);
+                before = versionCounts();
+            }
+            long t0 = System.nanoTime();
+            services.kill("metrics");
+            deleteTree(work.resolve("streams"));
+            services.restart("metrics");
+            services.awaitReady("metrics", Duration.ofMinutes(3));
+            JsonNode after = versionCounts();
+            for (long deadline = System.nanoTime() + timeout.toNanos(); !before.equals(after) && System.nanoTime() < deadline; ) {
+                Thread.sleep(1000);
+                after = versionCounts();
+            }
+            Result r = settle("metrics-state", ids, t0, "");
+            boolean equal = before.equals(after);
+            return new Result(r.scenario(), r.accepted(), r.scored(), r.duplicates(), r.deadLetters(),
+                    r.lost() + (equal ? 0 : 1), r.recoverySeconds(), r.ready(),
+                    equal ? "table equal after rebuild: " + after : "table differs: before " + before + ", after " + after);
+        }
+
+        /** An unreadable version is put at 50 % mid-stream: refused, and the stable version scores everything. */
+        private Result badVersion() throws Exception {
+            RolloutWriter rollouts = new RolloutWriter(kafka);
+            String version = "broken-" + System.currentTimeMillis();
+            byte[] garbage = new byte[100_000];
+            new Random(1).nextBytes(garbage);
+            ModelPublisher.publish(kafka, model, version, garbage);
+            rollouts.apply(model, RolloutEdits.canary(version, 0.5));
+            List<String> ids = upload("bad-version");
+            Result r = settle("bad-version", ids, System.nanoTime(), "");
+            rollouts.apply(model, RolloutEdits.canary(version, 0.0));
+            return new Result(r.scenario(), r.accepted(), r.scored(), r.duplicates(), r.deadLetters(), r.lost(),
+                    r.recoverySeconds(), r.ready(), version + " at 50 %, refused; " + scoredBy(ids));
+        }
+
+        private String scoredBy(List<String> ids) {
+            Map<String, Integer> byVersion = new LinkedHashMap<>();
+            kafka.topicReader("faults").readToEnd(TopicCatalog.VIDEO_SCORES.name(), WireSerdes.videoScores().deserializer(),
+                    (k, v) -> {
+                        if (ids.contains(v.getVideoId())) {
+                            byVersion.merge(v.getModelVersion(), 1, Integer::sum);
+                        }
+                    });
+            return "scored by " + byVersion;
+        }
+
+        private void poison() throws Exception {
+            try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.largeRecordProducer("poison"),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02};
+                for (String topic : POISONED) {
+                    String key = topic.equals(TopicCatalog.MODELS.name()) ? TopicCatalog.modelChunkKey("poison", 0) : "poison";
+                    p.send(new ProducerRecord<>(topic, key, garbage)).get();
+                }
+            }
+        }
+
+        private List<String> upload(String scenario) throws Exception {
+            List<String> ids = new ArrayList<>();
+            long run = System.currentTimeMillis() % 100_000;
+            for (int i = 0; i < synth.size(); i++) {
+                String id = scenario + "-" + run + "-" + i;
+                if (post(synth.get(i).file(), id)) {
+                    ids.add(id);
+                }
+            }
+            return ids;
+        }
+
+        /** A multipart upload, as {@code curl -F file=@...} sends it; true on 202. */
+        private boolean post(Path file, String id) throws Exception {
+            String boundary = "vqa" + System.nanoTime();
+            byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n" + id + "\r\n--" + boundary
+                    + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName()
+                    + "\"\r\nContent-Type: video/mp4\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            HttpRequest request = HttpRequest.newBuilder(URI.create(services.url("ingest") + "/videos"))
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
+                            HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofByteArray(tail))).build();
+            for (int attempt = 0; attempt < 30; attempt++) {
+                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 202) {
+                    return true;
+                }
+                if (r.statusCode() != 503) {
+                    throw new IllegalStateException("ingest answered " + r.statusCode() + " to " + id + ": " + r.body());
+                }
+                Thread.sleep(1000);
+            }
+            return false;
+        }
+
+        private record Counts(int scored, int duplicates, int deadLetters) {
+        }
+
+        /** Reads the topics until every upload is scored or dead-lettered, or the timeout passes. */
+        private Counts awaitCounts(List<String> ids) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                Counts c = counts(ids::contains);
+                if (c.scored + c.deadLetters >= ids.size() || System.nanoTime() > deadline) {
+                    return c;
+                }
+                Thread.sleep(1000);
+            }
+        }
+
+        private Counts counts(Predicate<String> ours) {
+            Map<String, Integer> scores = new HashMap<>(); // upload id -> video-score records
+            Map<String, String> videoOf = new HashMap<>();
+            kafka.topicReader("faults").readToEnd(TopicCatalog.VIDEO_SCORES.name(), WireSerdes.videoScores().deserializer(),
+                    (k, v) -> {
+                        if (ours.test(v.getVideoId())) {
+                            scores.merge(v.getUploadId(), 1, Integer::sum);
+                            videoOf.put(v.getUploadId(), v.getVideoId());
+                        }
+                    });
+            java.util.Set<String> dead = new java.util.HashSet<>();
+            kafka.topicReader("faults").readToEnd(TopicCatalog.DLQ.name(), WireSerdes.deadLetters().deserializer(),
+                    (k, d) -> {
+                        if (k != null && ours.test(k)) {
+                            dead.add(k);
+                        }
+                    });
+            long scoredVideos = videoOf.values().stream().distinct().count();
+            int duplicates = scores.values().stream().mapToInt(n -> n - 1).sum()
+                    + (int) (videoOf.size() - scoredVideos); // the same video scored under two upload ids
+            return new Counts((int) scoredVideos, duplicates, dead.size());
+        }
+
+        /** Videos per version in metrics-service's table. */
+        private JsonNode versionCounts() throws Exception {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(services.url("metrics") + "/versions"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            var counts = JSON.createObjectNode();
+            if (r.statusCode() == 200) {
+                for (JsonNode row : JSON.readTree(r.body())) {
+                    counts.put(row.path("model_version").asText(), row.path("videos").asInt());
+                }
+            }
+            return counts;
+        }
+    }
+
+    /** Every topic a service reads, each sent a record that no reader can decode. */
+    static final List<String> POISONED = List.of(TopicCatalog.UPLOADS.name(), TopicCatalog.UPLOAD_STATUS.name(),
+            TopicCatalog.FRAGMENTS.name(), TopicCatalog.LABELS.name(), TopicCatalog.MODELS.name(),
+            TopicCatalog.ROLLOUTS.name(), TopicCatalog.VIDEO_SCORES.name(), TopicCatalog.DLQ.name());
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+}
