@@ -58,6 +58,8 @@ public final class FaultsCommand implements Callable<Integer> {
     static final List<String> SCENARIOS = List.of("ingest", "scorer-one", "scorer-all", "broker", "metrics-state",
             "poison", "bad-version");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final boolean CURL = java.util.stream.Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+            .anyMatch(d -> Files.isExecutable(Path.of(d, "curl")));
 
     @Option(names = "--videos", defaultValue = "4", description = "Uploads per scenario (default ${DEFAULT-VALUE}).")
     int videos;
@@ -176,11 +178,13 @@ public final class FaultsCommand implements Callable<Integer> {
             return switch (scenario) {
                 case "ingest" -> fault(scenario, () -> restart("ingest"), "");
                 case "scorer-one" -> fault(scenario, () -> {
+                    awaitFirstScore(scenario); // mid-stream: clips in flight
                     services.kill("scorer-a"); // scorer-b takes its partitions; scorer-a comes back afterwards
                     Thread.sleep(2000);
                     services.restart("scorer-a");
                 }, "");
                 case "scorer-all" -> fault(scenario, () -> {
+                    awaitFirstScore(scenario);
                     services.kill("scorer-a");
                     services.kill("scorer-b");
                     Thread.sleep(2000);
@@ -197,6 +201,13 @@ public final class FaultsCommand implements Callable<Integer> {
                 case "bad-version" -> badVersion();
                 default -> throw new IllegalArgumentException(scenario);
             };
+        }
+
+        private void awaitFirstScore(String scenario) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (counts(id -> id.startsWith(scenario + "-")).scored == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
         }
 
         private void restart(String instance) throws Exception {
@@ -301,8 +312,24 @@ public final class FaultsCommand implements Callable<Integer> {
             return ids;
         }
 
-        /** A multipart upload, as {@code curl -F file=@...} sends it; true on 202. */
+        /** A multipart upload sent by curl (or, without curl, the same request from Java's client); true on 202. */
         private boolean post(Path file, String id) throws Exception {
+            if (CURL) {
+                for (int attempt = 0; attempt < 30; attempt++) {
+                    Process p = new ProcessBuilder("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-F", "id=" + id,
+                            "-F", "file=@" + file, services.url("ingest") + "/videos").redirectErrorStream(true).start();
+                    String code = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+                    p.waitFor();
+                    if (code.equals("202")) {
+                        return true;
+                    }
+                    if (!code.equals("503")) {
+                        throw new IllegalStateException("ingest answered " + code + " to curl's upload of " + id);
+                    }
+                    Thread.sleep(1000);
+                }
+                return false;
+            }
             String boundary = "vqa" + System.nanoTime();
             byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n" + id + "\r\n--" + boundary
                     + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName()

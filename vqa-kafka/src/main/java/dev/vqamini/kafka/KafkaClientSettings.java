@@ -100,6 +100,9 @@ public final class KafkaClientSettings {
         Map<String, Object> s = consumer(role);
         s.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         s.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // A member killed with -9 says nothing: its partitions wait this long for another member (default 45 s).
+        s.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        s.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         return s;
     }
 

@@ -1,0 +1,55 @@
+package dev.vqamini.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vqamini.cli.VqaCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code vqa faults --json}: the broker and the services as separate processes, each scenario's process killed with
+ * -9 and restarted (or poison records and a bad version sent in) while real uploads flow. Every scenario must end
+ * with nothing lost and every service ready; its line is printed for the log.
+ */
+class FaultMatrixTest {
+
+    @Test
+    void nothingIsLostWhateverIsKilled() throws Exception {
+        Path work = Files.createTempDirectory("vqa-faults");
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exit = VqaCommand.commandLine().execute("faults", "--json", "--videos", "4", "--dir", work.toString());
+        } finally {
+            System.setOut(out);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        System.out.println(text);
+        List<JsonNode> lines = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String l : text.lines().filter(l -> l.startsWith("{")).toList()) {
+            lines.add(json.readTree(l));
+        }
+        assertEquals(List.of("ingest", "scorer-one", "scorer-all", "broker", "metrics-state", "poison", "bad-version"),
+                lines.stream().map(l -> l.get("scenario").asText()).toList(), text);
+        for (JsonNode l : lines) {
+            String s = l.get("scenario").asText();
+            assertEquals(4, l.get("accepted").asInt(), s + ": accepted\n" + l);
+            assertEquals(0, l.get("lost").asInt(), s + ": lost\n" + l + "\nlogs in " + work.resolve("logs"));
+            assertEquals(4, l.get("scored").asInt() + l.get("deadLetters").asInt(), s + "\n" + l);
+            assertTrue(l.get("ready").asBoolean(), s + ": a service not ready afterwards\n" + l);
+        }
+        assertEquals(0, exit, text);
+    }
+}
