@@ -31,6 +31,7 @@ public class ScorerMetrics {
 
     void watch(ModelRegistry registry) {
         meters.gauge("vqa.scorer.versions.loaded", registry, r -> r.servingVersions().size());
+        meters.gauge("vqa.scorer.onnx.sessions", this, m -> dev.vqamini.model.runtime.BranchRunner.openSessions());
         // A state, not a counter: a version the rollout names but this scorer refused stays an alert until removed.
         meters.gauge("vqa.scorer.versions.refused", registry, r -> r.refusedVersions().size());
     }

@@ -58,8 +58,6 @@ public final class FaultsCommand implements Callable<Integer> {
     static final List<String> SCENARIOS = List.of("ingest", "scorer-one", "scorer-all", "broker", "metrics-state",
             "poison", "bad-version");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final boolean CURL = java.util.stream.Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-            .anyMatch(d -> Files.isExecutable(Path.of(d, "curl")));
 
     @Option(names = "--videos", defaultValue = "4", description = "Uploads per scenario (default ${DEFAULT-VALUE}).")
     int videos;
@@ -97,35 +95,13 @@ public final class FaultsCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        Path root = ServiceProcesses.root();
-        List<String> missing = ServiceProcesses.missing(root);
-        if (!missing.isEmpty()) {
-            System.err.println("faults: services not built: " + missing + " (./mvnw -B package -DskipTests)");
-            return 1;
-        }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("vqa-faults");
-        Path logs = work.resolve("logs");
-        log("work folder " + work + ", logs in " + logs);
         List<Result> results = new ArrayList<>();
-        try (BrokerProcess broker = BrokerProcess.start(work.resolve("broker"), logs);
-             ServiceProcesses services = new ServiceProcesses(root, logs, broker.address())) {
-            KafkaClientSettings kafka = KafkaClientSettings.plaintext(broker.address(), "vqa-faults");
-            TopicBootstrap.ensureCatalog(kafka, Duration.ofSeconds(30), (short) 1);
-            ModelDefinition stable = weights.definition(runtime.options());
-            ModelRelease.publishStable(kafka, stable, work.resolve("models").resolve(stable.version()), null);
-            log("stable version " + stable.version() + " published");
-
-            services.start("ingest-service", "ingest", Map.of("vqa.ingest.allowed-roots", work.resolve("videos").toString(),
-                    "vqa.ingest.workers", "1", "vqa.ingest.spool-dir", work.resolve("spool").toString()));
-            for (String scorer : List.of("scorer-a", "scorer-b")) {
-                services.start("scorer-service", scorer, Map.of("vqa.scorer.threads", "1"));
-            }
-            services.start("metrics-service", "metrics", Map.of("vqa.metrics.refresh", "1s",
-                    "kafka-streams.state.dir", work.resolve("streams").toString()));
-            services.awaitReady(Duration.ofMinutes(5));
+        try (LocalPipeline pipeline = LocalPipeline.start(work, weights.definition(runtime.options()), "faults")) {
+            ServiceProcesses services = pipeline.services();
             List<SynthVideo> synth = new SynthGenerator(SynthGenerator.Settings.defaults())
                     .generate(Files.createDirectories(work.resolve("videos")), videos, 7, v -> { });
-            Scenarios run = new Scenarios(services, broker, kafka, synth, work, stable.name());
+            Scenarios run = new Scenarios(pipeline, synth);
             for (String s : scenarios) {
                 log("scenario " + s);
                 Result r = run.run(s);
@@ -157,21 +133,24 @@ public final class FaultsCommand implements Callable<Integer> {
 
     /** The scenarios, sharing one broker and one set of services. */
     private final class Scenarios {
+        private final LocalPipeline pipeline;
         private final ServiceProcesses services;
         private final BrokerProcess broker;
         private final KafkaClientSettings kafka;
         private final List<SynthVideo> synth;
         private final Path work;
         private final String model;
+        /** When the fault struck: recovery is counted from here. */
+        private long faultAt;
 
-        Scenarios(ServiceProcesses services, BrokerProcess broker, KafkaClientSettings kafka, List<SynthVideo> synth, Path work,
-                  String model) {
-            this.model = model;
-            this.services = services;
-            this.broker = broker;
-            this.kafka = kafka;
+        Scenarios(LocalPipeline pipeline, List<SynthVideo> synth) {
+            this.pipeline = pipeline;
+            this.services = pipeline.services();
+            this.broker = pipeline.broker();
+            this.kafka = pipeline.kafka();
             this.synth = synth;
-            this.work = work;
+            this.work = pipeline.work();
+            this.model = pipeline.stable().name();
         }
 
         Result run(String scenario) throws Exception {
@@ -179,12 +158,14 @@ public final class FaultsCommand implements Callable<Integer> {
                 case "ingest" -> fault(scenario, () -> restart("ingest"), "");
                 case "scorer-one" -> fault(scenario, () -> {
                     awaitFirstScore(scenario); // mid-stream: clips in flight
+                    faultAt = System.nanoTime();
                     services.kill("scorer-a"); // scorer-b takes its partitions; scorer-a comes back afterwards
                     Thread.sleep(2000);
                     services.restart("scorer-a");
                 }, "");
                 case "scorer-all" -> fault(scenario, () -> {
                     awaitFirstScore(scenario);
+                    faultAt = System.nanoTime();
                     services.kill("scorer-a");
                     services.kill("scorer-b");
                     Thread.sleep(2000);
@@ -215,12 +196,12 @@ public final class FaultsCommand implements Callable<Integer> {
             services.restart(instance);
         }
 
-        /** Uploads, then the fault right after the 202s, then counts until every upload is scored or dead-lettered. */
+        /** Uploads, then the fault (right after the 202s, or mid-stream), then counts until every upload is scored or dead-lettered. */
         private Result fault(String scenario, ThrowingRunnable fault, String note) throws Exception {
             List<String> ids = upload(scenario);
-            long t0 = System.nanoTime();
+            faultAt = System.nanoTime(); // unless the fault waits for its moment and sets it
             fault.run();
-            return settle(scenario, ids, t0, note);
+            return settle(scenario, ids, faultAt, note);
         }
 
         private Result settle(String scenario, List<String> ids, long t0, String note) throws Exception {
@@ -305,51 +286,11 @@ public final class FaultsCommand implements Callable<Integer> {
             long run = System.currentTimeMillis() % 100_000;
             for (int i = 0; i < synth.size(); i++) {
                 String id = scenario + "-" + run + "-" + i;
-                if (post(synth.get(i).file(), id)) {
+                if (pipeline.upload(synth.get(i).file(), id)) {
                     ids.add(id);
                 }
             }
             return ids;
-        }
-
-        /** A multipart upload sent by curl (or, without curl, the same request from Java's client); true on 202. */
-        private boolean post(Path file, String id) throws Exception {
-            if (CURL) {
-                for (int attempt = 0; attempt < 30; attempt++) {
-                    Process p = new ProcessBuilder("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-F", "id=" + id,
-                            "-F", "file=@" + file, services.url("ingest") + "/videos").redirectErrorStream(true).start();
-                    String code = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-                    p.waitFor();
-                    if (code.equals("202")) {
-                        return true;
-                    }
-                    if (!code.equals("503")) {
-                        throw new IllegalStateException("ingest answered " + code + " to curl's upload of " + id);
-                    }
-                    Thread.sleep(1000);
-                }
-                return false;
-            }
-            String boundary = "vqa" + System.nanoTime();
-            byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n" + id + "\r\n--" + boundary
-                    + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName()
-                    + "\"\r\nContent-Type: video/mp4\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            HttpRequest request = HttpRequest.newBuilder(URI.create(services.url("ingest") + "/videos"))
-                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                    .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
-                            HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofByteArray(tail))).build();
-            for (int attempt = 0; attempt < 30; attempt++) {
-                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 202) {
-                    return true;
-                }
-                if (r.statusCode() != 503) {
-                    throw new IllegalStateException("ingest answered " + r.statusCode() + " to " + id + ": " + r.body());
-                }
-                Thread.sleep(1000);
-            }
-            return false;
         }
 
         private record Counts(int scored, int duplicates, int deadLetters) {

@@ -18,13 +18,23 @@ import java.util.Map;
  */
 public final class BranchRunner implements AutoCloseable {
 
+    /** Sessions open in this process: a leak shows as growth over a soak run. */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+
     private final OrtRuntime.Session session;
     private final String inputName;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final ThreadLocal<ByteBuffer> staging = new ThreadLocal<>();
 
     public BranchRunner(byte[] onnx, String inputName, RunnerOptions options) throws OrtException {
         this.session = OrtRuntime.open(onnx, options);
         this.inputName = inputName;
+        OPEN.incrementAndGet();
+    }
+
+    /** ONNX Runtime sessions open in this process. */
+    public static int openSessions() {
+        return OPEN.get();
     }
 
     /** The graph's inputs and outputs as the session sees them (name to shape and type), to check a graph before use. */
@@ -107,6 +117,9 @@ public final class BranchRunner implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        session.close();
+        if (closed.compareAndSet(false, true)) {
+            OPEN.decrementAndGet();
+            session.close();
+        }
     }
 }

@@ -1,0 +1,108 @@
+package dev.vqamini.cli;
+
+import dev.vqamini.kafka.KafkaClientSettings;
+import dev.vqamini.kafka.TopicBootstrap;
+import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.model.bundle.ModelRelease;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pipeline as an operator runs it, for {@code vqa faults} and {@code vqa soak}: a broker process on a data folder,
+ * the stable version published, and ingest, two scorers and metrics-service as separate processes, all plaintext
+ * on this host. Uploads go in as multipart requests sent by curl.
+ */
+record LocalPipeline(Path work, BrokerProcess broker, ServiceProcesses services, KafkaClientSettings kafka,
+                     ModelDefinition stable, HttpClient http) implements AutoCloseable {
+
+    static final List<String> SCORERS = List.of("scorer-a", "scorer-b");
+    private static final boolean CURL = java.util.stream.Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+            .anyMatch(d -> Files.isExecutable(Path.of(d, "curl")));
+
+    static LocalPipeline start(Path work, ModelDefinition stable, String who) throws Exception {
+        Path root = ServiceProcesses.root();
+        List<String> missing = ServiceProcesses.missing(root);
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("services not built: " + missing + " (./mvnw -B package -DskipTests)");
+        }
+        Path logs = work.resolve("logs");
+        System.err.println(who + ": work folder " + work + ", logs in " + logs);
+        BrokerProcess broker = BrokerProcess.start(work.resolve("broker"), logs);
+        ServiceProcesses services = new ServiceProcesses(root, logs, broker.address());
+        try {
+            KafkaClientSettings kafka = KafkaClientSettings.plaintext(broker.address(), "vqa-" + who);
+            TopicBootstrap.ensureCatalog(kafka, Duration.ofSeconds(30), (short) 1);
+            ModelRelease.publishStable(kafka, stable, work.resolve("models").resolve(stable.version()), null);
+            System.err.println(who + ": stable version " + stable.version() + " published");
+            services.start("ingest-service", "ingest", Map.of("vqa.ingest.allowed-roots",
+                    Files.createDirectories(work.resolve("videos")).toString(), "vqa.ingest.workers", "1",
+                    "vqa.ingest.spool-dir", work.resolve("spool").toString()));
+            for (String scorer : SCORERS) {
+                services.start("scorer-service", scorer, Map.of("vqa.scorer.threads", "1"));
+            }
+            services.start("metrics-service", "metrics", Map.of("vqa.metrics.refresh", "1s",
+                    "kafka-streams.state.dir", work.resolve("streams").toString()));
+            services.awaitReady(Duration.ofMinutes(5));
+            return new LocalPipeline(work, broker, services, kafka, stable,
+                    HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+        } catch (Exception | Error e) {
+            services.close();
+            broker.close();
+            throw e;
+        }
+    }
+
+    /** A multipart upload sent by curl (or, without curl, the same request from Java's client); true on 202. */
+    boolean upload(Path file, String id) throws Exception {
+        if (CURL) {
+            for (int attempt = 0; attempt < 30; attempt++) {
+                Process p = new ProcessBuilder("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-F", "id=" + id,
+                        "-F", "file=@" + file, services.url("ingest") + "/videos").redirectErrorStream(true).start();
+                String code = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+                p.waitFor();
+                if (code.equals("202")) {
+                    return true;
+                }
+                if (!code.equals("503")) {
+                    throw new IllegalStateException("ingest answered " + code + " to curl's upload of " + id);
+                }
+                Thread.sleep(1000);
+            }
+            return false;
+        }
+        String boundary = "vqa" + System.nanoTime();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n" + id + "\r\n--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName()
+                + "\"\r\nContent-Type: video/mp4\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(services.url("ingest") + "/videos"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
+                        HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofByteArray(tail))).build();
+        for (int attempt = 0; attempt < 30; attempt++) {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 202) {
+                return true;
+            }
+            if (r.statusCode() != 503) {
+                throw new IllegalStateException("ingest answered " + r.statusCode() + " to " + id + ": " + r.body());
+            }
+            Thread.sleep(1000);
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        services.close();
+        broker.close();
+    }
+}
