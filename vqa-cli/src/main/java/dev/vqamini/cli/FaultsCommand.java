@@ -6,7 +6,12 @@ import dev.vqamini.model.bundle.ModelRelease;
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.kafka.TopicBootstrap;
 import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.release.BundleChunks;
 import dev.vqamini.release.ModelPublisher;
+import dev.vqamini.release.ServingBundle;
+import dev.vqamini.wire.proto.ModelChunk;
+import dev.vqamini.wire.proto.Rollout;
+import dev.vqamini.wire.proto.RolloutCandidate;
 import dev.vqamini.release.RolloutEdits;
 import dev.vqamini.release.RolloutWriter;
 import dev.vqamini.video.synth.SynthGenerator;
@@ -52,11 +57,12 @@ import picocli.CommandLine.Option;
                 "Scenarios: ingest (killed right after its 202s), scorer-one (one of two scorers), scorer-all (every",
                 "scorer), broker (killed and restarted on its data), metrics-state (killed and its local state",
                 "deleted: its table must come back equal), poison (undecodable records on every topic), bad-version",
-                "(an unreadable version put at 50 % mid-stream)."})
+                "(an unreadable version put at 50 % mid-stream), half-version (a version whose publisher died half",
+                "way through its chunks, as a pruning-service killed mid-publish leaves it, named at 50 %)."})
 public final class FaultsCommand implements Callable<Integer> {
 
     static final List<String> SCENARIOS = List.of("ingest", "scorer-one", "scorer-all", "broker", "metrics-state",
-            "poison", "bad-version");
+            "poison", "bad-version", "half-version");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--videos", defaultValue = "4", description = "Uploads per scenario (default ${DEFAULT-VALUE}).")
@@ -180,6 +186,7 @@ public final class FaultsCommand implements Callable<Integer> {
                 case "metrics-state" -> metricsState();
                 case "poison" -> fault(scenario, this::poison, "undecodable records on " + POISONED.size() + " topics");
                 case "bad-version" -> badVersion();
+                case "half-version" -> halfVersion();
                 default -> throw new IllegalArgumentException(scenario);
             };
         }
@@ -246,17 +253,64 @@ public final class FaultsCommand implements Callable<Integer> {
 
         /** An unreadable version is put at 50 % mid-stream: refused, and the stable version scores everything. */
         private Result badVersion() throws Exception {
-            RolloutWriter rollouts = new RolloutWriter(kafka);
             String version = "broken-" + System.currentTimeMillis();
             byte[] garbage = new byte[100_000];
             new Random(1).nextBytes(garbage);
             ModelPublisher.publish(kafka, model, version, garbage);
+            return unservable("bad-version", version, "refused");
+        }
+
+        /**
+         * A version cut off half way through its chunks, as a pruning-service killed mid-publish leaves it, named at
+         * 50 % anyway: it never serves (it cannot be assembled), and the stable version scores everything.
+         */
+        private Result halfVersion() throws Exception {
+            byte[] archive = ServingBundle.archive(work.resolve("models").resolve(pipeline.stable().version()));
+            String version = "half-" + System.currentTimeMillis();
+            List<ModelChunk> chunks = BundleChunks.split(model, version, archive);
+            try (KafkaProducer<String, ModelChunk> p = new KafkaProducer<>(kafka.largeRecordProducer("faults"),
+                    new StringSerializer(), WireSerdes.models().serializer())) {
+                for (ModelChunk c : chunks.subList(0, chunks.size() / 2)) {
+                    p.send(new ProducerRecord<>(TopicCatalog.MODELS.name(), TopicCatalog.modelChunkKey(version,
+                            c.getChunkIndex()), c)).get();
+                }
+            }
+            RolloutWriter rollouts = new RolloutWriter(kafka);
+            String refusal;
+            try {
+                rollouts.apply(model, RolloutEdits.canary(version, 0.5));
+                refusal = "the rollout writer named it";
+            } catch (RuntimeException e) {
+                refusal = "the rollout writer refused to name it";
+            }
+            // Named anyway, by a record written past the writer: the scorer must still never serve it.
+            Rollout before = rollouts.current(model).orElseThrow();
+            Rollout named = before.toBuilder().setRevision(before.getRevision() + 1).addCandidates(RolloutCandidate.newBuilder()
+                    .setModelVersion(version).setTrafficWeight(0.5).setRangeStart(0.5)).build();
+            writeRollout(named);
+            List<String> ids = upload("half-version");
+            Result r = settle("half-version", ids, System.nanoTime(), "");
+            writeRollout(before.toBuilder().setRevision(named.getRevision() + 1).build());
+            return new Result(r.scenario(), r.accepted(), r.scored(), r.duplicates(), r.deadLetters(), r.lost(),
+                    r.recoverySeconds(), r.ready(), version + ": " + (chunks.size() / 2) + " of " + chunks.size()
+                    + " chunks; " + refusal + "; named at 50 % past it, never served; " + scoredBy(ids));
+        }
+
+        private void writeRollout(Rollout r) throws Exception {
+            try (KafkaProducer<String, Rollout> p = new KafkaProducer<>(kafka.producer("faults"), new StringSerializer(),
+                    WireSerdes.rollouts().serializer())) {
+                p.send(new ProducerRecord<>(TopicCatalog.ROLLOUTS.name(), r.getModelName(), r)).get();
+            }
+        }
+
+        private Result unservable(String scenario, String version, String what) throws Exception {
+            RolloutWriter rollouts = new RolloutWriter(kafka);
             rollouts.apply(model, RolloutEdits.canary(version, 0.5));
-            List<String> ids = upload("bad-version");
-            Result r = settle("bad-version", ids, System.nanoTime(), "");
+            List<String> ids = upload(scenario);
+            Result r = settle(scenario, ids, System.nanoTime(), "");
             rollouts.apply(model, RolloutEdits.canary(version, 0.0));
             return new Result(r.scenario(), r.accepted(), r.scored(), r.duplicates(), r.deadLetters(), r.lost(),
-                    r.recoverySeconds(), r.ready(), version + " at 50 %, refused; " + scoredBy(ids));
+                    r.recoverySeconds(), r.ready(), version + " at 50 %, " + what + "; " + scoredBy(ids));
         }
 
         private String scoredBy(List<String> ids) {
