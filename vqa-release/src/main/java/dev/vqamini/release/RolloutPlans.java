@@ -194,12 +194,16 @@ public final class RolloutPlans {
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("a plan needs at least one step");
         }
-        double last = 0;
+        // A first step of 0 is shadow only: the stable version serves every video while pairs accumulate.
+        double last = -1;
         for (double s : steps) {
-            if (!(s > last && s <= 1)) {
-                throw new IllegalArgumentException("steps must increase within (0, 1] (as fractions), got " + steps);
+            if (!(s > last && s >= 0 && s <= 1) || (s == 0 && last >= 0)) {
+                throw new IllegalArgumentException("steps must increase within [0, 1] (as fractions), got " + steps);
             }
             last = s;
+        }
+        if (last == 0) {
+            throw new IllegalArgumentException("a plan must end with a weight above 0, got " + steps);
         }
     }
 }
