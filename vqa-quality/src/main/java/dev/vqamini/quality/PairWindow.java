@@ -31,9 +31,9 @@ public record PairWindow(List<PairedVideo> pairs) {
         return new PairWindow(next.size() > capacity ? List.copyOf(next.subList(next.size() - capacity, next.size())) : next);
     }
 
-    /** The pairs scored at or after {@code sinceMs} (a rollout step's own evidence). */
+    /** The pairs scored after {@code sinceMs} (a rollout step's own evidence: none counts for two steps). */
     public PairWindow since(long sinceMs) {
-        return new PairWindow(pairs.stream().filter(p -> p.scoredAtMs() >= sinceMs).toList());
+        return new PairWindow(pairs.stream().filter(p -> p.scoredAtMs() > sinceMs).toList());
     }
 
     /** Stable against candidate on these pairs, with MOS where labelled. */
