@@ -109,6 +109,12 @@ public class QualityService {
         return w == null ? PairWindow.empty() : w;
     }
 
+    /** How many times scorers refused {@code version} (0 when never). */
+    public long refusals(String version) {
+        Long n = this.<Long>all(QualityTopology.REFUSALS).get(version);
+        return n == null ? 0 : n;
+    }
+
     /** Throughput and latency statistics per version. */
     public Map<String, VersionStats> stats() {
         return all(QualityTopology.STATS);

@@ -115,7 +115,8 @@ public class RolloutControllerService {
         VersionStats c = stats.get(candidate);
         VersionStats s = stats.get(stable);
         return new RolloutEvidence(step.agreement(stable, candidate), Math.max(0, nowMs - plan.getStepStartedAtMs()) / 1000,
-                c == null ? 0 : c.videos(), p99(c), p99(s), clipsPerInferenceSecond(c), clipsPerInferenceSecond(s));
+                c == null ? 0 : c.videos(), p99(c), p99(s), clipsPerInferenceSecond(c), clipsPerInferenceSecond(s),
+                quality.refusals(candidate));
     }
 
     /** The decisions on record, oldest first (every instance follows them, leader or not). */

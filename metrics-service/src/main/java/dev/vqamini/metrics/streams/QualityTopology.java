@@ -38,7 +38,8 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>every dead letter on vqa.dlq, whichever stage wrote it, told to a listener (the DLQ dashboards);</li>
  *   <li>shadow scores (marked shadow; never a video's score, so kept out of all the above) paired with the real
  *       score of the same video, with its label when there is one: per pair of versions, the last {@code window}
- *       paired videos ({@link #PAIRS}, keyed by {@link PairWindow#key}), the rollout's paired evidence.</li>
+ *       paired videos ({@link #PAIRS}, keyed by {@link PairWindow#key}), the rollout's paired evidence;</li>
+ *   <li>per version, how many times a scorer refused it ({@link #REFUSALS}).</li>
  * </ol>
  * All state is in changelog-backed stores, so a restarted instance answers the same. Pure: TopologyTestDriver runs it.
  */
@@ -49,6 +50,10 @@ public final class QualityTopology {
     public static final String WINDOWS = "window-by-version";
     public static final String STATS = "stats-by-version";
     public static final String PAIRS = "pairs-by-versions";
+    public static final String REFUSALS = "refusals-by-version";
+
+    /** The dead-letter stage of a scorer refusing a model version (keyed by the version). */
+    static final String REFUSAL_STAGE = "scorer-model";
 
     private QualityTopology() {
     }
@@ -103,9 +108,14 @@ public final class QualityTopology {
                 .aggregate(PairWindow::empty, (versions, p, w) -> w.with(p, window),
                         Materialized.<String, PairWindow, KeyValueStore<Bytes, byte[]>>as(PAIRS)
                                 .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(PairWindow.class)));
-        b.stream(TopicCatalog.DLQ.name(), Consumed.with(Serdes.String(), WireSerdes.deadLetters()))
-                .filter((key, d) -> d != null)
-                .foreach((key, d) -> deadLettered.accept(d));
+        KStream<String, DeadLetter> deadLetters = b.stream(TopicCatalog.DLQ.name(), Consumed.with(Serdes.String(), WireSerdes.deadLetters()))
+                .filter((key, d) -> d != null);
+        deadLetters.foreach((key, d) -> deadLettered.accept(d));
+        // a scorer's refusal of a version is keyed by the version: counted for the rollout controller's gate
+        deadLetters.filter((key, d) -> key != null && REFUSAL_STAGE.equals(d.getStage()))
+                .groupByKey(Grouped.with(Serdes.String(), WireSerdes.deadLetters()))
+                .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(REFUSALS)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
         return b.build();
     }
 

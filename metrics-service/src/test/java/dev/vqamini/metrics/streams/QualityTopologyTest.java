@@ -94,8 +94,12 @@ class QualityTopologyTest {
             dlq.pipeInput("a.mp4", DeadLetter.newBuilder().setStage("ingest-decode").setErrorType("unreadable").build());
             dlq.pipeInput("b", DeadLetter.newBuilder().setStage("scorer").setErrorType("java.lang.IllegalArgumentException").build());
             dlq.pipeInput("v9", DeadLetter.newBuilder().setStage("scorer-model").build());
+            dlq.pipeInput("v9", DeadLetter.newBuilder().setStage("scorer-model").build());
+            KeyValueStore<String, Long> refusals = driver.getKeyValueStore(QualityTopology.REFUSALS);
+            assertEquals(2L, refusals.get("v9"), "a scorer's refusals of a version, counted for the rollout gate");
+            assertNull(refusals.get("b"), "other dead letters are not refusals");
         }
-        assertEquals(List.of("ingest-decode/unreadable", "scorer/IllegalArgumentException", "scorer-model/unknown"), told);
+        assertEquals(List.of("ingest-decode/unreadable", "scorer/IllegalArgumentException", "scorer-model/unknown", "scorer-model/unknown"), told);
     }
 
     /**

@@ -28,8 +28,8 @@ import java.util.Optional;
  *   <li>every gate passed: step up, or promote after the last step.</li>
  * </ol>
  * Gates: label-free agreement (SRCC of candidate against stable on the same videos), the paired SRCC difference
- * against MOS (skipped without enough labels), and the cost gates (p99 end-to-end latency, clips per second of
- * model time; a margin of 0 or less turns a cost gate off).
+ * against MOS (skipped without enough labels), the cost gates (p99 end-to-end latency, clips per second of
+ * model time; a margin of 0 or less turns a cost gate off), and no scorer refusing the candidate.
  */
 public final class RolloutController {
 
@@ -143,6 +143,10 @@ public final class RolloutController {
                 e.candidateP99E2eS(), e.stableP99E2eS(), e.candidateVideos()));
         out.add(ratio("throughput_ratio", g.getMaxThroughputDecrease(), 1 - g.getMaxThroughputDecrease(), false,
                 e.candidateClipsPerInferenceS(), e.stableClipsPerInferenceS(), e.candidateVideos()));
+        // A scorer that refused the candidate (checksum, signature, graph, probe) cannot serve it: zero allowed.
+        out.add(GateValue.newBuilder().setName("refusals").setValue(e.candidateRefusals()).setThreshold(0).setLow(Double.NaN)
+                .setHigh(Double.NaN).setN((int) Math.min(e.candidateRefusals(), Integer.MAX_VALUE))
+                .setOutcome(e.candidateRefusals() == 0 ? GateOutcome.GATE_OUTCOME_PASS : GateOutcome.GATE_OUTCOME_FAIL).build());
         return out;
     }
 

@@ -179,6 +179,16 @@ class RolloutControllerTest {
     }
 
     @Test
+    void aCandidateAScorerRefusedIsRolledBack() {
+        Rollouts rollouts = new Rollouts();
+        rollouts.apply(RolloutPlans.plan(CANDIDATE, List.of(0.05, 1.0), 20, 0, RolloutPlans.DEFAULT_GATES, 0.2, 0));
+        RolloutController.Decision d = RolloutController.decide(rollouts.current, new RolloutEvidence(
+                agreement(20, 1.0, new CorrelationInterval(0.99, 1.0)), 100, 10, 2.0, 2.0, 30.0, 30.0, 1), 1000).orElseThrow();
+        assertEquals(RolloutAction.ROLLOUT_ACTION_ROLL_BACK, d.action());
+        assertEquals(GateOutcome.GATE_OUTCOME_FAIL, gate(d.record(), "refusals").getOutcome());
+    }
+
+    @Test
     void aManualEditWinsAndTheControllerStandsDownUntilResumed() {
         Rollouts rollouts = new Rollouts();
         rollouts.apply(RolloutPlans.plan(CANDIDATE, List.of(0.05, 0.5, 1.0), 20, 0, RolloutPlans.DEFAULT_GATES, 0.2, 0));
