@@ -70,7 +70,7 @@ public final class RolloutController {
                             version, RolloutPlans.weightOf(rollout, version), plan.getCurrentStep(), wanted, version)).build(),
                     Optional.empty()));
         }
-        List<GateValue> gates = gates(plan.getGates(), evidence);
+        List<GateValue> gates = gates(plan.getGates(), evidence, plan.getSteps(plan.getCurrentStep()) > 0);
         d.addAllGates(gates);
         List<String> failed = names(gates, GateOutcome.GATE_OUTCOME_FAIL);
         List<String> open = names(gates, GateOutcome.GATE_OUTCOME_INCONCLUSIVE);
@@ -109,7 +109,7 @@ public final class RolloutController {
     }
 
     /** Every gate of the plan judged on the evidence, in a fixed order. */
-    static List<GateValue> gates(RolloutGates g, RolloutEvidence e) {
+    static List<GateValue> gates(RolloutGates g, RolloutEvidence e, boolean servesTraffic) {
         List<GateValue> out = new ArrayList<>();
         PairedAgreement p = e.paired();
         // Label-free agreement: fail only when confidently below (the interval's top under the threshold).
@@ -139,9 +139,10 @@ public final class RolloutController {
             drop.setOutcome(GateOutcome.GATE_OUTCOME_INCONCLUSIVE);
         }
         out.add(drop.build());
-        out.add(ratio("p99_latency_ratio", g.getMaxP99LatencyIncrease(), 1 + g.getMaxP99LatencyIncrease(), true,
+        // A shadow-only step (weight 0) serves no video: the cost of real traffic is judged from the first real step.
+        out.add(ratio("p99_latency_ratio", servesTraffic ? g.getMaxP99LatencyIncrease() : 0, 1 + g.getMaxP99LatencyIncrease(), true,
                 e.candidateP99E2eS(), e.stableP99E2eS(), e.candidateVideos()));
-        out.add(ratio("throughput_ratio", g.getMaxThroughputDecrease(), 1 - g.getMaxThroughputDecrease(), false,
+        out.add(ratio("throughput_ratio", servesTraffic ? g.getMaxThroughputDecrease() : 0, 1 - g.getMaxThroughputDecrease(), false,
                 e.candidateClipsPerInferenceS(), e.stableClipsPerInferenceS(), e.candidateVideos()));
         // A scorer that refused the candidate (checksum, signature, graph, probe) cannot serve it: zero allowed.
         out.add(GateValue.newBuilder().setName("refusals").setValue(e.candidateRefusals()).setThreshold(0).setLow(Double.NaN)

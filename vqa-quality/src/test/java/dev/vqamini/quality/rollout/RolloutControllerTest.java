@@ -179,6 +179,20 @@ class RolloutControllerTest {
     }
 
     @Test
+    void aShadowOnlyStepIsPassedOnAgreementAloneTheCostGatesWaitForRealTraffic() {
+        Rollouts rollouts = new Rollouts();
+        rollouts.apply(RolloutPlans.plan(CANDIDATE, List.of(0.0, 0.05, 1.0), 20, 0, RolloutPlans.DEFAULT_GATES, 0.2, 0));
+        RolloutEvidence noCost = RolloutEvidence.paired(agreement(20, 1.0, new CorrelationInterval(0.99, 1.0)), 100);
+        RolloutController.Decision up = RolloutController.decide(rollouts.current, noCost, 1000).orElseThrow();
+        assertEquals(RolloutAction.ROLLOUT_ACTION_STEP_UP, up.action(), up.record().getReason());
+        assertEquals(GateOutcome.GATE_OUTCOME_SKIPPED, gate(up.record(), "p99_latency_ratio").getOutcome());
+        rollouts.apply(up.edit().orElseThrow());
+        assertEquals(0.05, RolloutPlans.weightOf(rollouts.current, CANDIDATE), 0);
+        RolloutController.Decision atFive = RolloutController.decide(rollouts.current, noCost, 2000).orElseThrow();
+        assertEquals(RolloutAction.ROLLOUT_ACTION_PAUSE, atFive.action(), "real traffic: its cost must be measured first");
+    }
+
+    @Test
     void aCandidateAScorerRefusedIsRolledBack() {
         Rollouts rollouts = new Rollouts();
         rollouts.apply(RolloutPlans.plan(CANDIDATE, List.of(0.05, 1.0), 20, 0, RolloutPlans.DEFAULT_GATES, 0.2, 0));
