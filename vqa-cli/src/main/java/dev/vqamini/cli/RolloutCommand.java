@@ -116,12 +116,17 @@ public final class RolloutCommand implements Runnable {
         /** The rollout controller's last decision on the model (vqa.rollout-decisions), if any. */
         Optional<RolloutDecision> lastDecision() {
             RolloutDecision[] last = {null};
-            kafka.settings().topicReader("rollout-show").readToEnd(TopicCatalog.ROLLOUT_DECISIONS.name(),
-                    WireSerdes.rolloutDecisions().deserializer(), (key, d) -> {
-                        if (d != null && d.getModelName().equals(model)) {
-                            last[0] = d;
-                        }
-                    });
+            try {
+                kafka.settings().topicReader("rollout-show").readToEnd(TopicCatalog.ROLLOUT_DECISIONS.name(),
+                        WireSerdes.rolloutDecisions().deserializer(), (key, d) -> {
+                            if (d != null && d.getModelName().equals(model)) {
+                                last[0] = d;
+                            }
+                        });
+            } catch (org.apache.kafka.common.errors.AuthorizationException e) {
+                // a principal that may edit rollouts but not read the controller's audit trail: show the rollout alone
+                System.err.println("rollout: cannot read " + TopicCatalog.ROLLOUT_DECISIONS.name() + " (" + e.getMessage() + ")");
+            }
             return Optional.ofNullable(last[0]);
         }
 
