@@ -23,7 +23,7 @@ scorer=${VQA_SCORER_USER:-scorer-service}
 pruning=${VQA_PRUNING_USER:-pruning-service}
 metrics=${VQA_METRICS_USER:-metrics-service}
 # The topics of dev.vqamini.wire.TopicCatalog.
-catalog=(vqa.uploads vqa.upload-status vqa.fragments vqa.clip-scores vqa.video-scores vqa.labels vqa.models vqa.rollouts vqa.dlq)
+catalog=(vqa.uploads vqa.upload-status vqa.fragments vqa.clip-scores vqa.video-scores vqa.labels vqa.models vqa.rollouts vqa.rollout-decisions vqa.dlq)
 streams_app=vqa-metrics-service
 
 # allow USER KAFKA-ACLS-ARGS...: one kafka-acls.sh call; every --operation applies to every resource given.
@@ -64,9 +64,12 @@ mapfile -t t < <(topic_args vqa.fragments vqa.labels vqa.models vqa.rollouts); a
 mapfile -t t < <(topic_args vqa.models vqa.rollouts); allow "$pruning" --operation Write "${t[@]}"
 
 # metrics-service: a Kafka Streams app (exactly_once_v2) reading scores, labels, dead letters, models, rollouts;
-# it writes only its own internal topics.
-mapfile -t t < <(topic_args vqa.video-scores vqa.labels vqa.dlq vqa.models vqa.rollouts); allow "$metrics" --operation Read "${t[@]}"
+# it writes its own internal topics; its rollout controller (elected in group vqa-rollout-controller) edits rollouts
+# and writes its decisions.
+mapfile -t t < <(topic_args vqa.video-scores vqa.labels vqa.dlq vqa.models vqa.rollouts vqa.rollout-decisions); allow "$metrics" --operation Read "${t[@]}"
 allow "$metrics" --operation Read --group "$streams_app"
+allow "$metrics" --operation Read --group vqa-rollout-controller
+mapfile -t t < <(topic_args vqa.rollouts vqa.rollout-decisions); allow "$metrics" --operation Write "${t[@]}"
 allow "$metrics" --operation Create --operation Describe --operation DescribeConfigs --operation Read \
   --operation Write --operation Delete --topic "$streams_app" --resource-pattern-type prefixed
 allow "$metrics" --operation Write --operation Describe --transactional-id "$streams_app" --resource-pattern-type prefixed

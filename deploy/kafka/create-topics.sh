@@ -22,5 +22,6 @@ topic vqa.video-scores 3 delete  2419200000 1048576
 topic vqa.labels       3 compact -1         1048576
 topic vqa.models       1 compact -1         16777216
 topic vqa.rollouts     1 compact -1         1048576
+topic vqa.rollout-decisions 1 delete 2419200000 1048576
 topic vqa.dlq          1 delete  2419200000 16777216
 "$kafka_topics" --bootstrap-server "$bootstrap" --list

@@ -20,6 +20,7 @@ class Board:
     def __init__(self, uid, title, description):
         self.uid, self.title, self.description = uid, title, description
         self.panels, self.x, self.y, self.row_h = [], 0, 0, 0
+        self.annotations = []
 
     def row(self, title):
         self.newline()
@@ -61,7 +62,7 @@ class Board:
                     "query": {"query": "label_values(vqa_version_videos, model_version)", "refId": "versions"},
                     "definition": "label_values(vqa_version_videos, model_version)", "refresh": 2, "multi": True,
                     "includeAll": True, "allValue": ".*", "current": {"text": "All", "value": "$__all"}, "sort": 1}]},
-                "annotations": {"list": []}, "panels": self.panels}
+                "annotations": {"list": self.annotations}, "panels": self.panels}
 
 
 def quality():
@@ -81,11 +82,33 @@ def quality():
             [(f"vqa_version_videos{V}", "{{model_version}}")], w=8)
     b.panel("timeseries", "Candidate minus stable SRCC", "Positive: the candidate agrees with MOS better than the stable version.",
             [(f"vqa_comparison_srcc_difference{V}", "{{model_version}}")], unit="none", w=8)
+    b.row("Paired with the stable version (shadow scoring)")
+    b.panel("timeseries", "Agreement with the stable version, no labels",
+            "SRCC and PLCC between the candidate's and the stable version's scores of the same videos (the shadow-scored share); "
+            "low is the SRCC's 95 % interval bound the rollout controller rolls back on.",
+            [(f"vqa_comparison_paired_agreement_srcc{V}", "{{model_version}} SRCC"),
+             (f"vqa_comparison_paired_agreement_srcc_ci_low{V}", "{{model_version}} low"),
+             (f"vqa_comparison_paired_agreement_plcc{V}", "{{model_version}} PLCC")], unit="none", w=8, defaults={"min": -1, "max": 1})
+    b.panel("timeseries", "Score differences on the same videos", "Mean and max |candidate - stable| fused score, and the bias "
+            "(mean candidate - stable).",
+            [(f"vqa_comparison_paired_mean_abs_difference{V}", "{{model_version}} mean |d|"),
+             (f"vqa_comparison_paired_max_abs_difference{V}", "{{model_version}} max |d|"),
+             (f"vqa_comparison_paired_bias{V}", "{{model_version}} bias")], unit="none", w=8)
+    b.panel("timeseries", "Paired SRCC difference against MOS", "Candidate minus stable SRCC on the same labelled videos, with the "
+            "95 % interval for dependent overlapping correlations (Zou 2007); n is the labelled pairs.",
+            [(f"vqa_comparison_paired_srcc_difference{V}", "{{model_version}} difference"),
+             (f"vqa_comparison_paired_srcc_difference_ci_low{V}", "{{model_version}} low"),
+             (f"vqa_comparison_paired_srcc_difference_ci_high{V}", "{{model_version}} high"),
+             (f"vqa_comparison_paired_labelled{V}", "{{model_version}} n")], unit="none", w=8)
     b.row("Now")
     b.panel("table", "Quality now, per version", "The latest value of each quality gauge.",
             [(f"vqa_quality_srcc{V}", "SRCC"), (f"vqa_quality_plcc{V}", "PLCC"), (f"vqa_quality_labelled{V}", "n")], w=24, h=7,
             transformations=[{"id": "merge"}, {"id": "organize", "options": {"excludeByName": {"Time": True, "__name__": True,
                              "instance": True, "job": True}, "renameByName": {"Value #A": "SRCC", "Value #B": "PLCC", "Value #C": "n"}}}])
+    # The rollout controller's decisions as annotations: one mark whenever a model's last decision changes.
+    b.annotations.append({"name": "Rollout decisions", "datasource": DS, "enable": True, "iconColor": "orange",
+                          "expr": "changes(vqa_rollout_decision_time_seconds[1m]) > 0", "step": "15s",
+                          "titleFormat": "rollout decision", "textFormat": "{{model}} (vqa rollout show --model {{model}})", "tagKeys": "model"})
     return b
 
 

@@ -180,9 +180,10 @@ class PruneJobFlowTest {
         assertTrue(rollout.getUpdatedAtMs() > 0);
         assertEquals(PARENT_VERSION, loadFromTopic(PARENT_VERSION).manifest().version(), "stable loadable from vqa.models");
 
-        // A second canary is added beside the first: the rollout is edited, not overwritten.
+        // A second candidate is added beside the first, with a rollout plan: the rollout is edited, not overwritten.
         String second = given().contentType(ContentType.JSON).body("""
-                {"recipe":"channel","targetParams":0.5,"targetFlops":0.6,"weights":"%s","fragmentSample":%d,"canaryWeight":0.2}"""
+                {"recipe":"channel","targetParams":0.5,"targetFlops":0.6,"weights":"%s","fragmentSample":%d,
+                 "rolloutPlan":{"steps":[20,50,100],"minVideos":30}}"""
                 .formatted(json(parentDir.toString()), VIDEOS)).when().post("/prune-jobs").header("Location");
         JsonPath secondDone = await(second, new LinkedHashSet<>());
         assertEquals("SUCCEEDED", secondDone.getString("state"), secondDone.prettify());
@@ -192,6 +193,10 @@ class PruneJobFlowTest {
                 both.getCandidatesList().stream().map(c -> c.getModelVersion()).toList());
         assertEquals(List.of(0.1, 0.2), both.getCandidatesList().stream().map(c -> c.getTrafficWeight()).toList());
         assertEquals(rollout.getRevision() + 1, both.getRevision());
+        assertEquals(secondDone.getString("version"), both.getPlan().getCandidateVersion(), "the plan is the second's");
+        assertEquals(List.of(0.2, 0.5, 1.0), both.getPlan().getStepsList());
+        assertEquals(30, both.getPlan().getMinVideos());
+        assertEquals(secondDone.getString("version"), both.getShadowVersion(), "it shadow-scores the stable version's videos");
     }
 
     private Rollout currentRollout() {
@@ -238,6 +243,10 @@ class PruneJobFlowTest {
                 {"recipe":"channel","targetParams":0.5,"weights":"%s","canaryWeight":1.5}""".formatted(weights))
                 .when().post("/prune-jobs").then().statusCode(400)
                 .body("error", containsString("canaryWeight"));
+        given().contentType(ContentType.JSON).body("""
+                {"recipe":"channel","targetParams":0.5,"weights":"%s","rolloutPlan":{"steps":[50,25]}}""".formatted(weights))
+                .when().post("/prune-jobs").then().statusCode(400)
+                .body("error", containsString("steps must increase"));
         given().contentType(ContentType.JSON).body("""
                 {"recipe":"channel","targetParams":0.5,"weights":"%s","fragmentSample":0}""".formatted(weights))
                 .when().post("/prune-jobs").then().statusCode(400)

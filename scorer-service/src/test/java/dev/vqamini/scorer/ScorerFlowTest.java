@@ -182,17 +182,81 @@ class ScorerFlowTest {
         while (true) {
             Map<String, List<VideoScoreRecord>> byId = new HashMap<>();
             KafkaClientSettings.plaintext(servers, "scorer-test").topicReader("test").readToEnd(TopicCatalog.VIDEO_SCORES.name(),
-                    WireSerdes.videoScores().deserializer(), (k, v) -> byId.computeIfAbsent(v.getVideoId(), x -> new ArrayList<>()).add(v));
+                    WireSerdes.videoScores().deserializer(), (k, v) -> {
+                        if (!v.getShadow()) { // a shadow score is not the video's score
+                            byId.computeIfAbsent(v.getVideoId(), x -> new ArrayList<>()).add(v);
+                        }
+                    });
             if (complete.test(byId) || System.nanoTime() > deadline) {
                 List<String> missing = ids.stream().filter(id -> !byId.containsKey(id)).toList();
                 assertTrue(missing.isEmpty(), missing.size() + " videos never scored: " + missing);
                 Thread.sleep(1500); // a late duplicate would show up now
                 Map<String, List<VideoScoreRecord>> last = new HashMap<>();
                 KafkaClientSettings.plaintext(servers, "scorer-test").topicReader("test").readToEnd(TopicCatalog.VIDEO_SCORES.name(),
-                        WireSerdes.videoScores().deserializer(), (k, v) -> last.computeIfAbsent(v.getVideoId(), x -> new ArrayList<>()).add(v));
+                        WireSerdes.videoScores().deserializer(), (k, v) -> {
+                            if (!v.getShadow()) {
+                                last.computeIfAbsent(v.getVideoId(), x -> new ArrayList<>()).add(v);
+                            }
+                        });
                 return last;
             }
             Thread.sleep(500);
+        }
+    }
+
+    /**
+     * Shadow scoring writes, besides its clip scores, a video score marked shadow that metrics-service pairs with the
+     * real one; the video's real score stays the one its assigned version gave, exactly once.
+     */
+    @Test
+    void aShadowScoredVideoGetsAShadowVideoScoreBesideItsRealScore() throws Exception {
+        ensureStable(servers);
+        ServiceContractTest.awaitReady().then().statusCode(200);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String shadow = "tiny-shadow-" + run;
+        ScorerFixtures.publish(servers, shadow, 5);
+        RolloutWriter rollouts = new RolloutWriter(KafkaClientSettings.plaintext(servers, "scorer-test"));
+        rollouts.apply(ScorerFixtures.MODEL, RolloutEdits.shadow(shadow, 1.0));
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!scorer.registry().servingVersions().contains(shadow)) {
+                assertTrue(System.nanoTime() < deadline, shadow + " not in service");
+                Thread.sleep(200);
+            }
+            List<String> ids = new ArrayList<>();
+            try (KafkaProducer<String, FragmentClip> producer = producer()) {
+                for (int i = 0; i < 8; i++) {
+                    String id = "shadow-" + run + "-" + i;
+                    ids.add(id);
+                    for (FragmentClip c : ScorerFixtures.video(id, "upload-" + id, i)) {
+                        producer.send(new ProducerRecord<>(TopicCatalog.FRAGMENTS.name(), id, c));
+                    }
+                }
+            }
+            Map<String, List<VideoScoreRecord>> real = awaitScores(ids, Duration.ofSeconds(120));
+            Map<String, List<VideoScoreRecord>> shadows = new HashMap<>();
+            long shadowDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (shadows.size() < ids.size() && System.nanoTime() < shadowDeadline) {
+                shadows.clear();
+                KafkaClientSettings.plaintext(servers, "scorer-test").topicReader("test").readToEnd(TopicCatalog.VIDEO_SCORES.name(),
+                        WireSerdes.videoScores().deserializer(), (k, v) -> {
+                            if (v.getShadow() && ids.contains(v.getVideoId())) {
+                                shadows.computeIfAbsent(v.getVideoId(), x -> new ArrayList<>()).add(v);
+                            }
+                        });
+                Thread.sleep(300);
+            }
+            for (String id : ids) {
+                assertEquals(1, real.get(id).size(), id + ": one real score");
+                assertTrue(!real.get(id).get(0).getModelVersion().equals(shadow), id + ": the shadow never gives the real score");
+                assertEquals(1, shadows.getOrDefault(id, List.of()).size(), id + ": one shadow score");
+                VideoScoreRecord s = shadows.get(id).get(0);
+                assertEquals(shadow, s.getModelVersion());
+                assertEquals("upload-" + id, s.getUploadId());
+                assertTrue(s.getFused() >= 0 && s.getFused() <= 1, "fused with the shadow version's own constants");
+            }
+        } finally {
+            rollouts.apply(ScorerFixtures.MODEL, RolloutEdits.shadow(shadow, 0));
         }
     }
 

@@ -81,9 +81,10 @@ public final class CheckQueriesCommand implements Callable<Integer> {
             }
             ruleProblems.forEach(p -> System.out.println("FAIL " + p));
             down.forEach(t -> System.out.println("FAIL target down: " + t));
-            System.out.printf("%d queries (%d dashboard, %d rules) on %s: %s%n", checks.size(),
+            System.out.printf("%d queries (%d dashboard, %d rules, %d canary gates) on %s: %s%n", checks.size(),
                     queries.stream().filter(q -> q.kind() == DeployQueries.Kind.PANEL || q.kind() == DeployQueries.Kind.VARIABLE).count(),
                     queries.stream().filter(q -> q.kind() == DeployQueries.Kind.RECORD || q.kind() == DeployQueries.Kind.ALERT).count(),
+                    queries.stream().filter(q -> q.kind() == DeployQueries.Kind.GATE).count(),
                     api.baseUrl(), failed == 0 ? "all valid, all return data" : failed + " problems");
         }
         return failed == 0 ? 0 : 1;

@@ -371,10 +371,13 @@ public final class DemoCommand implements Callable<Integer> {
         }
         for (JsonNode c : comparisons) {
             JsonNode ci = c.get("srcc_difference_ci");
-            System.out.printf("canary %s vs stable %s: SRCC difference %s, verdict: %s%n", c.get("candidate").asText(),
+            JsonNode paired = c.get("paired");
+            String pairs = paired == null || paired.isNull() ? "" : String.format("; on %d shadow-paired videos: agreement SRCC %s",
+                    paired.get("pairs").asInt(), paired.get("agreement_srcc").isNull() ? "n/a" : String.format("%.3f", paired.get("agreement_srcc").asDouble()));
+            System.out.printf("canary %s vs stable %s: SRCC difference %s, verdict: %s%s%n", c.get("candidate").asText(),
                     c.get("stable").asText(), c.get("srcc_difference").isNull() ? "n/a"
                             : String.format("%+.3f [%+.2f, %+.2f]", c.get("srcc_difference").asDouble(), ci.get(0).asDouble(), ci.get(1).asDouble()),
-                    c.get("verdict").asText());
+                    c.get("verdict").asText(), pairs);
         }
     }
 

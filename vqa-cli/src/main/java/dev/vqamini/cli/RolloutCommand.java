@@ -3,9 +3,18 @@ package dev.vqamini.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.release.RolloutEdits;
+import dev.vqamini.release.RolloutPlans;
+import dev.vqamini.release.RolloutViews;
 import dev.vqamini.release.RolloutWriter;
+import dev.vqamini.wire.TopicCatalog;
+import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.wire.proto.GateValue;
 import dev.vqamini.wire.proto.Rollout;
 import dev.vqamini.wire.proto.RolloutCandidate;
+import dev.vqamini.wire.proto.RolloutDecision;
+import dev.vqamini.wire.proto.RolloutGates;
+import dev.vqamini.wire.proto.RolloutPlan;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,9 +29,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "rollout", mixinStandardHelpOptions = true,
         description = {"Show or edit the rollout of a model on vqa.rollouts: the stable version and the candidates with",
                 "their share of videos. Every edit reads the current rollout, changes it and writes it back; versions",
-                "must be on vqa.models (vqa publish), weights in [0, 1] summing to at most 1."},
+                "must be on vqa.models (vqa publish), weights in [0, 1] summing to at most 1. A planned candidate",
+                "(vqa rollout plan) is stepped up, promoted or rolled back by metrics-service's rollout controller;",
+                "a hand edit of its weight makes the controller stand down until vqa rollout resume."},
         subcommands = {RolloutCommand.Show.class, RolloutCommand.Canary.class, RolloutCommand.Promote.class,
-                RolloutCommand.Rollback.class, RolloutCommand.Shadow.class})
+                RolloutCommand.Rollback.class, RolloutCommand.Shadow.class, RolloutCommand.Plan.class,
+                RolloutCommand.Pause.class, RolloutCommand.Resume.class, RolloutCommand.Abort.class})
 public final class RolloutCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -50,6 +62,10 @@ public final class RolloutCommand implements Runnable {
         }
 
         int print(Rollout r) throws Exception {
+            return print(r, Optional.empty());
+        }
+
+        int print(Rollout r, Optional<RolloutDecision> lastDecision) throws Exception {
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("model", r.getModelName());
@@ -64,6 +80,8 @@ public final class RolloutCommand implements Runnable {
                 m.put("shadow_fraction", r.getShadowFraction());
                 m.put("revision", r.getRevision());
                 m.put("updated_at_ms", r.getUpdatedAtMs());
+                m.put("plan", r.hasPlan() ? RolloutViews.plan(r.getPlan()) : null);
+                m.put("last_decision", lastDecision.map(RolloutViews::decision).orElse(null));
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
             } else {
                 double share = r.getCandidatesList().stream().mapToDouble(RolloutCandidate::getTrafficWeight).sum();
@@ -72,8 +90,44 @@ public final class RolloutCommand implements Runnable {
                 for (RolloutCandidate x : r.getCandidatesList()) {
                     System.out.printf("  candidate %s (%.0f %%)%n", x.getModelVersion(), 100 * x.getTrafficWeight());
                 }
+                if (!r.getShadowVersion().isEmpty()) {
+                    System.out.printf("  shadow %s (%.0f %% of the other versions' videos)%n", r.getShadowVersion(), 100 * r.getShadowFraction());
+                }
+                if (r.hasPlan()) {
+                    RolloutPlan p = r.getPlan();
+                    List<String> steps = p.getStepsList().stream().map(w -> String.format("%.0f", 100 * w)).toList();
+                    System.out.printf("  plan for %s: %s, step %d of %s %%, at least %d paired videos and %d s per step (%s)%n",
+                            p.getCandidateVersion(), RolloutPlans.state(p), p.getCurrentStep(), String.join(" -> ", steps),
+                            p.getMinVideos(), p.getMinSeconds(), p.getReason());
+                }
+                lastDecision.ifPresent(d -> {
+                    System.out.printf("  last decision: %s %s at step %d: %s%n", RolloutViews.action(d), d.getCandidateVersion(),
+                            d.getStep(), d.getReason());
+                    for (GateValue g : d.getGatesList()) {
+                        System.out.printf("    %-24s %-12s value %.4f threshold %.4f n %d%n", g.getName(),
+                                g.getOutcome().name().substring("GATE_OUTCOME_".length()).toLowerCase(java.util.Locale.ROOT),
+                                g.getValue(), g.getThreshold(), g.getN());
+                    }
+                });
             }
             return 0;
+        }
+
+        /** The rollout controller's last decision on the model (vqa.rollout-decisions), if any. */
+        Optional<RolloutDecision> lastDecision() {
+            RolloutDecision[] last = {null};
+            try {
+                kafka.settings().topicReader("rollout-show").readToEnd(TopicCatalog.ROLLOUT_DECISIONS.name(),
+                        WireSerdes.rolloutDecisions().deserializer(), (key, d) -> {
+                            if (d != null && d.getModelName().equals(model)) {
+                                last[0] = d;
+                            }
+                        });
+            } catch (org.apache.kafka.common.errors.AuthorizationException e) {
+                // a principal that may edit rollouts but not read the controller's audit trail: show the rollout alone
+                System.err.println("rollout: cannot read " + TopicCatalog.ROLLOUT_DECISIONS.name() + " (" + e.getMessage() + ")");
+            }
+            return Optional.ofNullable(last[0]);
         }
 
         /** Applies an edit; a refused one (bad weight, unknown version, concurrent writer) is one line on stderr. */
@@ -99,7 +153,7 @@ public final class RolloutCommand implements Runnable {
                 System.err.println("rollout: model " + target.model + " has no rollout yet (vqa rollout promote VERSION)");
                 return 1;
             }
-            return target.print(r.get());
+            return target.print(r.get(), target.lastDecision());
         }
     }
 
@@ -159,6 +213,101 @@ public final class RolloutCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             return target.edit(() -> RolloutEdits.shadow(version, fraction));
+        }
+    }
+
+    @Command(name = "plan", mixinStandardHelpOptions = true,
+            description = {"Roll VERSION out by plan: it gets the first step's share of the videos and shadow-scores",
+                    "a share of the others' (paired evidence); metrics-service's rollout controller steps it up when",
+                    "every gate holds for the step's minimum videos and time, promotes it after the last step, rolls",
+                    "it back at once on a failed gate and pauses when evidence stays insufficient."})
+    static final class Plan implements Callable<Integer> {
+        @Mixin
+        Target target;
+        @Parameters(index = "0", paramLabel = "VERSION")
+        String version;
+        @Option(names = "--steps", required = true, split = ",", paramLabel = "PERCENT",
+                description = "Traffic per step in percent, increasing, e.g. 5,25,50,100; a first step 0 is shadow only.")
+        List<Double> steps;
+        @Option(names = "--min-videos", defaultValue = "50", paramLabel = "N",
+                description = "Paired videos each step needs before it is passed (default ${DEFAULT-VALUE}).")
+        int minVideos;
+        @Option(names = "--min-seconds", defaultValue = "300", paramLabel = "S",
+                description = "Seconds each step lasts at least (default ${DEFAULT-VALUE}).")
+        long minSeconds;
+        @Option(names = "--shadow-fraction", defaultValue = "0.2", paramLabel = "F",
+                description = "Share of videos scored by both versions (default ${DEFAULT-VALUE}).")
+        double shadowFraction;
+        @Option(names = "--min-agreement", defaultValue = "0.9", paramLabel = "A",
+                description = "Label-free gate: SRCC between candidate and stable scores at least A (default ${DEFAULT-VALUE}).")
+        double minAgreement;
+        @Option(names = "--min-pairs", defaultValue = "10", paramLabel = "N",
+                description = "Paired videos before agreement is judged (default ${DEFAULT-VALUE}).")
+        int minPairs;
+        @Option(names = "--max-srcc-drop", defaultValue = "0.02", paramLabel = "D",
+                description = "With MOS: paired SRCC difference not below -D with 95 %% confidence (default ${DEFAULT-VALUE}).")
+        double maxSrccDrop;
+        @Option(names = "--min-labelled", defaultValue = "30", paramLabel = "N",
+                description = "Labelled paired videos before the SRCC difference is judged (default ${DEFAULT-VALUE}).")
+        int minLabelled;
+        @Option(names = "--max-latency-increase", defaultValue = "0.5", paramLabel = "M",
+                description = "p99 end-to-end latency at most (1 + M) x the stable's; 0 turns it off (default ${DEFAULT-VALUE}).")
+        double maxLatencyIncrease;
+        @Option(names = "--max-throughput-decrease", defaultValue = "0.3", paramLabel = "M",
+                description = "Clips per second of model time at least (1 - M) x the stable's; 0 turns it off (default ${DEFAULT-VALUE}).")
+        double maxThroughputDecrease;
+
+        @Override
+        public Integer call() throws Exception {
+            RolloutGates gates = RolloutGates.newBuilder().setMinAgreementSrcc(minAgreement).setMinPairs(minPairs)
+                    .setMaxSrccDrop(maxSrccDrop).setMinLabelledPairs(minLabelled).setMaxP99LatencyIncrease(maxLatencyIncrease)
+                    .setMaxThroughputDecrease(maxThroughputDecrease).build();
+            List<Double> fractions = steps.stream().map(p -> p / 100).toList();
+            return target.edit(() -> RolloutPlans.plan(version, fractions, minVideos, minSeconds, gates, shadowFraction,
+                    System.currentTimeMillis()));
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Stop the rollout controller from moving VERSION; its traffic stays as it is.")
+    static final class Pause implements Callable<Integer> {
+        @Mixin
+        Target target;
+        @Parameters(index = "0", paramLabel = "VERSION")
+        String version;
+
+        @Override
+        public Integer call() throws Exception {
+            return target.edit(() -> RolloutPlans.pause(version, "paused by an operator"));
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "Hand VERSION back to the rollout controller at its current step (weight reset to the step's,"
+                    + " the step's minimum counted again from now).")
+    static final class Resume implements Callable<Integer> {
+        @Mixin
+        Target target;
+        @Parameters(index = "0", paramLabel = "VERSION")
+        String version;
+
+        @Override
+        public Integer call() throws Exception {
+            return target.edit(() -> RolloutPlans.resume(version, System.currentTimeMillis()));
+        }
+    }
+
+    @Command(name = "abort", mixinStandardHelpOptions = true,
+            description = "End VERSION's plan: it is taken out of traffic and shadow scoring.")
+    static final class Abort implements Callable<Integer> {
+        @Mixin
+        Target target;
+        @Parameters(index = "0", paramLabel = "VERSION")
+        String version;
+
+        @Override
+        public Integer call() throws Exception {
+            return target.edit(() -> RolloutPlans.abort(version, "aborted by an operator"));
         }
     }
 }

@@ -15,12 +15,13 @@ import java.util.stream.Stream;
 
 /**
  * Every PromQL expression the deployment relies on: the targets and query variables of the Grafana dashboards in
- * {@code grafana/dashboards/*.json} and the recording and alerting rules in {@code prometheus/rules/*.yml}.
+ * {@code grafana/dashboards/*.json}, the recording and alerting rules in {@code prometheus/rules/*.yml}, and the
+ * canary gates for Flagger and Argo Rollouts in {@code rollouts/*.yaml} (MetricTemplate and AnalysisTemplate).
  */
 public final class DeployQueries {
 
     /** Where a query comes from. */
-    public enum Kind { PANEL, VARIABLE, RECORD, ALERT }
+    public enum Kind { PANEL, VARIABLE, RECORD, ALERT, GATE }
 
     /**
      * One query as written, and what to evaluate for it.
@@ -33,6 +34,8 @@ public final class DeployQueries {
         private static final Pattern VARIABLE = Pattern.compile("\\$\\{?(\\w+)(?::\\w+)?}?");
         /** A comparison with a number, as alerts end: {@code > 0.5}, {@code == bool -1}, {@code < 1e3}. */
         private static final Pattern THRESHOLD = Pattern.compile("\\s*(==|!=|>=|<=|>|<)\\s*(bool\\s+)?-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
+        /** A Flagger or Argo template variable: {@code {{ variables.candidate }}}, {@code {{args.candidate}}}. */
+        private static final Pattern TEMPLATE_VARIABLE = Pattern.compile("\\{\\{\\s*[\\w.]+\\s*}}");
         private static final Pattern LABEL_VALUES = Pattern.compile("^\\s*label_values\\((.*),\\s*\\w+\\s*\\)\\s*$", Pattern.DOTALL);
 
         /**
@@ -47,7 +50,7 @@ public final class DeployQueries {
             while (m.find()) {
                 m.appendReplacement(out, m.group(1).startsWith("__") ? "1m" : Matcher.quoteReplacement(".*"));
             }
-            return m.appendTail(out).toString();
+            return TEMPLATE_VARIABLE.matcher(m.appendTail(out).toString()).replaceAll(Matcher.quoteReplacement(".*"));
         }
 
         /**
@@ -88,7 +91,32 @@ public final class DeployQueries {
                 }
             }
         }
+        Path gates = deployDir.resolve("rollouts");
+        if (Files.isDirectory(gates)) {
+            for (Path f : files(gates, ".yaml")) {
+                for (JsonNode doc : readAll(f)) {
+                    String name = f.getFileName() + ": " + doc.path("kind").asText() + " " + doc.path("metadata").path("name").asText();
+                    if (doc.path("spec").has("query")) { // Flagger MetricTemplate
+                        out.add(new Query(Kind.GATE, name, doc.path("spec").path("query").asText().strip()));
+                    }
+                    for (JsonNode m : doc.path("spec").path("metrics")) { // Argo AnalysisTemplate
+                        JsonNode q = m.path("provider").path("prometheus").path("query");
+                        if (!q.isMissingNode()) {
+                            out.add(new Query(Kind.GATE, name + " metric " + m.path("name").asText(), q.asText().strip()));
+                        }
+                    }
+                }
+            }
+        }
         return out;
+    }
+
+    private static List<JsonNode> readAll(Path f) {
+        try (var docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(f.toFile())) {
+            return docs.readAll();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(f + ": " + e.getMessage(), e);
+        }
     }
 
     private static void panels(JsonNode panels, String name, List<Query> out) {

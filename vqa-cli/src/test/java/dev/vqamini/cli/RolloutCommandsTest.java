@@ -89,4 +89,73 @@ class RolloutCommandsTest {
         assertEquals("tiny-a", back.get("stable").asText(), back.toString());
         assertEquals(0, back.get("candidates").size());
     }
+
+    /** A plan, the controller's decision as show prints it, pause, a hand edit, resume and abort. */
+    @Test
+    void planPauseResumeAbortAndShowTheLastDecision(@TempDir Path dir) throws Exception {
+        for (String v : new String[] {"tiny-p", "tiny-q"}) {
+            assertEquals(0, vqa("publish", bundle(dir, v, v.hashCode()).toString()).exit());
+        }
+        String[] model = {"--model", "planned"};
+        assertEquals(0, vqa(cat(new String[] {"rollout", "promote", "tiny-p"}, model)).exit());
+        VideoCommandsTest.Run badSteps = vqa(cat(new String[] {"rollout", "plan", "tiny-q", "--steps", "50,25"}, model));
+        assertEquals(1, badSteps.exit());
+        assertTrue(badSteps.err().contains("steps must increase"), badSteps.err());
+        VideoCommandsTest.Run planned = vqa(cat(new String[] {"rollout", "plan", "tiny-q", "--steps", "5,25,50,100",
+                "--min-videos", "40", "--min-seconds", "60", "--min-agreement", "0.95"}, model));
+        assertEquals(0, planned.exit(), planned.err());
+
+        // what metrics-service's controller would write after its first round
+        KafkaClientSettings kafka = KafkaClientSettings.plaintext(broker.bootstrapServers(), "test");
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(kafka.producer("test"),
+                new org.apache.kafka.common.serialization.StringSerializer(), dev.vqamini.wire.WireSerdes.rolloutDecisions().serializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.vqamini.wire.TopicCatalog.ROLLOUT_DECISIONS.name(), "planned",
+                    dev.vqamini.wire.proto.RolloutDecision.newBuilder().setModelName("planned").setCandidateVersion("tiny-q")
+                            .setStableVersion("tiny-p").setStep(0).setTrafficWeight(0.05)
+                            .setAction(dev.vqamini.wire.proto.RolloutAction.ROLLOUT_ACTION_HOLD).setReason("step 0: 12 of 40 paired videos")
+                            .addGates(dev.vqamini.wire.proto.GateValue.newBuilder().setName("agreement_srcc").setValue(0.99)
+                                    .setOutcome(dev.vqamini.wire.proto.GateOutcome.GATE_OUTCOME_PASS).setThreshold(0.95).setN(12)
+                                    .setLow(Double.NaN).setHigh(Double.NaN))
+                            .build())).get();
+        }
+        JsonNode shown = new ObjectMapper().readTree(vqa(cat(new String[] {"rollout", "show", "--json"}, model)).out());
+        assertEquals(0.05, shown.get("candidates").get(0).get("weight").asDouble(), shown.toString());
+        assertEquals("tiny-q", shown.get("shadow").asText(), "the candidate shadow-scores the stable version's videos");
+        JsonNode plan = shown.get("plan");
+        assertEquals("active", plan.get("state").asText());
+        assertEquals(0, plan.get("current_step").asInt());
+        assertEquals(4, plan.get("steps").size());
+        assertEquals(1.0, plan.get("steps").get(3).asDouble());
+        assertEquals(40, plan.get("min_videos").asInt());
+        assertEquals(0.95, plan.get("gates").get("min_agreement_srcc").asDouble());
+        assertEquals("hold", shown.get("last_decision").get("action").asText());
+        assertEquals("pass", shown.get("last_decision").get("gates").get(0).get("outcome").asText());
+        VideoCommandsTest.Run text = vqa(cat(new String[] {"rollout", "show"}, model));
+        assertTrue(text.out().contains("plan for tiny-q: active, step 0 of 5 -> 25 -> 50 -> 100 %"), text.out());
+        assertTrue(text.out().contains("last decision: hold tiny-q at step 0"), text.out());
+
+        assertEquals(0, vqa(cat(new String[] {"rollout", "pause", "tiny-q"}, model)).exit());
+        assertEquals("paused", new ObjectMapper().readTree(vqa(cat(new String[] {"rollout", "show", "--json"}, model)).out())
+                .get("plan").get("state").asText());
+        assertEquals(0, vqa(cat(new String[] {"rollout", "canary", "tiny-q", "0.3"}, model)).exit(), "a hand edit");
+        assertEquals(0, vqa(cat(new String[] {"rollout", "resume", "tiny-q"}, model)).exit());
+        JsonNode resumed = new ObjectMapper().readTree(vqa(cat(new String[] {"rollout", "show", "--json"}, model)).out());
+        assertEquals("active", resumed.get("plan").get("state").asText());
+        assertEquals(0.05, resumed.get("candidates").get(0).get("weight").asDouble(), "back to the step's weight");
+
+        assertEquals(0, vqa(cat(new String[] {"rollout", "abort", "tiny-q"}, model)).exit());
+        JsonNode aborted = new ObjectMapper().readTree(vqa(cat(new String[] {"rollout", "show", "--json"}, model)).out());
+        assertEquals("aborted", aborted.get("plan").get("state").asText());
+        assertEquals(0, aborted.get("candidates").size());
+        assertEquals("", aborted.get("shadow").asText());
+        VideoCommandsTest.Run again = vqa(cat(new String[] {"rollout", "resume", "tiny-q"}, model));
+        assertEquals(1, again.exit());
+        assertTrue(again.err().contains("has ended (aborted)"), again.err());
+    }
+
+    private static String[] cat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

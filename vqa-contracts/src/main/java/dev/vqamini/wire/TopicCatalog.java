@@ -47,12 +47,18 @@ public final class TopicCatalog {
     /** Which versions serve traffic; compacted, newest record per model name wins. */
     public static final TopicSpec ROLLOUTS = new TopicSpec("vqa.rollouts", 1, TopicSpec.COMPACT, KEEP_FOREVER,
             SMALL_MESSAGE_BYTES, "model name", "vqa.v1.Rollout");
+    /**
+     * The rollout controller's decisions, the audit trail of automatic rollouts. One partition: the controller's
+     * group membership on it elects the one acting controller (the member assigned partition 0).
+     */
+    public static final TopicSpec ROLLOUT_DECISIONS = new TopicSpec("vqa.rollout-decisions", 1, TopicSpec.DELETE,
+            FOUR_WEEKS, SMALL_MESSAGE_BYTES, "model name", "vqa.v1.RolloutDecision");
     /** Records a stage could not process; large because it carries the original value (maybe a fragment). */
     public static final TopicSpec DLQ = new TopicSpec("vqa.dlq", 1, TopicSpec.DELETE, FOUR_WEEKS,
             LARGE_MESSAGE_BYTES, "video id when known, else the original key", "vqa.v1.DeadLetter");
 
-    private static final List<TopicSpec> ALL = List.of(UPLOADS, UPLOAD_STATUS, FRAGMENTS, CLIP_SCORES, VIDEO_SCORES, LABELS,
-            MODELS, ROLLOUTS, DLQ);
+    private static final List<TopicSpec> ALL = List.of(UPLOADS, UPLOAD_STATUS, FRAGMENTS, CLIP_SCORES, VIDEO_SCORES,
+            LABELS, MODELS, ROLLOUTS, ROLLOUT_DECISIONS, DLQ);
 
     private TopicCatalog() {
     }

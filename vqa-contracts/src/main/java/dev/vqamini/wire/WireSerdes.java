@@ -5,6 +5,7 @@ import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.FragmentClip;
 import dev.vqamini.wire.proto.ModelChunk;
 import dev.vqamini.wire.proto.Rollout;
+import dev.vqamini.wire.proto.RolloutDecision;
 import dev.vqamini.wire.proto.VideoLabel;
 import dev.vqamini.wire.proto.VideoScoreRecord;
 import dev.vqamini.wire.proto.VideoUpload;
@@ -53,6 +54,11 @@ public final class WireSerdes {
     /** Values of {@link TopicCatalog#ROLLOUTS}. */
     public static ProtobufSerde<Rollout> rollouts() {
         return ProtobufSerde.of(Rollout.getDefaultInstance());
+    }
+
+    /** Values of {@link TopicCatalog#ROLLOUT_DECISIONS}. */
+    public static ProtobufSerde<RolloutDecision> rolloutDecisions() {
+        return ProtobufSerde.of(RolloutDecision.getDefaultInstance());
     }
 
     /** Values of {@link TopicCatalog#DLQ}. */

@@ -15,7 +15,7 @@ class TopicCatalogTest {
     void namesTheDesignTopics() {
         List<String> names = TopicCatalog.all().stream().map(TopicSpec::name).toList();
         assertEquals(List.of("vqa.uploads", "vqa.fragments", "vqa.clip-scores", "vqa.video-scores", "vqa.labels",
-                "vqa.models", "vqa.rollouts", "vqa.dlq"), names);
+                "vqa.models", "vqa.rollouts", "vqa.rollout-decisions", "vqa.dlq"), names);
         assertEquals(names.size(), new HashSet<>(names).size(), "topic names are unique");
     }
 

@@ -87,6 +87,12 @@ class DeployFilesTest {
         List<DeployQueries.Query> queries = DeployQueries.collect(DEPLOY);
         assertTrue(queries.stream().anyMatch(q -> q.kind() == DeployQueries.Kind.ALERT), "alerts collected");
         assertTrue(queries.stream().filter(q -> q.kind() == DeployQueries.Kind.PANEL).count() >= 30, "panel queries collected");
+        List<DeployQueries.Query> gates = queries.stream().filter(q -> q.kind() == DeployQueries.Kind.GATE).toList();
+        assertEquals(4, gates.size(), "Flagger's two MetricTemplates and Argo's two metrics: " + gates);
+        for (DeployQueries.Query g : gates) {
+            assertTrue(g.expr().contains("{{") && !g.evaluable().contains("{{"), g.source() + ": its variable becomes a regex");
+            assertTrue(g.evaluable().contains("model_version=~\".*\""), g.evaluable());
+        }
     }
 
     @Test

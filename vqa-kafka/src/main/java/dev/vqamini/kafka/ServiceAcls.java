@@ -59,6 +59,11 @@ public final class ServiceAcls {
      * group, the prefix of its internal topics and of its transactional ids (exactly_once_v2).
      */
     public static final String METRICS_APPLICATION_ID = "vqa-metrics-service";
+    /**
+     * metrics-service's rollout controller group over the one-partition vqa.rollout-decisions: the member assigned
+     * partition 0 is the one controller that acts ({@code vqa.rollout.controller.group-id}).
+     */
+    public static final String ROLLOUT_CONTROLLER_GROUP = "vqa-rollout-controller";
 
     /** A VQA-Mini service that talks to Kafka, with the user name it has unless told otherwise. */
     public enum Service {
@@ -144,8 +149,11 @@ public final class ServiceAcls {
             }
             case METRICS -> {
                 topics(g, service, READ, TopicCatalog.VIDEO_SCORES, TopicCatalog.LABELS, TopicCatalog.DLQ,
-                        TopicCatalog.MODELS, TopicCatalog.ROLLOUTS);
+                        TopicCatalog.MODELS, TopicCatalog.ROLLOUTS, TopicCatalog.ROLLOUT_DECISIONS);
                 group(g, service, METRICS_APPLICATION_ID);
+                // The rollout controller: elected by its group, edits rollouts (RolloutWriter) and writes decisions.
+                group(g, service, ROLLOUT_CONTROLLER_GROUP);
+                topics(g, service, WRITE, TopicCatalog.ROLLOUTS, TopicCatalog.ROLLOUT_DECISIONS);
                 // Kafka Streams' internal topics: <application.id>-...-changelog / -repartition. It creates them,
                 // checks their configs, reads, writes and purges (deleteRecords) them.
                 for (AclOperation op : List.of(CREATE, DESCRIBE, DESCRIBE_CONFIGS, READ, WRITE, DELETE)) {

@@ -270,6 +270,36 @@ class ServiceAclsBrokerTest {
         }
     }
 
+    /**
+     * metrics-service's rollout controller as its own user: it is elected in its group on vqa.rollout-decisions,
+     * writes a rollout and a decision, reads the decisions; the scorer can do none of it.
+     */
+    @Test
+    void metricsRunsTheRolloutControllerAndTheScorerCannot() throws Exception {
+        KafkaClientSettings metrics = settings(ACLS.user(Service.METRICS));
+        try (GroupLeadership leadership = new GroupLeadership(metrics, ServiceAcls.ROLLOUT_CONTROLLER_GROUP,
+                TopicCatalog.ROLLOUT_DECISIONS.name(), Duration.ofSeconds(6), m -> { }).start()) {
+            await("the metrics user is elected in " + ServiceAcls.ROLLOUT_CONTROLLER_GROUP, leadership::leader);
+        }
+        send(metrics, TopicCatalog.ROLLOUTS.name(), "acl-model", "a rollout edit");
+        send(metrics, TopicCatalog.ROLLOUT_DECISIONS.name(), "acl-model", "a decision");
+        assertEquals("a decision", readAll(metrics, TopicCatalog.ROLLOUT_DECISIONS.name()).get("acl-model"));
+
+        KafkaClientSettings scorer = settings(ACLS.user(Service.SCORER));
+        try (KafkaProducer<String, String> producer = producer(scorer)) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> producer
+                    .send(new ProducerRecord<>(TopicCatalog.ROLLOUT_DECISIONS.name(), "acl-model", "forged")).get(15, TimeUnit.SECONDS));
+            assertInstanceOf(TopicAuthorizationException.class, e.getCause(), String.valueOf(e.getCause()));
+        }
+        List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (GroupLeadership intruder = new GroupLeadership(scorer, ServiceAcls.ROLLOUT_CONTROLLER_GROUP,
+                TopicCatalog.ROLLOUT_DECISIONS.name(), Duration.ofSeconds(6), problems::add).start()) {
+            await("the scorer is refused the controller's group", () -> !problems.isEmpty());
+            assertTrue(!intruder.leader(), "never elected");
+        }
+        assertTrue(problems.get(0).contains("left the election"), problems.toString());
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------------
 
     private static String password(String user) {

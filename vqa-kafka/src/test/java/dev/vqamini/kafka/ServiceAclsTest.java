@@ -42,8 +42,11 @@ class ServiceAclsTest {
         assertFalse(scorer.contains("WRITE TOPIC vqa.rollouts LITERAL"));
         assertTrue(lines(Service.INGEST).contains("READ GROUP vqa-ingest LITERAL"));
         assertTrue(lines(Service.PRUNING).stream().noneMatch(l -> l.contains(" GROUP ")), "pruning uses assign()");
-        assertTrue(lines(Service.METRICS).stream().filter(l -> l.startsWith("WRITE TOPIC")).allMatch(
-                l -> l.equals("WRITE TOPIC vqa-metrics-service PREFIXED")), "metrics writes only its internal topics");
+        // metrics-service writes its internal topics, and its rollout controller the rollouts and its decisions
+        assertEquals(Set.of("WRITE TOPIC vqa-metrics-service PREFIXED", "WRITE TOPIC vqa.rollouts LITERAL",
+                "WRITE TOPIC vqa.rollout-decisions LITERAL"), lines(Service.METRICS).stream().filter(l -> l.startsWith("WRITE TOPIC"))
+                .collect(java.util.stream.Collectors.toSet()));
+        assertTrue(lines(Service.METRICS).contains("READ GROUP vqa-rollout-controller LITERAL"), "the controller's election");
         assertTrue(lines(Service.METRICS).contains("WRITE TRANSACTIONAL_ID vqa-metrics-service PREFIXED"));
 
         for (Service s : Service.values()) {

@@ -5,9 +5,10 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 
 /**
- * A candidate against the stable version on the same traffic window: the SRCC difference with its 95 % interval
- * (Zou's method) and the verdict: {@code better} or {@code worse} when the interval excludes 0, else
- * {@code no difference yet}.
+ * A candidate against the stable version. Independent samples: each version's own labelled videos, the SRCC
+ * difference with its 95 % interval (Zou's method) and the verdict: {@code better} or {@code worse} when the interval
+ * excludes 0, else {@code no difference yet}. Paired ({@code paired}): the two versions on the same shadow-scored
+ * videos, agreement without labels and the paired SRCC difference; null while no video has both scores.
  */
 public record Comparison(
         @JsonProperty("candidate") String candidate,
@@ -16,7 +17,8 @@ public record Comparison(
         @JsonProperty("stable_labelled") int stableLabelled,
         @JsonProperty("srcc_difference") Double srccDifference,
         @JsonProperty("srcc_difference_ci") List<Double> ci,
-        @JsonProperty("verdict") Verdict verdict) {
+        @JsonProperty("verdict") Verdict verdict,
+        @JsonProperty("paired") PairedComparison paired) {
 
     /** What the interval says; the JSON and the gauge forms are fixed (dashboards and alerts read them). */
     public enum Verdict {

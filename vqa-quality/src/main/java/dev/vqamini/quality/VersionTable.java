@@ -59,16 +59,37 @@ public final class VersionTable {
         return rows;
     }
 
-    /** Every candidate of every rollout against its stable version. */
-    public List<Comparison> comparisons(Map<String, VersionWindow> windows) {
+    /**
+     * Every candidate of every rollout (and a shadow version that is not a candidate) against its stable version:
+     * on independent samples from {@code windows}, and paired on the same videos from {@code pairs} (keyed by
+     * {@link PairWindow#key}).
+     */
+    public List<Comparison> comparisons(Map<String, VersionWindow> windows, Map<String, PairWindow> pairs) {
         List<Comparison> out = new ArrayList<>();
         for (Rollout r : new TreeMap<>(rollouts).values()) {
-            for (RolloutCandidate c : r.getCandidatesList()) {
-                out.add(compare(c.getModelVersion(), windows.get(c.getModelVersion()), r.getStableVersion(),
-                        windows.get(r.getStableVersion())));
+            List<String> compared = new ArrayList<>();
+            r.getCandidatesList().forEach(c -> compared.add(c.getModelVersion()));
+            if (!r.getShadowVersion().isEmpty() && !r.getShadowVersion().equals(r.getStableVersion())
+                    && !compared.contains(r.getShadowVersion())) {
+                compared.add(r.getShadowVersion());
+            }
+            for (String candidate : compared) {
+                Comparison c = compare(candidate, windows.get(candidate), r.getStableVersion(), windows.get(r.getStableVersion()));
+                PairWindow p = pairs.get(PairWindow.key(r.getStableVersion(), candidate));
+                out.add(p == null ? c : withPaired(c, PairedComparison.of(p.agreement(r.getStableVersion(), candidate))));
             }
         }
         return out;
+    }
+
+    /** The current rollouts by model name (what the rollout controller walks). */
+    public Map<String, Rollout> rollouts() {
+        return Map.copyOf(rollouts);
+    }
+
+    private static Comparison withPaired(Comparison c, PairedComparison p) {
+        return new Comparison(c.candidate(), c.stable(), c.candidateLabelled(), c.stableLabelled(), c.srccDifference(),
+                c.ci(), c.verdict(), p);
     }
 
     static Comparison compare(String candidate, VersionWindow cw, String stable, VersionWindow sw) {
@@ -77,13 +98,13 @@ public final class VersionTable {
         int na = cw == null ? 0 : cw.videos().size();
         int nb = sw == null ? 0 : sw.videos().size();
         if (a == null || b == null) {
-            return new Comparison(candidate, stable, na, nb, null, null, Comparison.Verdict.NO_DIFFERENCE_YET);
+            return new Comparison(candidate, stable, na, nb, null, null, Comparison.Verdict.NO_DIFFERENCE_YET, null);
         }
         CorrelationInterval d = CorrelationInterval.difference(a.srcc(), CorrelationInterval.spearman(a.srcc(), na),
                 b.srcc(), CorrelationInterval.spearman(b.srcc(), nb));
         Comparison.Verdict verdict = !d.known() ? Comparison.Verdict.NO_DIFFERENCE_YET : d.low() > 0 ? Comparison.Verdict.BETTER
                 : d.high() < 0 ? Comparison.Verdict.WORSE : Comparison.Verdict.NO_DIFFERENCE_YET;
-        return new Comparison(candidate, stable, na, nb, a.srcc() - b.srcc(), d.known() ? List.of(d.low(), d.high()) : null, verdict);
+        return new Comparison(candidate, stable, na, nb, a.srcc() - b.srcc(), d.known() ? List.of(d.low(), d.high()) : null, verdict, null);
     }
 
     private VersionRow row(String v, VersionWindow w, VersionStats s) {

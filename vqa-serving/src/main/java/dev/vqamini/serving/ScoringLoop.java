@@ -196,7 +196,11 @@ public final class ScoringLoop implements Runnable {
         ModelRegistry.Lease held = lease.get();
         CompletableFuture<VideoScoring.Result> scored = VideoScoring.score(video, held.model(), batcher, settings.scorerId(), false);
         shadow.flatMap(registry::lease).ifPresent(s -> VideoScoring.score(video, s.model(), batcher, settings.scorerId(), true)
-                .thenAccept(r -> r.clips().forEach(c -> send(TopicCatalog.CLIP_SCORES.name(), video.videoId(), c)))
+                .thenAccept(r -> {
+                    r.clips().forEach(c -> send(TopicCatalog.CLIP_SCORES.name(), video.videoId(), c));
+                    // marked shadow: metrics-service pairs it with the video's real score, nothing else counts it
+                    send(TopicCatalog.VIDEO_SCORES.name(), video.videoId(), r.video());
+                })
                 .whenComplete((r, e) -> s.close()));
         scored.whenComplete((result, error) -> {
             held.close();

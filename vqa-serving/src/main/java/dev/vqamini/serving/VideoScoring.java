@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class VideoScoring {
 
-    /** The records to write for a video; {@code video} is absent for a shadow scoring. */
+    /** The records to write for a video; a shadow scoring's {@code video} is marked shadow. */
     public record Result(VideoScoreRecord video, List<ClipScore> clips) {
     }
 
@@ -26,7 +26,9 @@ public final class VideoScoring {
     }
 
     /**
-     * @param shadow a shadow scoring writes clip scores only, marked as shadow
+     * @param shadow a shadow scoring's records are all marked shadow: the video score too, so that metrics-service
+     *               can pair it with the real score of the same video while every reader of the product's scores
+     *               skips it
      */
     public static CompletableFuture<Result> score(ClipAssembler.Video video, ServingModel model, DynamicBatcher batcher,
                                                   String scorerId, boolean shadow) {
@@ -60,16 +62,13 @@ public final class VideoScoring {
                         .setBatchSize(r.batchSize()).setScorerId(scorerId).setIngestTimeMs(meta.getIngestTimeMs())
                         .setUploadId(meta.getUploadId()).setShadow(shadow).build());
             }
-            if (shadow) {
-                return new Result(null, clipScores);
-            }
             double technical = sum[View.TECHNICAL.ordinal()] / count[View.TECHNICAL.ordinal()];
             double aesthetic = sum[View.AESTHETIC.ordinal()] / count[View.AESTHETIC.ordinal()];
             VideoScoreRecord.Builder v = VideoScoreRecord.newBuilder().setVideoId(video.videoId())
                     .setModelVersion(model.version()).setTechnical(technical).setAesthetic(aesthetic)
                     .setFused(model.fusion().fuse(technical, aesthetic)).setUploadId(meta.getUploadId())
                     .setIngestTimeMs(meta.getIngestTimeMs()).setInferenceMs(inferenceMs).setClips(pending.size())
-                    .setDataset(meta.getDataset())
+                    .setDataset(meta.getDataset()).setShadow(shadow)
                     .setEndToEndMs(meta.getIngestTimeMs() > 0 ? System.currentTimeMillis() - meta.getIngestTimeMs() : 0);
             if (meta.hasMos()) {
                 v.setMos(meta.getMos());

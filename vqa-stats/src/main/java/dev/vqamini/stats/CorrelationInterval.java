@@ -46,6 +46,39 @@ public record CorrelationInterval(double low, double high) {
                 d + Math.sqrt(sq(i1.high - r1) + sq(r2 - i2.low)));
     }
 
+    /**
+     * The interval of r12 - r13 where both correlations share variable 1 and are measured on the same subjects
+     * (Zou 2007, example 2: dependent overlapping correlations), e.g. SRCC(candidate, MOS) - SRCC(stable, MOS) on
+     * the same videos. Like {@link #difference} but the two errors are correlated: {@code r23} (the correlation
+     * of variables 2 and 3, e.g. candidate against stable) gives their correlation c, and the half-widths shrink by
+     * the 2c terms. With r23 high (two versions that mostly agree), a small drop is already significant.
+     */
+    public static CorrelationInterval overlappingDifference(double r12, CorrelationInterval i12, double r13,
+                                                            CorrelationInterval i13, double r23) {
+        if (!i12.known() || !i13.known() || Double.isNaN(r23)) {
+            return UNKNOWN;
+        }
+        double c = overlapCorrelation(r12, r13, r23);
+        double d = r12 - r13;
+        double lo12 = r12 - i12.low;
+        double hi12 = i12.high - r12;
+        double lo13 = r13 - i13.low;
+        double hi13 = i13.high - r13;
+        double low = d - Math.sqrt(Math.max(0, sq(lo12) + sq(hi13) - 2 * c * lo12 * hi13));
+        double high = d + Math.sqrt(Math.max(0, sq(hi12) + sq(lo13) - 2 * c * hi12 * lo13));
+        return new CorrelationInterval(low, high);
+    }
+
+    /**
+     * corr(r12, r13) for overlapping correlations, the large-sample expression Zou (2007) uses (after Pearson and
+     * Filon; Steiger 1980, eq. 3 divided by the variances).
+     */
+    static double overlapCorrelation(double r12, double r13, double r23) {
+        double num = (r23 - 0.5 * r12 * r13) * (1 - sq(r12) - sq(r13) - sq(r23)) + r23 * r23 * r23;
+        double den = (1 - sq(r12)) * (1 - sq(r13));
+        return den <= 0 ? 1 : Math.max(-1, Math.min(1, num / den));
+    }
+
     public boolean known() {
         return !Double.isNaN(low) && !Double.isNaN(high);
     }

@@ -1,6 +1,8 @@
 package dev.vqamini.metrics.quality;
 
 import dev.vqamini.quality.Comparison;
+import dev.vqamini.quality.PairWindow;
+import dev.vqamini.quality.PairedComparison;
 import dev.vqamini.quality.VersionRow;
 import dev.vqamini.quality.VersionTable;
 import dev.vqamini.metrics.streams.QualityTopology;
@@ -93,7 +95,29 @@ public class QualityService {
     }
 
     public List<Comparison> comparisons() {
-        return table.comparisons(all(QualityTopology.WINDOWS));
+        return table.comparisons(all(QualityTopology.WINDOWS), all(QualityTopology.PAIRS));
+    }
+
+    /** The rollouts as the service last saw them on vqa.rollouts, by model name. */
+    public Map<String, Rollout> rollouts() {
+        return table.rollouts();
+    }
+
+    /** The shadow-paired videos of two versions (either order); empty while none. */
+    public PairWindow pairs(String a, String b) {
+        PairWindow w = this.<PairWindow>all(QualityTopology.PAIRS).get(PairWindow.key(a, b));
+        return w == null ? PairWindow.empty() : w;
+    }
+
+    /** How many times scorers refused {@code version} (0 when never). */
+    public long refusals(String version) {
+        Long n = this.<Long>all(QualityTopology.REFUSALS).get(version);
+        return n == null ? 0 : n;
+    }
+
+    /** Throughput and latency statistics per version. */
+    public Map<String, VersionStats> stats() {
+        return all(QualityTopology.STATS);
     }
 
     /** A video's score, the answer an uploader polls for. */
@@ -124,11 +148,40 @@ public class QualityService {
                     Gauge.builder("vqa.comparison.verdict", () -> latestComparison.get(c.candidate()).verdictValue())
                             .description("1 better than stable, -1 worse, 0 no difference yet (95 % interval)")
                             .tag("model_version", c.candidate()).register(meters);
+                    registerPaired(c.candidate());
                 }
             }
         } catch (RuntimeException e) {
             LOG.debugf("gauges not refreshed: %s", e.getMessage());
         }
+    }
+
+    /** The paired (shadow) evidence of a candidate against its stable version, NaN while too few pairs. */
+    private void registerPaired(String candidate) {
+        paired("vqa.comparison.paired.videos", candidate, "videos scored by both the candidate and the stable version", p -> p.pairs());
+        paired("vqa.comparison.paired.agreement.srcc", candidate, "SRCC between candidate and stable scores on the same videos (no labels)",
+                p -> nan(p.agreementSrcc()));
+        paired("vqa.comparison.paired.agreement.srcc.ci.low", candidate, "95 % interval of the agreement SRCC, lower bound",
+                p -> low(p.agreementSrccCi()));
+        paired("vqa.comparison.paired.agreement.plcc", candidate, "PLCC between candidate and stable scores on the same videos",
+                p -> nan(p.agreementPlcc()));
+        paired("vqa.comparison.paired.mean.abs.difference", candidate, "mean |candidate - stable| fused score", p -> nan(p.meanAbsDifference()));
+        paired("vqa.comparison.paired.max.abs.difference", candidate, "max |candidate - stable| fused score", p -> nan(p.maxAbsDifference()));
+        paired("vqa.comparison.paired.bias", candidate, "mean (candidate - stable) fused score", p -> nan(p.bias()));
+        paired("vqa.comparison.paired.labelled", candidate, "paired videos with MOS", p -> p.labelledPairs());
+        paired("vqa.comparison.paired.srcc.difference", candidate, "candidate SRCC minus stable SRCC against MOS on the same videos",
+                p -> nan(p.srccDifference()));
+        paired("vqa.comparison.paired.srcc.difference.ci.low", candidate,
+                "95 % interval of the paired SRCC difference (Zou, dependent overlapping), lower bound", p -> low(p.srccDifferenceCi()));
+        paired("vqa.comparison.paired.srcc.difference.ci.high", candidate,
+                "95 % interval of the paired SRCC difference (Zou, dependent overlapping), upper bound", p -> high(p.srccDifferenceCi()));
+    }
+
+    private void paired(String name, String candidate, String help, ToDoubleFunction<PairedComparison> f) {
+        Gauge.builder(name, () -> {
+            Comparison c = latestComparison.get(candidate);
+            return c == null || c.paired() == null ? Double.NaN : f.applyAsDouble(c.paired());
+        }).description(help).tag("model_version", candidate).register(meters);
     }
 
     private void register(String version) {

@@ -1,6 +1,8 @@
 package dev.vqamini.metrics.streams;
 
 import dev.vqamini.quality.LabelledVideo;
+import dev.vqamini.quality.PairWindow;
+import dev.vqamini.quality.PairedVideo;
 import dev.vqamini.quality.VersionStats;
 import dev.vqamini.quality.VersionWindow;
 import dev.vqamini.wire.TopicCatalog;
@@ -33,7 +35,11 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>per version, the last {@code window} labelled videos ({@link #WINDOWS}), from which SRCC, PLCC and KRCC are
  *       computed on query;</li>
  *   <li>per version, videos, clips, times and latencies ({@link #STATS});</li>
- *   <li>every dead letter on vqa.dlq, whichever stage wrote it, told to a listener (the DLQ dashboards).</li>
+ *   <li>every dead letter on vqa.dlq, whichever stage wrote it, told to a listener (the DLQ dashboards);</li>
+ *   <li>shadow scores (marked shadow; never a video's score, so kept out of all the above) paired with the real
+ *       score of the same video, with its label when there is one: per pair of versions, the last {@code window}
+ *       paired videos ({@link #PAIRS}, keyed by {@link PairWindow#key}), the rollout's paired evidence;</li>
+ *   <li>per version, how many times a scorer refused it ({@link #REFUSALS}).</li>
  * </ol>
  * All state is in changelog-backed stores, so a restarted instance answers the same. Pure: TopologyTestDriver runs it.
  */
@@ -43,6 +49,11 @@ public final class QualityTopology {
     public static final String LABELS = "labels-by-video";
     public static final String WINDOWS = "window-by-version";
     public static final String STATS = "stats-by-version";
+    public static final String PAIRS = "pairs-by-versions";
+    public static final String REFUSALS = "refusals-by-version";
+
+    /** The dead-letter stage of a scorer refusing a model version (keyed by the version). */
+    static final String REFUSAL_STAGE = "scorer-model";
 
     private QualityTopology() {
     }
@@ -58,8 +69,10 @@ public final class QualityTopology {
     public static Topology build(int window, Consumer<VideoScoreRecord> scored, Consumer<DeadLetter> deadLettered) {
         StreamsBuilder b = new StreamsBuilder();
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORES), Serdes.String(), WireSerdes.videoScores()));
-        KStream<String, VideoScoreRecord> firstScores = b.stream(TopicCatalog.VIDEO_SCORES.name(),
-                        Consumed.with(Serdes.String(), WireSerdes.videoScores()))
+        KStream<String, VideoScoreRecord> allScores = b.stream(TopicCatalog.VIDEO_SCORES.name(),
+                Consumed.with(Serdes.String(), WireSerdes.videoScores()));
+        KStream<String, VideoScoreRecord> firstScores = allScores
+                .filter((id, s) -> s != null && !s.getShadow()) // a shadow score is never the video's score
                 .process(FirstScore::new, SCORES)
                 .peek((id, s) -> scored.accept(s));
         JsonSerde<LabelledVideo> labelled = new JsonSerde<>(LabelledVideo.class);
@@ -81,9 +94,28 @@ public final class QualityTopology {
                 .aggregate(VersionStats::empty, (version, s, st) -> st.with(s, s.getIngestTimeMs() + (long) s.getEndToEndMs()),
                         Materialized.<String, VersionStats, KeyValueStore<Bytes, byte[]>>as(STATS)
                                 .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(VersionStats.class)));
-        b.stream(TopicCatalog.DLQ.name(), Consumed.with(Serdes.String(), WireSerdes.deadLetters()))
-                .filter((key, d) -> d != null)
-                .foreach((key, d) -> deadLettered.accept(d));
+        KTable<String, VideoScoreRecord> shadowScores = allScores.filter((id, s) -> s != null && s.getShadow())
+                .toTable(Materialized.<String, VideoScoreRecord, KeyValueStore<Bytes, byte[]>>as("shadow-scores")
+                        .withKeySerde(Serdes.String()).withValueSerde(WireSerdes.videoScores()));
+        scores.join(shadowScores, (real, shadow) -> new PairedVideo(real.getVideoId(), real.getModelVersion(), real.getFused(),
+                        shadow.getModelVersion(), shadow.getFused(), null,
+                        Math.max(real.getIngestTimeMs() + (long) real.getEndToEndMs(), shadow.getIngestTimeMs() + (long) shadow.getEndToEndMs())))
+                .leftJoin(labels, (pair, label) -> label == null ? pair : new PairedVideo(pair.videoId(), pair.realVersion(),
+                        pair.realFused(), pair.shadowVersion(), pair.shadowFused(), label.getMos(), pair.scoredAtMs()))
+                .toStream()
+                .filter((id, p) -> p != null && !p.realVersion().equals(p.shadowVersion()))
+                .groupBy((id, p) -> PairWindow.key(p.realVersion(), p.shadowVersion()), Grouped.with(Serdes.String(), new JsonSerde<>(PairedVideo.class)))
+                .aggregate(PairWindow::empty, (versions, p, w) -> w.with(p, window),
+                        Materialized.<String, PairWindow, KeyValueStore<Bytes, byte[]>>as(PAIRS)
+                                .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(PairWindow.class)));
+        KStream<String, DeadLetter> deadLetters = b.stream(TopicCatalog.DLQ.name(), Consumed.with(Serdes.String(), WireSerdes.deadLetters()))
+                .filter((key, d) -> d != null);
+        deadLetters.foreach((key, d) -> deadLettered.accept(d));
+        // a scorer's refusal of a version is keyed by the version: counted for the rollout controller's gate
+        deadLetters.filter((key, d) -> key != null && REFUSAL_STAGE.equals(d.getStage()))
+                .groupByKey(Grouped.with(Serdes.String(), WireSerdes.deadLetters()))
+                .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(REFUSALS)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
         return b.build();
     }
 

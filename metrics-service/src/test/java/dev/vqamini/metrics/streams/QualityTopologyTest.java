@@ -94,8 +94,71 @@ class QualityTopologyTest {
             dlq.pipeInput("a.mp4", DeadLetter.newBuilder().setStage("ingest-decode").setErrorType("unreadable").build());
             dlq.pipeInput("b", DeadLetter.newBuilder().setStage("scorer").setErrorType("java.lang.IllegalArgumentException").build());
             dlq.pipeInput("v9", DeadLetter.newBuilder().setStage("scorer-model").build());
+            dlq.pipeInput("v9", DeadLetter.newBuilder().setStage("scorer-model").build());
+            KeyValueStore<String, Long> refusals = driver.getKeyValueStore(QualityTopology.REFUSALS);
+            assertEquals(2L, refusals.get("v9"), "a scorer's refusals of a version, counted for the rollout gate");
+            assertNull(refusals.get("b"), "other dead letters are not refusals");
         }
-        assertEquals(List.of("ingest-decode/unreadable", "scorer/IllegalArgumentException", "scorer-model/unknown"), told);
+        assertEquals(List.of("ingest-decode/unreadable", "scorer/IllegalArgumentException", "scorer-model/unknown", "scorer-model/unknown"), told);
+    }
+
+    /**
+     * Shadow scores never become a video's score nor count for their version, even when they arrive before the real
+     * score; each is paired with the real score of its video (and its label, before or after), in one window per
+     * pair of versions whichever of the two was the shadow.
+     */
+    @Test
+    void pairsShadowScoresWithRealScoresOfTheSameVideosAndKeepsThemOutOfTheTable() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "pairs-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try (TopologyTestDriver driver = new TopologyTestDriver(QualityTopology.build(500), p)) {
+            TestInputTopic<String, VideoScoreRecord> scores = driver.createInputTopic(TopicCatalog.VIDEO_SCORES.name(),
+                    Serdes.String().serializer(), WireSerdes.videoScores().serializer());
+            TestInputTopic<String, VideoLabel> labels = driver.createInputTopic(TopicCatalog.LABELS.name(),
+                    Serdes.String().serializer(), WireSerdes.labels().serializer());
+            for (int i = 0; i < 10; i++) {
+                String id = "p" + i;
+                VideoScoreRecord shadow = score(id, "cand", 0.5 + i / 100.0, 1000L * i).toBuilder().setShadow(true).build();
+                if (i % 2 == 0) {
+                    scores.pipeInput(id, shadow); // the shadow first: must not become the video's score
+                    scores.pipeInput(id, score(id, "stable", i / 100.0, 1000L * i));
+                } else {
+                    scores.pipeInput(id, score(id, "stable", i / 100.0, 1000L * i));
+                    scores.pipeInput(id, shadow);
+                }
+                if (i < 4) {
+                    labels.pipeInput(id, VideoLabel.newBuilder().setVideoId(id).setMos(i).build());
+                }
+            }
+            // the other way round: the candidate served the video, the stable version shadowed it
+            scores.pipeInput("q", score("q", "cand", 0.9, 20_000));
+            scores.pipeInput("q", score("q", "stable", 0.4, 20_000).toBuilder().setShadow(true).build());
+
+            KeyValueStore<String, VideoScoreRecord> first = driver.getKeyValueStore(QualityTopology.SCORES);
+            assertEquals("stable", first.get("p0").getModelVersion(), "the real score, not the shadow that came first");
+            assertEquals(false, first.get("p0").getShadow());
+            KeyValueStore<String, VersionStats> stats = driver.getKeyValueStore(QualityTopology.STATS);
+            assertEquals(10, stats.get("stable").videos());
+            assertEquals(1, stats.get("cand").videos(), "shadow scores do not count for their version");
+            KeyValueStore<String, dev.vqamini.quality.PairWindow> pairs = driver.getKeyValueStore(QualityTopology.PAIRS);
+            dev.vqamini.quality.PairWindow w = pairs.get(dev.vqamini.quality.PairWindow.key("stable", "cand"));
+            assertEquals(11, w.pairs().size());
+            dev.vqamini.stats.PairedAgreement a = w.agreement("stable", "cand");
+            assertEquals(11, a.n());
+            assertEquals(4, a.labelled());
+            assertEquals(1.0, a.agreementSrcc(), 1e-12, "the candidate ranks as the stable version does");
+            assertEquals(0.5 * 10 / 11 + 0.5 / 11, a.bias(), 1e-9);
+            // and the comparison served at /comparison carries the paired evidence
+            VersionTable table = new VersionTable();
+            table.offer(dev.vqamini.wire.proto.Rollout.newBuilder().setModelName("m").setStableVersion("stable")
+                    .setShadowVersion("cand").setShadowFraction(0.2).build());
+            Map<String, dev.vqamini.quality.PairWindow> byKey = Map.of(dev.vqamini.quality.PairWindow.key("stable", "cand"), w);
+            var comparisons = table.comparisons(Map.of(), byKey);
+            assertEquals(1, comparisons.size());
+            assertEquals(11, comparisons.get(0).paired().pairs());
+            assertEquals(1.0, comparisons.get(0).paired().agreementSrcc(), 1e-12);
+        }
     }
 
     static VideoScoreRecord score(String id, String version, double fused, long scoredAtMs) {

@@ -9,8 +9,36 @@ package dev.vqamini.pruning.jobs;
  * @param weights      the parent model (.pth, .safetensors or bundle path below the allowed roots); null: the
  *                     bootstrap model
  * @param canaryWeight when set, a vqa.rollouts entry sends this share of traffic to the new version
+ * @param rolloutPlan  instead of a fixed canary: the new version walks this plan, stepped by the rollout controller
  */
 public record PruneJobRequest(String recipe, double targetParams, Double targetFlops, String weights, String calibrationDir,
                               String labels, Integer fragmentSample, String importance, String refitTarget, String version,
-                              Boolean publish, Double canaryWeight, String dataset) {
+                              Boolean publish, Double canaryWeight, String dataset, RolloutPlanRequest rolloutPlan) {
+
+    /**
+     * A rollout plan as {@code vqa rollout plan} takes it: steps in percent; unset fields take the CLI's defaults.
+     *
+     * @param steps traffic per step in percent, increasing (a first 0 is shadow only)
+     */
+    public record RolloutPlanRequest(java.util.List<Double> steps, Integer minVideos, Long minSeconds, Double shadowFraction,
+                                     Double minAgreement, Double maxSrccDrop) {
+
+        /** The plan's edit for {@code version}; checks the steps now, so a bad plan is refused before any work. */
+        public dev.vqamini.release.RolloutEdits.Edit edit(String version) {
+            if (steps == null || steps.isEmpty()) {
+                throw new IllegalArgumentException("rolloutPlan.steps is required, e.g. [5, 25, 50, 100]");
+            }
+            var gates = dev.vqamini.release.RolloutPlans.DEFAULT_GATES.toBuilder();
+            if (minAgreement != null) {
+                gates.setMinAgreementSrcc(minAgreement);
+            }
+            if (maxSrccDrop != null) {
+                gates.setMaxSrccDrop(maxSrccDrop);
+            }
+            return dev.vqamini.release.RolloutPlans.plan(version, steps.stream().map(p -> p / 100).toList(),
+                    minVideos == null ? 50 : minVideos, minSeconds == null ? 300 : minSeconds, gates.build(),
+                    shadowFraction == null ? dev.vqamini.release.RolloutPlans.DEFAULT_SHADOW_FRACTION : shadowFraction,
+                    System.currentTimeMillis());
+        }
+    }
 }

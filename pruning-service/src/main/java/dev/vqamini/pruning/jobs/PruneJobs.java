@@ -97,6 +97,12 @@ public class PruneJobs {
         if (request.canaryWeight() != null && !(request.canaryWeight() > 0 && request.canaryWeight() <= 1)) {
             throw new IllegalArgumentException("canaryWeight must be in (0, 1], got " + request.canaryWeight());
         }
+        if (request.rolloutPlan() != null) {
+            if (request.canaryWeight() != null) {
+                throw new IllegalArgumentException("give canaryWeight or rolloutPlan, not both");
+            }
+            request.rolloutPlan().edit("checked"); // bad steps are refused now, not after the job's work
+        }
         Job job = new Job(UUID.randomUUID().toString(), request, config);
         jobs.put(job.id, job);
         meters.counter("vqa.prune.jobs.submitted", "recipe", config.recipe().cliName()).increment();
@@ -186,7 +192,7 @@ public class PruneJobs {
         job.chunks = published.chunks();
         job.log(String.format("published %s on %s: %d chunks, %.1f MB", job.version, TopicCatalog.MODELS.name(), job.chunks,
                 published.bytes() / 1e6));
-        if (job.request.canaryWeight() == null) {
+        if (job.request.canaryWeight() == null && job.request.rolloutPlan() == null) {
             return;
         }
         RolloutWriter rollouts = new RolloutWriter(kafka);
@@ -197,6 +203,13 @@ public class PruneJobs {
                 ModelRelease.publishStable(kafka, parent, workDir.resolve(parent.version()), signKey);
                 job.log("published the parent " + parent.version() + " as the stable version of " + name);
             }
+        }
+        if (job.request.rolloutPlan() != null) {
+            Rollout planned = rollouts.apply(name, job.request.rolloutPlan().edit(job.version));
+            job.rollout = true;
+            job.log("rollout plan: " + job.version + " steps " + planned.getPlan().getStepsList() + " of " + name
+                    + " traffic, stepped by the rollout controller (stable " + planned.getStableVersion() + ")");
+            return;
         }
         Rollout now = rollouts.apply(name, RolloutEdits.canary(job.version, job.request.canaryWeight()));
         job.rollout = true;

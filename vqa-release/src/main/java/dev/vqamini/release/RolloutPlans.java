@@ -1,0 +1,209 @@
+package dev.vqamini.release;
+
+import dev.vqamini.wire.proto.PlanState;
+import dev.vqamini.wire.proto.Rollout;
+import dev.vqamini.wire.proto.RolloutCandidate;
+import dev.vqamini.wire.proto.RolloutGates;
+import dev.vqamini.wire.proto.RolloutPlan;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The edits of a planned rollout, as {@link RolloutEdits.Edit}s for {@link RolloutWriter}: an operator plans, pauses,
+ * resumes or aborts; the rollout controller steps up, promotes, rolls back or pauses. Each keeps the candidate's
+ * traffic weight equal to the plan's current step, which is how the controller tells its own edits from anyone
+ * else's: a weight that differs from the step was set by hand, and the controller stands down.
+ *
+ * <p>Paired evidence comes from shadow scoring: while the candidate has at most half the traffic it shadow-scores a
+ * share of the stable version's videos; above that the stable version shadow-scores the candidate's, so every step,
+ * 100 % included, keeps producing pairs.
+ */
+public final class RolloutPlans {
+
+    /** Gate thresholds when an operator names none. */
+    public static final RolloutGates DEFAULT_GATES = RolloutGates.newBuilder()
+            .setMinAgreementSrcc(0.9).setMinPairs(10).setMaxSrccDrop(0.02).setMinLabelledPairs(30)
+            .setMaxP99LatencyIncrease(0.5).setMaxThroughputDecrease(0.3).build();
+    public static final double DEFAULT_SHADOW_FRACTION = 0.2;
+
+    private static final double SAME_WEIGHT = 1e-9;
+
+    private RolloutPlans() {
+    }
+
+    /** The plan of {@code version} in the rollout, if it has one. */
+    public static Optional<RolloutPlan> planOf(Rollout r, String version) {
+        return r.hasPlan() && r.getPlan().getCandidateVersion().equals(version) ? Optional.of(r.getPlan()) : Optional.empty();
+    }
+
+    /** The candidate's weight in the rollout; 0 when it is not a candidate. */
+    public static double weightOf(Rollout r, String version) {
+        return r.getCandidatesList().stream().filter(c -> c.getModelVersion().equals(version))
+                .mapToDouble(RolloutCandidate::getTrafficWeight).findFirst().orElse(0);
+    }
+
+    /** Whether the candidate's weight is the one its plan's current step asks for (no hand edit since). */
+    public static boolean onPlan(Rollout r) {
+        RolloutPlan p = r.getPlan();
+        return p.getCurrentStep() < p.getStepsCount()
+                && Math.abs(weightOf(r, p.getCandidateVersion()) - p.getSteps(p.getCurrentStep())) < SAME_WEIGHT;
+    }
+
+    /**
+     * Starts a plan: {@code version} becomes a candidate at the first step's weight, shadow scoring begins, the
+     * controller takes over. Replaces an ended plan; refuses while another plan is active or paused.
+     */
+    public static RolloutEdits.Edit plan(String version, List<Double> steps, int minVideos, long minSeconds,
+                                         RolloutGates gates, double shadowFraction, long nowMs) {
+        checkSteps(steps);
+        if (minVideos < 0 || minSeconds < 0) {
+            throw new IllegalArgumentException("--min-videos and --min-seconds must not be negative");
+        }
+        if (!(shadowFraction > 0 && shadowFraction <= 1)) {
+            throw new IllegalArgumentException("shadow fraction must be in (0, 1], got " + shadowFraction);
+        }
+        return (model, current) -> {
+            Rollout r = current.orElseThrow(() -> new IllegalArgumentException("model " + model
+                    + " has no rollout yet: promote a stable version first (vqa rollout promote VERSION)"));
+            if (r.hasPlan() && live(r.getPlan()) && !r.getPlan().getCandidateVersion().equals(version)) {
+                throw new IllegalArgumentException("model " + model + " already has a " + state(r.getPlan()) + " plan for "
+                        + r.getPlan().getCandidateVersion() + ": abort it first (vqa rollout abort " + r.getPlan().getCandidateVersion() + ")");
+            }
+            RolloutPlan plan = RolloutPlan.newBuilder().setCandidateVersion(version).addAllSteps(steps).setCurrentStep(0)
+                    .setMinVideos(minVideos).setMinSeconds(minSeconds).setGates(gates).setState(PlanState.PLAN_STATE_ACTIVE)
+                    .setStepStartedAtMs(nowMs).setReason("planned by an operator").setShadowFraction(shadowFraction).build();
+            return atStep(RolloutEdits.canary(version, steps.get(0)).apply(model, current), plan, 0, nowMs);
+        };
+    }
+
+    /** Pauses the plan of {@code version}: the controller leaves it until resumed. Traffic stays as it is. */
+    public static RolloutEdits.Edit pause(String version, String reason) {
+        return (model, current) -> {
+            Rollout r = withPlan(model, current, version);
+            return r.toBuilder().setPlan(r.getPlan().toBuilder().setState(PlanState.PLAN_STATE_PAUSED).setReason(reason)).build();
+        };
+    }
+
+    /**
+     * Resumes a paused (or stood-down) plan at its current step: the weight is set back to the step's, the step's
+     * clock and evidence start again from now.
+     */
+    public static RolloutEdits.Edit resume(String version, long nowMs) {
+        return (model, current) -> {
+            Rollout r = withPlan(model, current, version);
+            if (!live(r.getPlan())) {
+                throw new IllegalArgumentException("the plan of " + version + " has ended (" + state(r.getPlan())
+                        + "): plan it again (vqa rollout plan " + version + " --steps ...)");
+            }
+            RolloutPlan p = r.getPlan().toBuilder().setState(PlanState.PLAN_STATE_ACTIVE).setReason("resumed by an operator").build();
+            Rollout reweighted = RolloutEdits.canary(version, p.getSteps(p.getCurrentStep())).apply(model, Optional.of(r));
+            return atStep(reweighted, p, p.getCurrentStep(), nowMs);
+        };
+    }
+
+    /** Ends the plan by hand: the candidate is taken out of traffic and shadow. */
+    public static RolloutEdits.Edit abort(String version, String reason) {
+        return (model, current) -> {
+            Rollout r = withPlan(model, current, version);
+            return ended(r, PlanState.PLAN_STATE_ABORTED, reason);
+        };
+    }
+
+    /** The controller's step up: the next step's weight, a new step clock. */
+    public static RolloutEdits.Edit stepUp(String version, long nowMs, String reason) {
+        return (model, current) -> {
+            Rollout r = withPlan(model, current, version);
+            int next = r.getPlan().getCurrentStep() + 1;
+            if (next >= r.getPlan().getStepsCount()) {
+                throw new IllegalArgumentException(version + " is at its last step: promote it");
+            }
+            Rollout reweighted = RolloutEdits.canary(version, r.getPlan().getSteps(next)).apply(model, Optional.of(r));
+            return atStep(reweighted, r.getPlan().toBuilder().setReason(reason).build(), next, nowMs);
+        };
+    }
+
+    /** The controller's promotion at the end of the plan: the candidate becomes stable, shadowing ends. */
+    public static RolloutEdits.Edit promote(String version, String reason) {
+        return (model, current) -> {
+            Rollout r = withPlan(model, current, version);
+            Rollout promoted = RolloutEdits.promote(version).apply(model, Optional.of(r));
+            return promoted.toBuilder().clearShadowVersion().clearShadowFraction()
+                    .setPlan(r.getPlan().toBuilder().setState(PlanState.PLAN_STATE_PROMOTED).setReason(reason)).build();
+        };
+    }
+
+    /** The controller's rollback on a failed gate: the candidate is taken out of traffic and shadow. */
+    public static RolloutEdits.Edit rollBack(String version, String reason) {
+        return (model, current) -> ended(withPlan(model, current, version), PlanState.PLAN_STATE_ROLLED_BACK, reason);
+    }
+
+    /**
+     * Applies {@code edit} only if the rollout is still at {@code revision}: the controller's compare-and-set, so an
+     * operator's edit that came in between wins.
+     */
+    public static RolloutEdits.Edit atRevision(long revision, RolloutEdits.Edit edit) {
+        return (model, current) -> {
+            long now = current.map(Rollout::getRevision).orElse(0L);
+            if (now != revision) {
+                throw new IllegalStateException("rollout of " + model + " moved from revision " + revision + " to " + now
+                        + " meanwhile: not applied");
+            }
+            return edit.apply(model, current);
+        };
+    }
+
+    /** Whether the plan can still move (active or paused). */
+    public static boolean live(RolloutPlan p) {
+        return p.getState() == PlanState.PLAN_STATE_ACTIVE || p.getState() == PlanState.PLAN_STATE_PAUSED;
+    }
+
+    /** The state as operators read it: active, paused, aborted, promoted, rolled_back. */
+    public static String state(RolloutPlan p) {
+        return p.getState().name().substring("PLAN_STATE_".length()).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static Rollout atStep(Rollout r, RolloutPlan plan, int step, long nowMs) {
+        double weight = plan.getSteps(step);
+        // who shadows whom: the side with less traffic is shadow-scored on the other's videos
+        String shadow = weight <= 0.5 ? plan.getCandidateVersion() : r.getStableVersion();
+        return r.toBuilder().setShadowVersion(shadow).setShadowFraction(plan.getShadowFraction())
+                .setPlan(plan.toBuilder().setCurrentStep(step).setStepStartedAtMs(nowMs)).build();
+    }
+
+    private static Rollout ended(Rollout r, PlanState state, String reason) {
+        String version = r.getPlan().getCandidateVersion();
+        Rollout out = weightOf(r, version) > 0 ? RolloutEdits.canary(version, 0).apply(r.getModelName(), Optional.of(r)) : r;
+        Rollout.Builder b = out.toBuilder().setPlan(r.getPlan().toBuilder().setState(state).setReason(reason));
+        if (out.getShadowVersion().equals(version) || out.getShadowVersion().equals(r.getStableVersion())) {
+            b.clearShadowVersion().clearShadowFraction();
+        }
+        return b.build();
+    }
+
+    private static Rollout withPlan(String model, Optional<Rollout> current, String version) {
+        Rollout r = current.orElseThrow(() -> new IllegalArgumentException("model " + model + " has no rollout"));
+        if (planOf(r, version).isEmpty()) {
+            throw new IllegalArgumentException("model " + model + " has no plan for " + version
+                    + (r.hasPlan() ? " (its plan is for " + r.getPlan().getCandidateVersion() + ")" : "")
+                    + ": vqa rollout plan " + version + " --steps 5,25,50,100");
+        }
+        return r;
+    }
+
+    private static void checkSteps(List<Double> steps) {
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException("a plan needs at least one step");
+        }
+        // A first step of 0 is shadow only: the stable version serves every video while pairs accumulate.
+        double last = -1;
+        for (double s : steps) {
+            if (!(s > last && s >= 0 && s <= 1) || (s == 0 && last >= 0)) {
+                throw new IllegalArgumentException("steps must increase within [0, 1] (as fractions), got " + steps);
+            }
+            last = s;
+        }
+        if (last == 0) {
+            throw new IllegalArgumentException("a plan must end with a weight above 0, got " + steps);
+        }
+    }
+}
