@@ -14,7 +14,8 @@ class TopicCatalogTest {
     @Test
     void namesTheDesignTopics() {
         List<String> names = TopicCatalog.all().stream().map(TopicSpec::name).toList();
-        assertEquals(List.of("vqa.uploads", "vqa.fragments", "vqa.clip-scores", "vqa.video-scores", "vqa.labels",
+        // The design's topics, plus vqa.upload-status: upload status kept in Kafka so it survives any ingest instance.
+        assertEquals(List.of("vqa.uploads", "vqa.upload-status", "vqa.fragments", "vqa.clip-scores", "vqa.video-scores", "vqa.labels",
                 "vqa.models", "vqa.rollouts", "vqa.rollout-decisions", "vqa.dlq"), names);
         assertEquals(names.size(), new HashSet<>(names).size(), "topic names are unique");
     }
@@ -35,7 +36,7 @@ class TopicCatalogTest {
                 compacted.add(t.name());
             }
         }
-        assertEquals(Set.of("vqa.labels", "vqa.models", "vqa.rollouts"), compacted);
+        assertEquals(Set.of("vqa.upload-status", "vqa.labels", "vqa.models", "vqa.rollouts"), compacted);
     }
 
     @Test
