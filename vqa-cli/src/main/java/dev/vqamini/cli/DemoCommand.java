@@ -15,6 +15,9 @@ import dev.vqamini.video.synth.SynthGenerator;
 import dev.vqamini.video.synth.SynthVideo;
 import dev.vqamini.release.ModelPublisher;
 import dev.vqamini.release.RolloutEdits;
+import dev.vqamini.release.RolloutPlans;
+import dev.vqamini.model.weights.StateDict;
+import dev.vqamini.model.weights.Tensor;
 import dev.vqamini.release.RolloutWriter;
 import dev.vqamini.kafka.TopicBootstrap;
 import java.net.URI;
@@ -197,6 +200,15 @@ public final class DemoCommand implements Callable<Integer> {
 
                 current = "reading the per-version table";
                 printTable(get(metrics + "/versions"), get(metrics + "/comparison"));
+
+                current = "automatic rollouts (the rollout controller in metrics-service)";
+                say(current + ": a candidate equal to stable, then one with inverted heads; the pruned canary steps aside");
+                RolloutWriter writer = new RolloutWriter(clients);
+                writer.apply(stable.name(), RolloutEdits.canary(candidate, 0)); // one plan at a time
+                Rollouts rollouts = new Rollouts(clients, writer, ingest, metrics, work, signing.getPrivate(), synth);
+                rollouts.walk(stable.withVersion(stable.version() + "-rerelease",
+                        Map.of("notes", "the stable weights as a new version: the demo's good candidate")), "promote");
+                rollouts.walk(invertedHeads(stable), "roll_back");
                 if (!once) {
                     say("running; Ctrl-C stops everything. Endpoints:");
                     for (String s : List.of(ingest, scorer, pruning, metrics)) {
@@ -226,6 +238,119 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** The stable weights with both heads' last layers negated: scores in reverse order, the demo's bad candidate. */
+    private static ModelDefinition invertedHeads(ModelDefinition stable) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>(stable.weights().tensors());
+        tensors.replaceAll((key, t) -> {
+            if (!key.contains("head.fc_last")) {
+                return t;
+            }
+            float[] negated = t.data().clone();
+            for (int i = 0; i < negated.length; i++) {
+                negated[i] = -negated[i];
+            }
+            return new Tensor(t.shape(), negated);
+        });
+        return new ModelDefinition(stable.name(), stable.version() + "-inverted-heads", stable.spec(),
+                new StateDict(stable.weights().source() + " (heads inverted)", tensors), stable.fusion(),
+                Map.of("notes", "heads inverted on purpose: the demo's bad candidate"));
+    }
+
+    /** Plans candidates and feeds videos until the controller promotes or rolls them back, printing its decisions. */
+    private final class Rollouts {
+        private static final int STEP_VIDEOS = 5;
+        private final KafkaClientSettings clients;
+        private final RolloutWriter writer;
+        private final String ingest;
+        private final String metrics;
+        private final Path work;
+        private final java.security.PrivateKey signKey;
+        private final List<SynthVideo> synth;
+        private int uploaded;
+        private int shown;
+
+        Rollouts(KafkaClientSettings clients, RolloutWriter writer, String ingest, String metrics, Path work,
+                 java.security.PrivateKey signKey, List<SynthVideo> synth) throws Exception {
+            this.clients = clients;
+            this.writer = writer;
+            this.ingest = ingest;
+            this.metrics = metrics;
+            this.work = work;
+            this.signKey = signKey;
+            this.synth = synth;
+            this.uploaded = scored(metrics);
+        }
+
+        void walk(ModelDefinition model, String expected) throws Exception {
+            Path dir = work.resolve("models").resolve(model.version());
+            ModelBundle.write(model, dir);
+            ModelRelease.publish(clients, dir, signKey);
+            // Cost gates lenient: on a shared 2-core machine shadow scoring itself moves latency; quality decides here.
+            var gates = RolloutPlans.DEFAULT_GATES.toBuilder().setMinPairs(STEP_VIDEOS).setMaxP99LatencyIncrease(3)
+                    .setMaxThroughputDecrease(0.9).build();
+            writer.apply(model.name(), RolloutPlans.plan(model.version(), List.of(0.0, 0.5), STEP_VIDEOS, 0, gates, 1.0,
+                    System.currentTimeMillis()));
+            say("    " + model.version() + ": planned 0 % (shadow only) -> 50 %, " + STEP_VIDEOS
+                    + " paired videos per step, agreement SRCC >= " + gates.getMinAgreementSrcc());
+            for (int batch = 0; batch < 8; batch++) {
+                for (int i = 0; i < STEP_VIDEOS; i++) {
+                    SynthVideo v = synth.get(uploaded % synth.size());
+                    upload(ingest, v.file(), v.mos(), "rollout-" + uploaded + "-" + v.file().getFileName());
+                    uploaded++;
+                }
+                awaitScored(metrics, uploaded, Duration.ofMinutes(5));
+                for (long until = System.nanoTime() + 15_000_000_000L; System.nanoTime() < until; ) {
+                    String action = newDecisions(model.name(), model.version());
+                    if (action != null) {
+                        if (!action.equals(expected)) {
+                            throw new IllegalStateException(model.version() + ": the controller decided " + action
+                                    + ", expected " + expected);
+                        }
+                        return;
+                    }
+                    Thread.sleep(1000);
+                }
+            }
+            throw new IllegalStateException(model.version() + ": no " + expected + " after " + uploaded + " videos");
+        }
+
+        /** Prints the decisions not shown yet; returns the final one for {@code version} if it came. */
+        private String newDecisions(String modelName, String version) throws Exception {
+            JsonNode all = get(metrics + "/rollouts/decisions?model=" + java.net.URLEncoder.encode(modelName,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String last = null;
+            for (; shown < all.size(); shown++) {
+                JsonNode d = all.get(shown);
+                String action = d.path("action").asText();
+                if (action.equals("hold") || !d.path("candidate").asText().equals(version)) {
+                    continue;
+                }
+                StringBuilder gates = new StringBuilder();
+                for (JsonNode g : d.path("gates")) {
+                    if (!g.path("outcome").asText().equals("skipped")) {
+                        gates.append(String.format(" %s %s%s", g.path("name").asText(), g.path("outcome").asText(),
+                                g.path("value").isNumber() ? String.format(" (%.3f, n=%d)", g.path("value").asDouble(),
+                                        g.path("n").asInt()) : ""));
+                    }
+                }
+                say(String.format("    decision: %s at step %d (%.0f %%):%s; %s", action, d.path("step").asInt(),
+                        100 * d.path("traffic_weight").asDouble(), gates, d.path("reason").asText()));
+                if (!action.equals("step_up")) {
+                    last = action;
+                }
+            }
+            return last;
+        }
+    }
+
+    private int scored(String metrics) throws Exception {
+        int scored = 0;
+        for (JsonNode row : get(metrics + "/versions")) {
+            scored += row.get("videos").asInt();
+        }
+        return scored;
+    }
+
     private void upload(String ingest, List<SynthVideo> videos) throws Exception {
         for (SynthVideo v : videos) {
             upload(ingest, v.file(), v.mos());
@@ -234,9 +359,13 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Uploads one file by URI (JSON), again while ingest answers 503; returns its status path. */
     private String upload(String ingest, Path file, Double mos) throws Exception {
+        return upload(ingest, file, mos, file.getFileName().toString());
+    }
+
+    private String upload(String ingest, Path file, Double mos, String id) throws Exception {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("uri", file.toUri().toString());
-        body.put("id", file.getFileName().toString());
+        body.put("id", id);
         if (mos != null) {
             body.put("mos", mos);
             body.put("dataset", "synthetic");
@@ -285,10 +414,7 @@ public final class DemoCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + timeout.toNanos();
         int last = -1;
         while (true) {
-            int scored = 0;
-            for (JsonNode row : get(metrics + "/versions")) {
-                scored += row.get("videos").asInt();
-            }
+            int scored = scored(metrics);
             if (scored != last) {
                 System.out.printf("\r    %d of %d videos scored", scored, total);
                 last = scored;

@@ -60,6 +60,9 @@ class DemoEndToEndTest {
             assertTrue(text.contains("verdict:"), text);
             assertTrue(text.contains("broken-upload.mp4 (a text file): failed, on vqa.dlq"), "the broken upload is dead-lettered:\n" + text);
             assertTrue(text.contains("-damaged refused by scorer-service"), "the damaged version is refused:\n" + text);
+            // The rollout controller: the equal candidate walks its steps to stable, the inverted one is rolled back.
+            assertTrue(text.contains("decision: promote at step 1"), "the equal candidate is promoted:\n" + text);
+            assertTrue(text.contains("decision: roll_back at step 0"), "the inverted candidate is rolled back:\n" + text);
             if (prometheus) {
                 Matcher m = PROMETHEUS.matcher(text);
                 assertTrue(m.find(), text);
