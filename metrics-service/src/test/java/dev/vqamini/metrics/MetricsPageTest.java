@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +46,8 @@ import org.junit.jupiter.api.Test;
  * some labelled, go through the broker; the controller steps it up once; then the rendered DOM must hold a table row
  * per version, the candidate-against-stable scatter with every paired video, the MOS scatter, the rollout's decisions,
  * and no script or console error. Skipped without chromium unless VQA_REQUIRE_DEPLOY_TOOLS is set (CI), where it fails.
- * With {@code -Dvqa.metrics-page.screenshot=PATH} it also saves a screenshot (how docs/metrics-page.png is made).
+ * With env {@code METRICS_PAGE_SCREENSHOT=PATH} it also saves a screenshot (how docs/metrics-page.png is made; an env
+ * variable, since Quarkus refuses unknown vqa.* system properties).
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
@@ -92,16 +92,16 @@ class MetricsPageTest {
         assertTrue(dom.contains("<tr data-version=\"" + candidate + "\">"), "candidate's row");
         String comparison = text(dom, "data-candidate=\"" + candidate + "\"", "</canvas></div></div></div>");
         assertEquals(String.valueOf(VIDEOS), attribute(comparison, "scatter-pairs", "data-points"), "paired points:\n" + comparison);
-        assertEquals(String.valueOf(VIDEOS / 2 * 2), attribute(comparison, "scatter-mos", "data-points"),
+        assertEquals(String.valueOf(2 * (VIDEOS / 2)), attribute(comparison, "scatter-mos", "data-points"),
                 "both versions against MOS on the labelled half:\n" + comparison);
         String rollout = text(dom, "data-model=\"" + model + "\"", "</table>");
         assertTrue(rollout.contains("data-action=\"step_up\""), "the step up on the timeline:\n" + rollout);
 
-        String screenshot = System.getProperty("vqa.metrics-page.screenshot");
+        String screenshot = System.getenv("METRICS_PAGE_SCREENSHOT");
         if (screenshot != null) {
             Path png = Path.of(screenshot).toAbsolutePath();
             Files.createDirectories(png.getParent());
-            browse(chromium, List.of("--screenshot=" + png, "--window-size=1200,900", "--hide-scrollbars"));
+            browse(chromium, List.of("--screenshot=" + png, "--window-size=1200,1400", "--hide-scrollbars"));
             assertTrue(Files.size(png) > 10_000, "screenshot written: " + png);
         }
     }
@@ -141,7 +141,7 @@ class MetricsPageTest {
 
     /**
      * Loads the page in headless chromium with {@code mode} (--dump-dom or --screenshot) and returns stdout; fails on
-     * a console line with an error (--enable-logging=stderr puts the page's console on stderr).
+     * any console message (--enable-logging=stderr puts the page's console on stderr).
      */
     private String browse(Path chromium, List<String> mode) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory("metrics-page-chromium");
@@ -159,9 +159,9 @@ class MetricsPageTest {
             fail("chromium did not finish in 90 s: " + command);
         }
         String log = Files.readString(stderr, StandardCharsets.UTF_8);
-        List<String> consoleErrors = log.lines().filter(l -> l.contains("CONSOLE")
-                && (l.contains("Uncaught") || l.contains("Error") || l.contains("Failed"))).toList();
-        assertTrue(consoleErrors.isEmpty(), "console errors: " + consoleErrors);
+        // the page writes nothing to the console, so any line there (an uncaught error, a failed load, a warning) fails
+        List<String> console = log.lines().filter(l -> l.contains(":CONSOLE")).toList();
+        assertTrue(console.isEmpty(), "console messages: " + console);
         assertEquals(0, p.exitValue(), "chromium exit; stderr:\n" + log);
         return out;
     }
@@ -213,6 +213,6 @@ class MetricsPageTest {
         Matcher m = Pattern.compile("<canvas[^>]*class=\"" + cssClass + "\"[^>]*>").matcher(html);
         assertTrue(m.find(), cssClass + " not drawn:\n" + html);
         Matcher a = Pattern.compile(name + "=\"([^\"]*)\"").matcher(m.group());
-        return a.find() ? a.group(1) : Optional.<String>empty().orElse("absent");
+        return a.find() ? a.group(1) : "absent";
     }
 }
