@@ -161,8 +161,9 @@ function renderRollouts(rollouts, decisions) {
           (r.shadow ? r.shadow + ' on ' + percent(r.shadow_fraction) + ' of videos' : 'none') + `; revision ${r.revision}`),
     ];
     if (plan) {
-      parts.push(el('p', {class: 'summary'}, `plan for ${plan.candidate}: ${plan.state}, step ${plan.current_step + 1} of ` +
-          `${plan.steps.length} since ${time(plan.step_started_at_ms)} (at least ${plan.min_videos} videos, ` +
+      // steps are numbered from 0, as in the controller's reasons and `vqa rollout show`
+      parts.push(el('p', {class: 'summary'}, `plan for ${plan.candidate}: ${plan.state}, at step ${plan.current_step} of ` +
+          `0–${plan.steps.length - 1} since ${time(plan.step_started_at_ms)} (at least ${plan.min_videos} videos, ` +
           `${plan.min_seconds} s a step) — ${plan.reason}`));
       const ended = plan.state !== 'active' && plan.state !== 'paused';
       parts.push(el('ol', {class: 'steps'}, ...plan.steps.map((weight, i) => el('li', {
@@ -177,7 +178,7 @@ function renderRollouts(rollouts, decisions) {
             el('tbody', {}, ...mine.map(d => el('tr', {'data-action': d.action},
                 el('td', {class: 'text'}, time(d.decided_at_ms)),
                 el('td', {class: 'text'}, d.candidate),
-                el('td', {}, d.step + 1),
+                el('td', {}, d.step),
                 el('td', {}, percent(d.traffic_weight)),
                 el('td', {class: 'text action-' + d.action}, d.action.replace('_', ' ')),
                 el('td', {}, d.step_pairs),
