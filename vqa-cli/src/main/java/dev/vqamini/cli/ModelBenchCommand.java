@@ -12,6 +12,7 @@ import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.onnx.InputFormat;
 import dev.vqamini.model.runtime.BranchOutput;
 import dev.vqamini.model.runtime.BranchRunner;
+import dev.vqamini.model.runtime.EnergyMeter;
 import dev.vqamini.clips.View;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,8 @@ public final class ModelBenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = {"Instead of timing whole graphs: profile one technical clip of the uint8 graph with",
             "ONNX Runtime's profiler and print where its time goes, by op type (ms per clip, nodes, share)."})
     boolean profile;
+
+    private final EnergyMeter meter = EnergyMeter.system();
 
     @Override
     public Integer call() throws Exception {
@@ -135,17 +138,22 @@ public final class ModelBenchCommand implements Callable<Integer> {
         report.put("threads", runtime.threads);
         report.put("clip_shape", Arrays.toString(clip));
         report.put("repeats", repeats);
+        report.put("energy_source", meter.source());
         report.put("results", rows);
         if (json) {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         } else {
             System.out.printf("model %s, %d threads, clip %s, median of %d%n", definition.version(), runtime.threads,
                     Arrays.toString(clip), repeats);
-            System.out.printf("%-34s %12s %12s %14s%n", "graph", "s / clip", "s / video", "max|diff|");
+            System.out.printf("energy: %s (J: RAPL package energy, whole machine; CPU-s: this process)%n", meter.source());
+            System.out.printf("%-34s %12s %12s %10s %10s %10s %10s %14s%n", "graph", "s / clip", "s / video", "J / clip",
+                    "J / video", "CPU-s/clip", "CPU-s/vid", "max|diff|");
             for (Map<String, Object> r : rows) {
                 Object diff = r.getOrDefault("head_map_max_abs_diff_vs_ours", "");
-                System.out.printf("%-34s %12.3f %12.3f %14s%n", r.get("name"), (Double) r.get("clip_s"),
-                        (Double) r.get("video_s"), diff instanceof Double d ? String.format("%.2e", d) : "");
+                System.out.printf("%-34s %12.3f %12.3f %10s %10s %10s %10s %14s%n", r.get("name"), (Double) r.get("clip_s"),
+                        (Double) r.get("video_s"), num(r.get("clip_joules")), num(r.get("video_joules")),
+                        num(r.get("clip_cpu_s")), num(r.get("video_cpu_s")),
+                        diff instanceof Double d ? String.format("%.2e", d) : "");
             }
         }
         return 0;
@@ -194,6 +202,10 @@ public final class ModelBenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static String num(Object v) {
+        return v instanceof Double d && !d.isNaN() ? String.format("%.3f", d) : "-";
+    }
+
     private static void restore(String previous) {
         if (previous == null) {
             System.clearProperty("vqa.ort.profile");
@@ -210,22 +222,34 @@ public final class ModelBenchCommand implements Callable<Integer> {
         long[] three = {3, 3, frames, size, size};
         double[] clipTimes = new double[repeats];
         double[] videoTimes = new double[repeats];
+        EnergyMeter.Usage clipEnergy = EnergyMeter.Usage.zero(meter.source());
+        EnergyMeter.Usage videoEnergy = clipEnergy;
         for (int r = -1; r < repeats; r++) {
+            EnergyMeter.Sample e0 = meter.sample();
             long t0 = System.nanoTime();
             run(runners.get(View.TECHNICAL), x1, p1, clip);
             long t1 = System.nanoTime();
+            EnergyMeter.Sample e1 = meter.sample();
             run(runners.get(View.AESTHETIC), x1, p1, clip);
             run(runners.get(View.TECHNICAL), x3, p3, three);
             long t2 = System.nanoTime();
+            EnergyMeter.Sample e2 = meter.sample();
             if (r >= 0) {
                 clipTimes[r] = (t1 - t0) / 1e9;
                 videoTimes[r] = (t2 - t1) / 1e9;
+                clipEnergy = clipEnergy.plus(meter.between(e0, e1));
+                videoEnergy = videoEnergy.plus(meter.between(e1, e2));
             }
         }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", name);
         row.put("clip_s", median(clipTimes));
         row.put("video_s", median(videoTimes));
+        // means over the timed runs: energy adds up, so a mean is what a fleet's bill sees
+        row.put("clip_joules", clipEnergy.hasJoules() ? clipEnergy.per(repeats).joules() : null);
+        row.put("video_joules", videoEnergy.hasJoules() ? videoEnergy.per(repeats).joules() : null);
+        row.put("clip_cpu_s", clipEnergy.per(repeats).cpuSeconds());
+        row.put("video_cpu_s", videoEnergy.per(repeats).cpuSeconds());
         return row;
     }
 
