@@ -24,6 +24,14 @@ public final class OrtRuntime {
 
     /** Creates a session for {@code onnx} bytes; the returned provider name says where it runs. */
     public static Session open(byte[] onnx, RunnerOptions options) throws OrtException {
+        return open(onnx, options, OptimizedModelCache.configured());
+    }
+
+    /**
+     * Creates a session, reusing the graph ONNX Runtime optimised for these bytes on an earlier open when
+     * {@code cache} is given (CPU sessions only: a CUDA session's graph is partitioned for its device).
+     */
+    public static Session open(byte[] onnx, RunnerOptions options, OptimizedModelCache cache) throws OrtException {
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -48,7 +56,12 @@ public final class OrtRuntime {
                     provider = "CPU (CUDA unavailable: " + firstLine(e.getMessage()) + ")";
                 }
             }
-            OrtSession session = environment().createSession(onnx, so);
+            OrtSession session;
+            if (cache != null && provider.startsWith("CPU")) {
+                session = cache.open(onnx, so);
+            } else {
+                session = environment().createSession(onnx, so);
+            }
             if (PROVIDER_LOGGED.compareAndSet(false, true)) {
                 LOG.info("ONNX Runtime " + environment().getVersion() + " on " + provider
                         + ", " + options.intraOpThreads() + " intra-op threads");
