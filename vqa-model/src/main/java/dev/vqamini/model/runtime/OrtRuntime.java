@@ -8,7 +8,8 @@ import java.util.logging.Logger;
 
 /**
  * The process-wide ONNX Runtime environment and the session options every model uses: full graph
- * optimisation, memory arena on and memory patterns off, CUDA when asked for and usable, CPU otherwise (logged once).
+ * optimisation, memory arena on and memory patterns off, intra-op spinning on unless {@code vqa.ort.spinning=false},
+ * CUDA when asked for and usable, CPU otherwise (logged once).
  */
 public final class OrtRuntime {
 
@@ -42,6 +43,11 @@ public final class OrtRuntime {
             // freed chunks. Measured (2 threads, one 32x224x224 clip): peak 227 -> 194 MB full, 130 -> 79 MB pruned
             // to 20 %, latency unchanged. Turning the arena off instead doubled latency and raised the peak.
             so.setMemoryPatternOptimization(false);
+            if (!spinning()) {
+                // Idle intra-op threads then sleep instead of spinning between ops: on a shared or oversubscribed
+                // CPU fewer CPU-seconds (energy) per clip; on an idle one ~2 % more latency (docs/benchmarks.md).
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             String profile = System.getProperty("vqa.ort.profile");
             if (profile != null) {
                 so.enableProfiling(profile); // per-operator timings as Chrome trace JSON, for performance work
@@ -70,6 +76,15 @@ public final class OrtRuntime {
         } finally {
             so.close();
         }
+    }
+
+    /** Whether intra-op threads spin while waiting for work: {@code vqa.ort.spinning} or $VQA_ORT_SPINNING, default true. */
+    static boolean spinning() {
+        String v = System.getProperty("vqa.ort.spinning");
+        if (v == null || v.isBlank()) {
+            v = System.getenv("VQA_ORT_SPINNING");
+        }
+        return v == null || v.isBlank() || !v.trim().equalsIgnoreCase("false");
     }
 
     private static String firstLine(String s) {
