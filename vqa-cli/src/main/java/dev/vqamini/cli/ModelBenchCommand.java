@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
+import dev.vqamini.model.onnx.BranchGraph;
 import dev.vqamini.model.onnx.InputFormat;
+import dev.vqamini.model.weights.BranchKeys;
 import dev.vqamini.model.runtime.BranchOutput;
 import dev.vqamini.model.runtime.BranchRunner;
 import dev.vqamini.model.runtime.EnergyMeter;
@@ -63,6 +65,10 @@ public final class ModelBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--int8", description = {"Also time the uint8 graph with the blocks' pointwise layers in INT8 (dynamic",
+            "activations, per-channel weights), with its head-map and fused-score differences to fp32 on the same input."})
+    boolean int8;
+
     @Option(names = "--profile", description = {"Instead of timing whole graphs: profile one technical clip of the uint8 graph with",
             "ONNX Runtime's profiler and print where its time goes, by op type (ms per clip, nodes, share)."})
     boolean profile;
@@ -112,6 +118,41 @@ public final class ModelBenchCommand implements Callable<Integer> {
                 ours.put(v, floats.get(v).runFloats(v == View.TECHNICAL ? x3 : x1, v == View.TECHNICAL ? three : clip));
             }
             rows.add(measure("vqa-mini graph, uint8 input", pixels, null, null, p1, p3));
+            if (int8) {
+                Map<View, BranchRunner> quantised = new LinkedHashMap<>();
+                Map<View, BranchOutput> fp32Pixels = new LinkedHashMap<>();
+                for (View v : View.values()) {
+                    quantised.put(v, new BranchRunner(BranchGraph.buildInt8(definition.spec().branch(v), definition.weights(),
+                            BranchKeys.of(v), InputFormat.RGB_UINT8, Map.of()).toByteArray(), GraphNames.PIXELS, runtime.options()));
+                }
+                Map<String, Object> row = measure("uint8 input, INT8 pointwise", quantised, null, null, p1, p3);
+                // on these random pixels: head maps against the fp32 uint8 graph, and the fused score of one video
+                double maxDiff = 0;
+                double[][] branch = new double[2][2];
+                for (int k = 0; k < 2; k++) {
+                    Map<View, BranchRunner> runners = k == 0 ? pixels : quantised;
+                    for (View v : View.values()) {
+                        BranchOutput o = runners.get(v).runPixels(v == View.TECHNICAL ? p3 : p1, v == View.TECHNICAL ? three : clip);
+                        double mean = 0;
+                        for (float sc : o.scores()) {
+                            mean += sc / o.scores().length;
+                        }
+                        branch[k][v == View.TECHNICAL ? 0 : 1] = mean;
+                        if (k == 0) {
+                            fp32Pixels.put(v, o);
+                        } else {
+                            for (int i = 0; i < o.headMap().length; i++) {
+                                maxDiff = Math.max(maxDiff, Math.abs(o.headMap()[i] - fp32Pixels.get(v).headMap()[i]));
+                            }
+                        }
+                    }
+                }
+                row.put("head_map_max_abs_diff_vs_ours", maxDiff);
+                row.put("fused_abs_diff_vs_fp32", Math.abs(definition.fusion().fuse(branch[0][0], branch[0][1])
+                        - definition.fusion().fuse(branch[1][0], branch[1][1])));
+                rows.add(row);
+                closeAll(quantised);
+            }
             closeAll(floats);
             closeAll(pixels);
         }
@@ -165,6 +206,12 @@ public final class ModelBenchCommand implements Callable<Integer> {
                         (Double) r.get("video_s"), num(r.get("clip_joules")), num(r.get("video_joules")),
                         num(r.get("clip_cpu_s")), num(r.get("video_cpu_s")),
                         diff instanceof Double d ? String.format("%.2e", d) : "");
+            }
+            for (Map<String, Object> r : rows) {
+                if (r.get("fused_abs_diff_vs_fp32") instanceof Double d) {
+                    System.out.printf("%s: |fused score difference| to fp32 on this (random) video %.2e; max|diff| is of head maps"
+                            + " (use an eval set for the accuracy gate)%n", r.get("name"), d);
+                }
             }
         }
         return 0;
