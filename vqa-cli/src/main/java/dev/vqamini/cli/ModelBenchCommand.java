@@ -69,6 +69,11 @@ public final class ModelBenchCommand implements Callable<Integer> {
             "activations, per-channel weights), with its head-map and fused-score differences to fp32 on the same input."})
     boolean int8;
 
+    @Option(names = "--int8-videos", paramLabel = "DIR", description = {"Instead of timing: the INT8 accuracy gate. Scores every video",
+            "in DIR (views as `vqa score` samples them) with the fp32 and the INT8-pointwise uint8 graphs and prints the SRCC",
+            "of INT8 against fp32 fused scores and the max |fused difference|."})
+    Path int8Videos;
+
     @Option(names = "--profile", description = {"Instead of timing whole graphs: profile one technical clip of the uint8 graph with",
             "ONNX Runtime's profiler and print where its time goes, by op type (ms per clip, nodes, share)."})
     boolean profile;
@@ -95,6 +100,9 @@ public final class ModelBenchCommand implements Callable<Integer> {
 
         if (profile) {
             return profile(p1, clip);
+        }
+        if (int8Videos != null) {
+            return int8Gate();
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         ModelDefinition definition;
@@ -258,6 +266,65 @@ public final class ModelBenchCommand implements Callable<Integer> {
         }
         Files.deleteIfExists(trace);
         return 0;
+    }
+
+    /** fp32 against INT8-pointwise fused scores over a folder of videos. */
+    private int int8Gate() throws Exception {
+        ModelDefinition definition = weights.definition(runtime.options());
+        List<Path> videos;
+        try (var files = Files.list(int8Videos)) {
+            videos = files.filter(f -> f.getFileName().toString().matches("(?i).*\\.(mp4|mkv|mov|avi|webm)")).sorted().toList();
+        }
+        if (videos.size() < 3) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--int8-videos needs at least 3 videos in " + int8Videos);
+        }
+        Map<View, BranchRunner> fp = new LinkedHashMap<>();
+        Map<View, BranchRunner> q = new LinkedHashMap<>();
+        for (View v : View.values()) {
+            fp.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.RGB_UINT8), GraphNames.PIXELS, runtime.options()));
+            q.put(v, new BranchRunner(BranchGraph.buildInt8(definition.spec().branch(v), definition.weights(), BranchKeys.of(v),
+                    InputFormat.RGB_UINT8, Map.of()).toByteArray(), GraphNames.PIXELS, runtime.options()));
+        }
+        dev.vqamini.views.ViewSampler sampler = new dev.vqamini.views.ViewSampler();
+        double[] a = new double[videos.size()];
+        double[] b = new double[videos.size()];
+        double maxDiff = 0;
+        for (int i = 0; i < videos.size(); i++) {
+            progress("scoring " + videos.get(i).getFileName() + " (" + (i + 1) + "/" + videos.size() + ")");
+            dev.vqamini.clips.VideoViews views = sampler.sample(videos.get(i), 0);
+            a[i] = fused(definition, fp, views);
+            b[i] = fused(definition, q, views);
+            maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+        }
+        closeAll(fp);
+        closeAll(q);
+        double srcc = new org.apache.commons.math3.stat.correlation.SpearmansCorrelation().correlation(a, b);
+        if (json) {
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("model", definition.version());
+            report.put("videos", videos.size());
+            report.put("srcc_int8_vs_fp32", srcc);
+            report.put("max_abs_fused_diff", maxDiff);
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        } else {
+            System.out.printf("model %s, INT8 pointwise against fp32 on %d videos of %s:%nSRCC of fused scores %.4f, max |fused difference| %.4f%n",
+                    definition.version(), videos.size(), int8Videos, srcc, maxDiff);
+        }
+        return 0;
+    }
+
+    private static double fused(ModelDefinition d, Map<View, BranchRunner> runners, dev.vqamini.clips.VideoViews views) throws OrtException {
+        double[] s = new double[2];
+        for (View v : View.values()) {
+            dev.vqamini.clips.ViewClips c = views.get(v);
+            BranchOutput o = runners.get(v).runPixels(c.pixels(), new long[] {c.clips(), 3, c.frames(), c.height(), c.width()});
+            double mean = 0;
+            for (float x : o.scores()) {
+                mean += x / o.scores().length;
+            }
+            s[v == View.TECHNICAL ? 0 : 1] = mean;
+        }
+        return d.fusion().fuse(s[0], s[1]);
     }
 
     private static String num(Object v) {
