@@ -74,6 +74,18 @@ public final class ModelBenchCommand implements Callable<Integer> {
             "of INT8 against fp32 fused scores and the max |fused difference|."})
     Path int8Videos;
 
+    @Option(names = "--int8-layers", split = ",", paramLabel = "L", defaultValue = "pwconv1,pwconv2",
+            description = "Which pointwise layers --int8 and --int8-videos quantise: pwconv1, pwconv2 (default both).")
+    List<String> int8Layers;
+
+    private java.util.Set<BranchGraph.Int8Layer> int8Layers() {
+        java.util.Set<BranchGraph.Int8Layer> set = java.util.EnumSet.noneOf(BranchGraph.Int8Layer.class);
+        for (String l : int8Layers) {
+            set.add(BranchGraph.Int8Layer.valueOf(l.trim().toUpperCase(java.util.Locale.ROOT)));
+        }
+        return set;
+    }
+
     @Option(names = "--profile", description = {"Instead of timing whole graphs: profile one technical clip of the uint8 graph with",
             "ONNX Runtime's profiler and print where its time goes, by op type (ms per clip, nodes, share)."})
     boolean profile;
@@ -131,7 +143,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
                 Map<View, BranchOutput> fp32Pixels = new LinkedHashMap<>();
                 for (View v : View.values()) {
                     quantised.put(v, new BranchRunner(BranchGraph.buildInt8(definition.spec().branch(v), definition.weights(),
-                            BranchKeys.of(v), InputFormat.RGB_UINT8, Map.of()).toByteArray(), GraphNames.PIXELS, runtime.options()));
+                            BranchKeys.of(v), InputFormat.RGB_UINT8, Map.of(), int8Layers()).toByteArray(), GraphNames.PIXELS, runtime.options()));
                 }
                 Map<String, Object> row = measure("uint8 input, INT8 pointwise", quantised, null, null, p1, p3);
                 // on these random pixels: head maps against the fp32 uint8 graph, and the fused score of one video
@@ -283,7 +295,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
         for (View v : View.values()) {
             fp.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.RGB_UINT8), GraphNames.PIXELS, runtime.options()));
             q.put(v, new BranchRunner(BranchGraph.buildInt8(definition.spec().branch(v), definition.weights(), BranchKeys.of(v),
-                    InputFormat.RGB_UINT8, Map.of()).toByteArray(), GraphNames.PIXELS, runtime.options()));
+                    InputFormat.RGB_UINT8, Map.of(), int8Layers()).toByteArray(), GraphNames.PIXELS, runtime.options()));
         }
         dev.vqamini.views.ViewSampler sampler = new dev.vqamini.views.ViewSampler();
         double[] a = new double[videos.size()];
@@ -303,12 +315,13 @@ public final class ModelBenchCommand implements Callable<Integer> {
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("model", definition.version());
             report.put("videos", videos.size());
+            report.put("int8_layers", int8Layers().toString());
             report.put("srcc_int8_vs_fp32", srcc);
             report.put("max_abs_fused_diff", maxDiff);
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         } else {
-            System.out.printf("model %s, INT8 pointwise against fp32 on %d videos of %s:%nSRCC of fused scores %.4f, max |fused difference| %.4f%n",
-                    definition.version(), videos.size(), int8Videos, srcc, maxDiff);
+            System.out.printf("model %s, INT8 %s against fp32 on %d videos of %s:%nSRCC of fused scores %.4f, max |fused difference| %.4f%n",
+                    definition.version(), int8Layers(), videos.size(), int8Videos, srcc, maxDiff);
         }
         return 0;
     }

@@ -34,7 +34,7 @@ public final class BranchGraph {
     private final BranchKeys keys;
     private final BranchSpec spec;
     private boolean probes;
-    private boolean int8Pointwise;
+    private java.util.Set<Int8Layer> int8Layers = java.util.Set.of();
     private String hiddenGrnOutput;
 
     private BranchGraph(BranchSpec spec, StateDict weights, BranchKeys keys) {
@@ -62,10 +62,26 @@ public final class BranchGraph {
      */
     public static ModelProto buildInt8(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
                                        Map<String, String> metadata) {
+        return buildInt8(spec, weights, keys, format, metadata, java.util.EnumSet.allOf(Int8Layer.class));
+    }
+
+    /** Which pointwise layers of each block an INT8 graph quantises. */
+    public enum Int8Layer {
+        PWCONV1, PWCONV2;
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** {@link #buildInt8} quantising only {@code layers}; metadata {@code graph.int8} lists them. */
+    public static ModelProto buildInt8(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
+                                       Map<String, String> metadata, java.util.Set<Int8Layer> layers) {
         BranchGraph b = new BranchGraph(spec, weights, keys);
-        b.int8Pointwise = true;
+        b.int8Layers = java.util.EnumSet.copyOf(layers);
         Map<String, String> m = new java.util.TreeMap<>(metadata);
-        m.put("graph.int8", "pointwise");
+        m.put("graph.int8", layers.size() == Int8Layer.values().length ? "pointwise"
+                : String.join(",", b.int8Layers.stream().map(Int8Layer::key).toList()));
         return b.build(format, m, false);
     }
 
@@ -246,13 +262,13 @@ public final class BranchGraph {
         int hidden = block.hidden();
         String y = depthwise(x, key + ".dwconv", d, k);
         y = layerNorm(y, key + ".norm", d);
-        y = pointwise(y, key + ".pwconv1", hidden, d, null);
+        y = pointwise(Int8Layer.PWCONV1, y, key + ".pwconv1", hidden, d, null);
         y = gelu(y);
         float[] gamma = weights.require(key + ".grn.gamma", 1, 1, 1, hidden).data();
         float[] beta = weights.require(key + ".grn.beta", 1, 1, 1, hidden).data();
         y = grn(y, key, gamma);
         hiddenGrnOutput = y; // GRN output minus beta (beta is folded into pwconv2): what probes measure
-        y = pointwise(y, key + ".pwconv2", d, hidden, beta);
+        y = pointwise(Int8Layer.PWCONV2, y, key + ".pwconv2", d, hidden, beta);
         return g.node(OnnxOp.ADD, List.of(x, y), Map.of());
     }
 
@@ -297,8 +313,8 @@ public final class BranchGraph {
         return g.node(OnnxOp.ADD, List.of(y, g.floats(key + ".bias", new long[] {out}, bias)), Map.of());
     }
 
-    private String pointwise(String x, String key, int out, int in, float[] inputShift) {
-        return int8Pointwise ? linearInt8(x, key, out, in, inputShift) : linear(x, key, out, in, inputShift);
+    private String pointwise(Int8Layer layer, String x, String key, int out, int in, float[] inputShift) {
+        return int8Layers.contains(layer) ? linearInt8(x, key, out, in, inputShift) : linear(x, key, out, in, inputShift);
     }
 
     /**

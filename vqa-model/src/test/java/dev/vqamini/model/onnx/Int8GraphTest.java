@@ -35,6 +35,11 @@ class Int8GraphTest {
         assertEquals(2 * blocks, integer, "pwconv1 and pwconv2 of every block");
         assertEquals(fpMatMuls - 2 * blocks, qMatMuls, "stem and head stay fp32");
         assertTrue(q.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("graph.int8") && p.getValue().equals("pointwise")));
+        ModelProto first = BranchGraph.buildInt8(b, w, keys, InputFormat.RGB_UINT8, Map.of(),
+                java.util.EnumSet.of(BranchGraph.Int8Layer.PWCONV1));
+        assertEquals(blocks, first.getGraph().getNodeList().stream().map(NodeProto::getOpType).filter("MatMulInteger"::equals).count(),
+                "pwconv1 only");
+        assertTrue(first.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("graph.int8") && p.getValue().equals("pwconv1")));
 
         long[] shape = {1, 3, 4, 64, 64};
         byte[] pixels = new byte[3 * 4 * 64 * 64];
