@@ -145,7 +145,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
                     quantised.put(v, new BranchRunner(BranchGraph.buildInt8(definition.spec().branch(v), definition.weights(),
                             BranchKeys.of(v), InputFormat.RGB_UINT8, Map.of(), int8Layers()).toByteArray(), GraphNames.PIXELS, runtime.options()));
                 }
-                Map<String, Object> row = measure("uint8 input, INT8 pointwise", quantised, null, null, p1, p3);
+                Map<String, Object> row = measure("uint8 input, INT8 " + String.join("+", int8Layers), quantised, null, null, p1, p3);
                 // on these random pixels: head maps against the fp32 uint8 graph, and the fused score of one video
                 double maxDiff = 0;
                 double[][] branch = new double[2][2];
