@@ -7,17 +7,25 @@ import dev.vqamini.serving.ModelRegistry;
 import dev.vqamini.serving.ServingModel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.vqamini.model.runtime.EnergyMeter;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
 
 /** The scorer's Micrometer meters ({@code vqa.scorer.*}, tagged by model version and view); README lists them. */
 @ApplicationScoped
-public class ScorerMetrics {
+public class ScorerMetrics implements DynamicBatcher.BatchListener {
 
     private final MeterRegistry meters;
+    /** Per version: energy and CPU-seconds of its inference runs and its videos, for the per-1000-videos gauges. */
+    private final Map<String, VersionEnergy> energy = new ConcurrentHashMap<>();
     /** The device the latest model runs on (cpu, cuda): vqa_scorer_device is 1 for it, so dashboards can say CPU or GPU seconds. */
     private volatile String currentDevice = "";
 
@@ -34,6 +42,25 @@ public class ScorerMetrics {
         meters.gauge("vqa.scorer.onnx.sessions", this, m -> dev.vqamini.model.runtime.BranchRunner.openSessions());
         // A state, not a counter: a version the rollout names but this scorer refused stays an alert until removed.
         meters.gauge("vqa.scorer.versions.refused", registry, r -> r.refusedVersions().size());
+    }
+
+    @Override
+    public void ran(String version, View view, int size, double inferenceSeconds, double[] queueSeconds) {
+        batchRan(version, view, size, inferenceSeconds, queueSeconds);
+    }
+
+    @Override
+    public void ran(String version, View view, int size, double inferenceSeconds, double[] queueSeconds,
+                    EnergyMeter.Usage used) {
+        batchRan(version, view, size, inferenceSeconds, queueSeconds);
+        VersionEnergy e = versionEnergy(version);
+        cpu(version, view).increment(used.cpuSeconds());
+        e.cpuSeconds.add(used.cpuSeconds());
+        if (used.hasJoules()) {
+            joules(version, view).increment(used.joules());
+            e.joules.add(used.joules());
+            e.hasJoules = true;
+        }
     }
 
     void batchRan(String version, View view, int size, double seconds, double[] queued) {
@@ -63,7 +90,9 @@ public class ScorerMetrics {
         for (View view : View.values()) {
             inference(model.version(), view);
             clipsScored(model.version(), view);
+            cpu(model.version(), view);
         }
+        versionEnergy(model.version());
     }
 
     void refused(ModelRefusedException e) {
@@ -72,6 +101,7 @@ public class ScorerMetrics {
 
     void videoScored(String version, double endToEndSeconds) {
         videosScored(version).increment();
+        versionEnergy(version).videos.increment();
         endToEnd(version).record((long) (endToEndSeconds * 1e9), TimeUnit.NANOSECONDS);
     }
 
@@ -81,6 +111,49 @@ public class ScorerMetrics {
 
     void fellBack(String wanted) {
         meters.counter("vqa.scorer.fallbacks", "model_version", wanted).increment();
+    }
+
+    /**
+     * Energy per 1000 videos of a version since this scorer started: {@code vqa.scorer.energy.per.1000.videos}
+     * (joules, RAPL; only where a counter is readable) and {@code vqa.scorer.cpu.per.1000.videos} (CPU-seconds,
+     * always). NaN before the version's first video. Over a window, Prometheus divides the rates of
+     * {@code vqa_scorer_energy_joules_total} (or {@code vqa_scorer_cpu_seconds_total}) and videos scored.
+     */
+    private VersionEnergy versionEnergy(String version) {
+        return energy.computeIfAbsent(version, v -> {
+            VersionEnergy e = new VersionEnergy();
+            Gauge.builder("vqa.scorer.cpu.per.1000.videos", e, x -> x.perThousandVideos(x.cpuSeconds.sum()))
+                    .description("process CPU-seconds of inference per 1000 videos scored").baseUnit("seconds")
+                    .tags("model_version", v).register(meters);
+            if (EnergyMeter.system().hasCounters()) {
+                Gauge.builder("vqa.scorer.energy.per.1000.videos", e, x -> x.hasJoules ? x.perThousandVideos(x.joules.sum()) : Double.NaN)
+                        .description("RAPL package energy of inference per 1000 videos scored").baseUnit("joules")
+                        .tags("model_version", v).register(meters);
+            }
+            return e;
+        });
+    }
+
+    private static final class VersionEnergy {
+        final DoubleAdder joules = new DoubleAdder();
+        final DoubleAdder cpuSeconds = new DoubleAdder();
+        final LongAdder videos = new LongAdder();
+        volatile boolean hasJoules;
+
+        double perThousandVideos(double total) {
+            long n = videos.sum();
+            return n == 0 ? Double.NaN : 1000 * total / n;
+        }
+    }
+
+    private Counter joules(String version, View view) {
+        return Counter.builder("vqa.scorer.energy").description("RAPL package energy during inference runs").baseUnit("joules")
+                .tags("model_version", version, "view", view.key()).register(meters);
+    }
+
+    private Counter cpu(String version, View view) {
+        return Counter.builder("vqa.scorer.cpu").description("process CPU time during inference runs").baseUnit("seconds")
+                .tags("model_version", version, "view", view.key()).register(meters);
     }
 
     private Timer inference(String version, View view) {

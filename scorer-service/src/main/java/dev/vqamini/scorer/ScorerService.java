@@ -116,7 +116,7 @@ public class ScorerService {
         RunnerOptions runner = options;
         producer = new KafkaProducer<>(producerSettings(), new StringSerializer(), new ByteArraySerializer());
         batcher = new DynamicBatcher(new DynamicBatcher.Settings(settings.maxBatch(), settings.maxQueueDelay(), settings.concurrentRuns()), clip,
-                metrics::batchRan);
+                metrics);
         metrics.watch(batcher);
         registry = new ModelRegistry((version, archive) -> onRequiredDevice(ServingModel.load(version, archive, verifyKey, runner, clip,
                 settings.maxBatch())), new RegistryEvents());

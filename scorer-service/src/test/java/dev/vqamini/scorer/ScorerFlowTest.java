@@ -128,6 +128,14 @@ class ScorerFlowTest {
         String metrics = given().accept("text/plain").get("/q/metrics").asString();
         assertTrue(metrics.contains("vqa_scorer_model_refusals_total{check=\"onnx\",model_version=\"bad-not-onnx\""), metrics);
         assertTrue(metrics.contains("vqa_scorer_videos_scored_total{model_version=\"" + CANDIDATE + "\""));
+        // inference CPU-seconds per version (RAPL joules only where a counter is readable; not on a test machine)
+        java.util.regex.Matcher cpu = java.util.regex.Pattern.compile("vqa_scorer_cpu_per_1000_videos_seconds\\{model_version=\""
+                + CANDIDATE + "\",?} ([0-9.Ee+-]+)").matcher(metrics);
+        assertTrue(cpu.find(), "CPU-seconds per 1000 videos of the candidate: " + metrics);
+        assertTrue(Double.parseDouble(cpu.group(1)) > 0, cpu.group());
+        java.util.regex.Matcher cpuTotal = java.util.regex.Pattern.compile("vqa_scorer_cpu_seconds_total\\{model_version=\""
+                + CANDIDATE + "\",view=\"technical\",?} ([0-9.Ee+-]+)").matcher(metrics);
+        assertTrue(cpuTotal.find() && Double.parseDouble(cpuTotal.group(1)) > 0, "candidate's technical CPU-seconds: " + metrics);
         assertTrue(metrics.contains("vqa_scorer_versions_refused 3.0"), "three named versions refused: " + metrics);
         assertTrue(metrics.matches("(?s).*vqa_scorer_device\\{device=\"cpu\",?} 1.0.*"), metrics);
         for (String bad : List.of("bad-checksum", "bad-not-onnx", "bad-input")) {

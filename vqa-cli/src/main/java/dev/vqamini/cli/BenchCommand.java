@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.bundle.ModelBundle;
+import dev.vqamini.model.runtime.EnergyMeter;
 import dev.vqamini.model.runtime.RunnerOptions;
 import dev.vqamini.spec.ModelComplexity;
 import dev.vqamini.prune.UnstructuredPruner;
@@ -117,6 +118,9 @@ public final class BenchCommand implements Callable<Integer> {
             List<JsonNode> w = measured.get(i);
             rows.get(i).put("latency_s_per_clip", median(w.stream().mapToDouble(n -> n.get("latency_s_per_clip").asDouble())));
             rows.get(i).put("peak_memory_bytes", (long) median(w.stream().mapToDouble(n -> n.get("peak_memory_bytes").asLong())));
+            rows.get(i).put("energy_source", w.get(0).path("energy_source").asText(EnergyMeter.CPU_TIME));
+            rows.get(i).put("joules_per_clip", median(w.stream().mapToDouble(n -> n.path("joules_per_clip").asDouble(Double.NaN))));
+            rows.get(i).put("cpu_s_per_clip", median(w.stream().mapToDouble(n -> n.path("cpu_s_per_clip").asDouble(Double.NaN))));
         }
         Map<String, Object> base = rows.get(0);
         for (Map<String, Object> r : rows) {
@@ -133,13 +137,15 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
             return 0;
         }
-        System.out.printf("%-24s %-24s %11s %11s %9s %8s %9s %7s %9s %7s %7s %7s %8s%n", "version", "recipe", "params",
-                "non-zero", "GFLOPs", "ONNX MB", "s/clip", "x", "mem MB", "x", "SRCC", "PLCC", "SRCC/up");
+        System.out.printf("energy: %s (J: RAPL package energy, whole machine; CPU-s: the worker process)%n", rows.get(0).get("energy_source"));
+        System.out.printf("%-24s %-24s %11s %11s %9s %8s %9s %7s %9s %7s %8s %9s %7s %7s %8s%n", "version", "recipe", "params",
+                "non-zero", "GFLOPs", "ONNX MB", "s/clip", "x", "mem MB", "x", "J/clip", "CPU-s/clip", "SRCC", "PLCC", "SRCC/up");
         for (Map<String, Object> r : rows) {
-            System.out.printf("%-24s %-24s %,11d %,11d %9.2f %8.1f %9.3f %7.2f %9.1f %7.2f %7.3f %7.3f %8.3f%n",
+            System.out.printf("%-24s %-24s %,11d %,11d %9.2f %8.1f %9.3f %7.2f %9.1f %7.2f %8.3f %9.3f %7.3f %7.3f %8.3f%n",
                     trim((String) r.get("version")), r.get("recipe"), (Long) r.get("params_present"), (Long) r.get("params_nonzero"),
                     (Long) r.get("flops_per_clip") / 1e9, (Long) r.get("onnx_bytes") / 1e6, (Double) r.get("latency_s_per_clip"),
                     (Double) r.get("latency_ratio"), (Long) r.get("peak_memory_bytes") / 1e6, (Double) r.get("memory_ratio"),
+                    (Double) r.get("joules_per_clip"), (Double) r.get("cpu_s_per_clip"),
                     (Double) r.get("srcc_labels"), (Double) r.get("plcc_labels"), (Double) r.get("srcc_vs_parent"));
         }
         return 0;

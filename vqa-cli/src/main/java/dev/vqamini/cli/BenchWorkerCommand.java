@@ -5,6 +5,7 @@ import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.onnx.InputFormat;
+import dev.vqamini.model.runtime.EnergyMeter;
 import dev.vqamini.model.runtime.ResidentMemory;
 import dev.vqamini.prune.ModelCosts;
 import dev.vqamini.clips.View;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Measures one model in a fresh process, so its peak memory is its own: `vqa bench` starts one per model.
- * Prints one JSON line: latency per clip and the resident memory inference adds at its peak.
+ * Prints one JSON line: latency per clip, the resident memory inference adds at its peak, and the energy per clip
+ * (RAPL joules where readable, process CPU-seconds always).
  */
 @Command(name = "bench-worker", hidden = true, mixinStandardHelpOptions = true,
         description = "Measure one model's CPU latency and peak memory in this process (used by `vqa bench`).")
@@ -39,11 +41,17 @@ public final class BenchWorkerCommand implements Callable<Integer> {
         System.gc();
         // Count only what inference needs (session, weights in ONNX Runtime, activations): the peak is measured
         // from here, after loading.
-        ResidentMemory.Measured<Double> latency = ResidentMemory.measure(() -> ModelCosts.latency(onnx, runtime.options(), repeats));
+        EnergyMeter meter = EnergyMeter.system();
+        ResidentMemory.Measured<ModelCosts.ClipCost> latency = ResidentMemory.measure(
+                () -> ModelCosts.latencyAndEnergy(onnx, runtime.options(), repeats, meter));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("version", definition.version());
-        out.put("latency_s_per_clip", latency.value());
+        out.put("latency_s_per_clip", latency.value().latencySecondsPerClip());
         out.put("peak_memory_bytes", latency.peakBytes());
+        EnergyMeter.Usage perClip = latency.value().perClip();
+        out.put("energy_source", perClip.source());
+        out.put("joules_per_clip", perClip.hasJoules() ? perClip.joules() : null);
+        out.put("cpu_s_per_clip", perClip.cpuSeconds());
         System.out.println(new ObjectMapper().writeValueAsString(out));
         return 0;
     }

@@ -9,9 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
+import dev.vqamini.model.onnx.BranchGraph;
 import dev.vqamini.model.onnx.InputFormat;
+import dev.vqamini.model.weights.BranchKeys;
 import dev.vqamini.model.runtime.BranchOutput;
 import dev.vqamini.model.runtime.BranchRunner;
+import dev.vqamini.model.runtime.EnergyMeter;
+import dev.vqamini.model.runtime.OptimizedModelCache;
 import dev.vqamini.clips.View;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,9 +65,33 @@ public final class ModelBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--int8", description = {"Also time the uint8 graph with the blocks' pointwise layers in INT8 (dynamic",
+            "activations, per-channel weights), with its head-map and fused-score differences to fp32 on the same input."})
+    boolean int8;
+
+    @Option(names = "--int8-videos", paramLabel = "DIR", description = {"Instead of timing: the INT8 accuracy gate. Scores every video",
+            "in DIR (views as `vqa score` samples them) with the fp32 and the INT8-pointwise uint8 graphs and prints the SRCC",
+            "of INT8 against fp32 fused scores and the max |fused difference|."})
+    Path int8Videos;
+
+    @Option(names = "--int8-layers", split = ",", paramLabel = "L", defaultValue = "pwconv1,pwconv2",
+            description = "Which pointwise layers --int8 and --int8-videos quantise: pwconv1, pwconv2 (default both).")
+    List<String> int8Layers;
+
+    private java.util.Set<BranchGraph.Int8Layer> int8Layers() {
+        java.util.Set<BranchGraph.Int8Layer> set = java.util.EnumSet.noneOf(BranchGraph.Int8Layer.class);
+        for (String l : int8Layers) {
+            set.add(BranchGraph.Int8Layer.valueOf(l.trim().toUpperCase(java.util.Locale.ROOT)));
+        }
+        return set;
+    }
+
     @Option(names = "--profile", description = {"Instead of timing whole graphs: profile one technical clip of the uint8 graph with",
             "ONNX Runtime's profiler and print where its time goes, by op type (ms per clip, nodes, share)."})
     boolean profile;
+
+    private final EnergyMeter meter = EnergyMeter.system();
+    private double sessionOpenSeconds;
 
     @Override
     public Integer call() throws Exception {
@@ -85,6 +113,9 @@ public final class ModelBenchCommand implements Callable<Integer> {
         if (profile) {
             return profile(p1, clip);
         }
+        if (int8Videos != null) {
+            return int8Gate();
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         ModelDefinition definition;
         Map<View, BranchOutput> ours = new LinkedHashMap<>();
@@ -93,15 +124,55 @@ public final class ModelBenchCommand implements Callable<Integer> {
             progress("building graphs for " + definition.version());
             Map<View, BranchRunner> floats = new LinkedHashMap<>();
             Map<View, BranchRunner> pixels = new LinkedHashMap<>();
+            double openSeconds = 0;
             for (View v : View.values()) {
                 floats.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.NORMALISED_FLOAT), GraphNames.NORMALISED_INPUT, runtime.options()));
-                pixels.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.RGB_UINT8), GraphNames.PIXELS, runtime.options()));
+                byte[] graph = QualityModel.onnx(definition, v, InputFormat.RGB_UINT8);
+                long t0 = System.nanoTime();
+                pixels.put(v, new BranchRunner(graph, GraphNames.PIXELS, runtime.options()));
+                openSeconds += (System.nanoTime() - t0) / 1e9;
             }
+            sessionOpenSeconds = openSeconds;
             rows.add(measure("vqa-mini graph, float input", floats, x1, x3, null, null));
             for (View v : View.values()) {
                 ours.put(v, floats.get(v).runFloats(v == View.TECHNICAL ? x3 : x1, v == View.TECHNICAL ? three : clip));
             }
             rows.add(measure("vqa-mini graph, uint8 input", pixels, null, null, p1, p3));
+            if (int8) {
+                Map<View, BranchRunner> quantised = new LinkedHashMap<>();
+                Map<View, BranchOutput> fp32Pixels = new LinkedHashMap<>();
+                for (View v : View.values()) {
+                    quantised.put(v, new BranchRunner(BranchGraph.buildInt8(definition.spec().branch(v), definition.weights(),
+                            BranchKeys.of(v), InputFormat.RGB_UINT8, Map.of(), int8Layers()).toByteArray(), GraphNames.PIXELS, runtime.options()));
+                }
+                Map<String, Object> row = measure("uint8 input, INT8 " + String.join("+", int8Layers), quantised, null, null, p1, p3);
+                // on these random pixels: head maps against the fp32 uint8 graph, and the fused score of one video
+                double maxDiff = 0;
+                double[][] branch = new double[2][2];
+                for (int k = 0; k < 2; k++) {
+                    Map<View, BranchRunner> runners = k == 0 ? pixels : quantised;
+                    for (View v : View.values()) {
+                        BranchOutput o = runners.get(v).runPixels(v == View.TECHNICAL ? p3 : p1, v == View.TECHNICAL ? three : clip);
+                        double mean = 0;
+                        for (float sc : o.scores()) {
+                            mean += sc / o.scores().length;
+                        }
+                        branch[k][v == View.TECHNICAL ? 0 : 1] = mean;
+                        if (k == 0) {
+                            fp32Pixels.put(v, o);
+                        } else {
+                            for (int i = 0; i < o.headMap().length; i++) {
+                                maxDiff = Math.max(maxDiff, Math.abs(o.headMap()[i] - fp32Pixels.get(v).headMap()[i]));
+                            }
+                        }
+                    }
+                }
+                row.put("head_map_max_abs_diff_vs_ours", maxDiff);
+                row.put("fused_abs_diff_vs_fp32", Math.abs(definition.fusion().fuse(branch[0][0], branch[0][1])
+                        - definition.fusion().fuse(branch[1][0], branch[1][1])));
+                rows.add(row);
+                closeAll(quantised);
+            }
             closeAll(floats);
             closeAll(pixels);
         }
@@ -135,17 +206,32 @@ public final class ModelBenchCommand implements Callable<Integer> {
         report.put("threads", runtime.threads);
         report.put("clip_shape", Arrays.toString(clip));
         report.put("repeats", repeats);
+        report.put("energy_source", meter.source());
+        report.put("ort_cache", System.getProperty(OptimizedModelCache.DIR_PROPERTY, System.getenv(OptimizedModelCache.DIR_ENV)));
+        report.put("open_uint8_sessions_s", sessionOpenSeconds);
         report.put("results", rows);
         if (json) {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         } else {
             System.out.printf("model %s, %d threads, clip %s, median of %d%n", definition.version(), runtime.threads,
                     Arrays.toString(clip), repeats);
-            System.out.printf("%-34s %12s %12s %14s%n", "graph", "s / clip", "s / video", "max|diff|");
+            System.out.printf("opening both uint8 sessions: %.2f s (optimised-graph cache: %s)%n", sessionOpenSeconds,
+                    report.get("ort_cache") == null ? "off" : report.get("ort_cache"));
+            System.out.printf("energy: %s (J: RAPL package energy, whole machine; CPU-s: this process)%n", meter.source());
+            System.out.printf("%-34s %12s %12s %10s %10s %10s %10s %14s%n", "graph", "s / clip", "s / video", "J / clip",
+                    "J / video", "CPU-s/clip", "CPU-s/vid", "max|diff|");
             for (Map<String, Object> r : rows) {
                 Object diff = r.getOrDefault("head_map_max_abs_diff_vs_ours", "");
-                System.out.printf("%-34s %12.3f %12.3f %14s%n", r.get("name"), (Double) r.get("clip_s"),
-                        (Double) r.get("video_s"), diff instanceof Double d ? String.format("%.2e", d) : "");
+                System.out.printf("%-34s %12.3f %12.3f %10s %10s %10s %10s %14s%n", r.get("name"), (Double) r.get("clip_s"),
+                        (Double) r.get("video_s"), num(r.get("clip_joules")), num(r.get("video_joules")),
+                        num(r.get("clip_cpu_s")), num(r.get("video_cpu_s")),
+                        diff instanceof Double d ? String.format("%.2e", d) : "");
+            }
+            for (Map<String, Object> r : rows) {
+                if (r.get("fused_abs_diff_vs_fp32") instanceof Double d) {
+                    System.out.printf("%s: |fused score difference| to fp32 on this (random) video %.2e; max|diff| is of head maps"
+                            + " (use an eval set for the accuracy gate)%n", r.get("name"), d);
+                }
             }
         }
         return 0;
@@ -194,6 +280,70 @@ public final class ModelBenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** fp32 against INT8-pointwise fused scores over a folder of videos. */
+    private int int8Gate() throws Exception {
+        ModelDefinition definition = weights.definition(runtime.options());
+        List<Path> videos;
+        try (var files = Files.list(int8Videos)) {
+            videos = files.filter(f -> f.getFileName().toString().matches("(?i).*\\.(mp4|mkv|mov|avi|webm)")).sorted().toList();
+        }
+        if (videos.size() < 3) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--int8-videos needs at least 3 videos in " + int8Videos);
+        }
+        Map<View, BranchRunner> fp = new LinkedHashMap<>();
+        Map<View, BranchRunner> q = new LinkedHashMap<>();
+        for (View v : View.values()) {
+            fp.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.RGB_UINT8), GraphNames.PIXELS, runtime.options()));
+            q.put(v, new BranchRunner(BranchGraph.buildInt8(definition.spec().branch(v), definition.weights(), BranchKeys.of(v),
+                    InputFormat.RGB_UINT8, Map.of(), int8Layers()).toByteArray(), GraphNames.PIXELS, runtime.options()));
+        }
+        dev.vqamini.views.ViewSampler sampler = new dev.vqamini.views.ViewSampler();
+        double[] a = new double[videos.size()];
+        double[] b = new double[videos.size()];
+        double maxDiff = 0;
+        for (int i = 0; i < videos.size(); i++) {
+            progress("scoring " + videos.get(i).getFileName() + " (" + (i + 1) + "/" + videos.size() + ")");
+            dev.vqamini.clips.VideoViews views = sampler.sample(videos.get(i), 0);
+            a[i] = fused(definition, fp, views);
+            b[i] = fused(definition, q, views);
+            maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+        }
+        closeAll(fp);
+        closeAll(q);
+        double srcc = new org.apache.commons.math3.stat.correlation.SpearmansCorrelation().correlation(a, b);
+        if (json) {
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("model", definition.version());
+            report.put("videos", videos.size());
+            report.put("int8_layers", int8Layers().toString());
+            report.put("srcc_int8_vs_fp32", srcc);
+            report.put("max_abs_fused_diff", maxDiff);
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        } else {
+            System.out.printf("model %s, INT8 %s against fp32 on %d videos of %s:%nSRCC of fused scores %.4f, max |fused difference| %.4f%n",
+                    definition.version(), int8Layers(), videos.size(), int8Videos, srcc, maxDiff);
+        }
+        return 0;
+    }
+
+    private static double fused(ModelDefinition d, Map<View, BranchRunner> runners, dev.vqamini.clips.VideoViews views) throws OrtException {
+        double[] s = new double[2];
+        for (View v : View.values()) {
+            dev.vqamini.clips.ViewClips c = views.get(v);
+            BranchOutput o = runners.get(v).runPixels(c.pixels(), new long[] {c.clips(), 3, c.frames(), c.height(), c.width()});
+            double mean = 0;
+            for (float x : o.scores()) {
+                mean += x / o.scores().length;
+            }
+            s[v == View.TECHNICAL ? 0 : 1] = mean;
+        }
+        return d.fusion().fuse(s[0], s[1]);
+    }
+
+    private static String num(Object v) {
+        return v instanceof Double d && !d.isNaN() ? String.format("%.3f", d) : "-";
+    }
+
     private static void restore(String previous) {
         if (previous == null) {
             System.clearProperty("vqa.ort.profile");
@@ -210,22 +360,34 @@ public final class ModelBenchCommand implements Callable<Integer> {
         long[] three = {3, 3, frames, size, size};
         double[] clipTimes = new double[repeats];
         double[] videoTimes = new double[repeats];
+        EnergyMeter.Usage clipEnergy = EnergyMeter.Usage.zero(meter.source());
+        EnergyMeter.Usage videoEnergy = clipEnergy;
         for (int r = -1; r < repeats; r++) {
+            EnergyMeter.Sample e0 = meter.sample();
             long t0 = System.nanoTime();
             run(runners.get(View.TECHNICAL), x1, p1, clip);
             long t1 = System.nanoTime();
+            EnergyMeter.Sample e1 = meter.sample();
             run(runners.get(View.AESTHETIC), x1, p1, clip);
             run(runners.get(View.TECHNICAL), x3, p3, three);
             long t2 = System.nanoTime();
+            EnergyMeter.Sample e2 = meter.sample();
             if (r >= 0) {
                 clipTimes[r] = (t1 - t0) / 1e9;
                 videoTimes[r] = (t2 - t1) / 1e9;
+                clipEnergy = clipEnergy.plus(meter.between(e0, e1));
+                videoEnergy = videoEnergy.plus(meter.between(e1, e2));
             }
         }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", name);
         row.put("clip_s", median(clipTimes));
         row.put("video_s", median(videoTimes));
+        // means over the timed runs: energy adds up, so a mean is what a fleet's bill sees
+        row.put("clip_joules", clipEnergy.hasJoules() ? clipEnergy.per(repeats).joules() : null);
+        row.put("video_joules", videoEnergy.hasJoules() ? videoEnergy.per(repeats).joules() : null);
+        row.put("clip_cpu_s", clipEnergy.per(repeats).cpuSeconds());
+        row.put("video_cpu_s", videoEnergy.per(repeats).cpuSeconds());
         return row;
     }
 

@@ -6,6 +6,7 @@ import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.onnx.InputFormat;
 import dev.vqamini.model.runtime.BranchRunner;
+import dev.vqamini.model.runtime.EnergyMeter;
 import dev.vqamini.model.runtime.ResidentMemory;
 import dev.vqamini.model.runtime.RunnerOptions;
 import dev.vqamini.spec.ModelComplexity;
@@ -53,6 +54,15 @@ public record ModelCosts(long parametersPresent, long parametersNonZero, long fl
 
     /** Median seconds of a uint8-input branch graph on one 1 x 3 x 32 x 224 x 224 clip. */
     public static double latency(byte[] onnx, RunnerOptions options, int repeats) throws OrtException {
+        return latencyAndEnergy(onnx, options, repeats, EnergyMeter.system()).latencySecondsPerClip();
+    }
+
+    /** Median latency and mean energy (RAPL or CPU-seconds, see {@link EnergyMeter}) of one clip. */
+    public record ClipCost(double latencySecondsPerClip, EnergyMeter.Usage perClip) {
+    }
+
+    /** The median seconds of {@link #latency(byte[], RunnerOptions, int)} and the energy of the timed runs per clip. */
+    public static ClipCost latencyAndEnergy(byte[] onnx, RunnerOptions options, int repeats, EnergyMeter meter) throws OrtException {
         long[] shape = {1, 3, 32, 224, 224};
         byte[] pixels = new byte[3 * 32 * 224 * 224];
         SplittableRandom r = new SplittableRandom(5);
@@ -62,13 +72,15 @@ public record ModelCosts(long parametersPresent, long parametersNonZero, long fl
         try (BranchRunner runner = new BranchRunner(onnx, GraphNames.PIXELS, options)) {
             runner.runPixels(pixels, shape);
             double[] times = new double[repeats];
+            EnergyMeter.Sample start = meter.sample();
             for (int i = 0; i < repeats; i++) {
                 long t0 = System.nanoTime();
                 runner.runPixels(pixels, shape);
                 times[i] = (System.nanoTime() - t0) / 1e9;
             }
+            EnergyMeter.Usage used = meter.since(start);
             Arrays.sort(times);
-            return times[repeats / 2];
+            return new ClipCost(times[repeats / 2], used.per(repeats));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.vqamini.serving;
 
 import dev.vqamini.clips.View;
+import dev.vqamini.model.runtime.EnergyMeter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +43,15 @@ public final class DynamicBatcher implements AutoCloseable {
     @FunctionalInterface
     public interface BatchListener {
         void ran(String version, View view, int size, double inferenceSeconds, double[] queueSeconds);
+
+        /**
+         * The same, with the energy the run used ({@link EnergyMeter}: RAPL joules where readable, process
+         * CPU-seconds always; with more than one concurrent run, runs that overlap share what they measured).
+         */
+        default void ran(String version, View view, int size, double inferenceSeconds, double[] queueSeconds,
+                         EnergyMeter.Usage energy) {
+            ran(version, view, size, inferenceSeconds, queueSeconds);
+        }
     }
 
     private record Job(byte[] pixels, long enqueued, CompletableFuture<ClipResult> result) {
@@ -53,6 +63,7 @@ public final class DynamicBatcher implements AutoCloseable {
     private final Settings settings;
     private final ClipShape clip;
     private final BatchListener listener;
+    private final EnergyMeter meter = EnergyMeter.system();
     private final Map<Key, BlockingQueue<Job>> queues = new HashMap<>();
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -151,9 +162,10 @@ public final class DynamicBatcher implements AutoCloseable {
             waited[i] = (start - batch.get(i).enqueued) / 1e9;
         }
         try {
+            EnergyMeter.Sample before = meter.sample();
             float[] scores = key.model.score(key.view, pixels, n, clip);
             double seconds = (System.nanoTime() - start) / 1e9;
-            listener.ran(key.model.version(), key.view, n, seconds, waited);
+            listener.ran(key.model.version(), key.view, n, seconds, waited, meter.since(before));
             for (int i = 0; i < n; i++) {
                 queued.decrementAndGet();
                 batch.get(i).result.complete(new ClipResult(scores[i], n, seconds, waited[i]));

@@ -34,6 +34,7 @@ public final class BranchGraph {
     private final BranchKeys keys;
     private final BranchSpec spec;
     private boolean probes;
+    private java.util.Set<Int8Layer> int8Layers = java.util.Set.of();
     private String hiddenGrnOutput;
 
     private BranchGraph(BranchSpec spec, StateDict weights, BranchKeys keys) {
@@ -51,6 +52,37 @@ public final class BranchGraph {
     public static ModelProto build(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
                                    Map<String, String> metadata) {
         return new BranchGraph(spec, weights, keys).build(format, metadata, false);
+    }
+
+    /**
+     * The same graph with the blocks' pointwise layers (pwconv1, pwconv2: about 60 % of the FLOPs) in INT8:
+     * weights quantised symmetrically per output channel at build time, activations quantised per tensor at run
+     * time (DynamicQuantizeLinear, uint8), an integer MatMul rescaled to float, the form ONNX Runtime fuses into
+     * one DynamicQuantizeMatMul kernel. Everything else stays fp32. Metadata says {@code graph.int8=pointwise}.
+     */
+    public static ModelProto buildInt8(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
+                                       Map<String, String> metadata) {
+        return buildInt8(spec, weights, keys, format, metadata, java.util.EnumSet.allOf(Int8Layer.class));
+    }
+
+    /** Which pointwise layers of each block an INT8 graph quantises. */
+    public enum Int8Layer {
+        PWCONV1, PWCONV2;
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** {@link #buildInt8} quantising only {@code layers}; metadata {@code graph.int8} lists them. */
+    public static ModelProto buildInt8(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
+                                       Map<String, String> metadata, java.util.Set<Int8Layer> layers) {
+        BranchGraph b = new BranchGraph(spec, weights, keys);
+        b.int8Layers = java.util.EnumSet.copyOf(layers);
+        Map<String, String> m = new java.util.TreeMap<>(metadata);
+        m.put("graph.int8", layers.size() == Int8Layer.values().length ? "pointwise"
+                : String.join(",", b.int8Layers.stream().map(Int8Layer::key).toList()));
+        return b.build(format, m, false);
     }
 
     /**
@@ -230,13 +262,13 @@ public final class BranchGraph {
         int hidden = block.hidden();
         String y = depthwise(x, key + ".dwconv", d, k);
         y = layerNorm(y, key + ".norm", d);
-        y = linear(y, key + ".pwconv1", hidden, d, null);
+        y = pointwise(Int8Layer.PWCONV1, y, key + ".pwconv1", hidden, d, null);
         y = gelu(y);
         float[] gamma = weights.require(key + ".grn.gamma", 1, 1, 1, hidden).data();
         float[] beta = weights.require(key + ".grn.beta", 1, 1, 1, hidden).data();
         y = grn(y, key, gamma);
         hiddenGrnOutput = y; // GRN output minus beta (beta is folded into pwconv2): what probes measure
-        y = linear(y, key + ".pwconv2", d, hidden, beta);
+        y = pointwise(Int8Layer.PWCONV2, y, key + ".pwconv2", d, hidden, beta);
         return g.node(OnnxOp.ADD, List.of(x, y), Map.of());
     }
 
@@ -278,6 +310,48 @@ public final class BranchGraph {
             bias[o] = (float) acc;
         }
         String y = g.node(OnnxOp.MATMUL, List.of(x, g.floats(key + ".weight_t", new long[] {in, out}, wt)), Map.of());
+        return g.node(OnnxOp.ADD, List.of(y, g.floats(key + ".bias", new long[] {out}, bias)), Map.of());
+    }
+
+    private String pointwise(Int8Layer layer, String x, String key, int out, int in, float[] inputShift) {
+        return int8Layers.contains(layer) ? linearInt8(x, key, out, in, inputShift) : linear(x, key, out, in, inputShift);
+    }
+
+    /**
+     * {@link #linear} in INT8: W quantised per output channel, symmetric (zero point 0, scale max|W|/127), x by
+     * DynamicQuantizeLinear; y = (int32 product) * (x_scale * w_scale) + b.
+     */
+    private String linearInt8(String x, String key, int out, int in, float[] inputShift) {
+        Tensor w = weights.get(key + ".weight");
+        if (w.numel() != (long) out * in || w.dim(0) != out || w.dim(1) != in) {
+            throw new dev.vqamini.model.weights.WeightFileException(weights.source() + ": key '" + key + ".weight' has shape "
+                    + w.shapeText() + " but the architecture needs [" + out + ", " + in + "]");
+        }
+        float[] bias = weights.require(key + ".bias", out).data().clone();
+        byte[] wq = new byte[in * out];
+        float[] scale = new float[out];
+        for (int o = 0; o < out; o++) {
+            double acc = bias[o];
+            float max = 0;
+            for (int i = 0; i < in; i++) {
+                float v = w.data()[o * in + i];
+                max = Math.max(max, Math.abs(v));
+                if (inputShift != null) {
+                    acc += (double) v * inputShift[i];
+                }
+            }
+            bias[o] = (float) acc;
+            scale[o] = max == 0 ? 1f : max / 127f;
+            for (int i = 0; i < in; i++) {
+                wq[i * out + o] = (byte) Math.max(-127, Math.min(127, Math.round(w.data()[o * in + i] / scale[o])));
+            }
+        }
+        List<String> q = g.nodeOutputs(OnnxOp.DYNAMIC_QUANTIZE_LINEAR, List.of(x), Map.of(), 3);
+        String product = g.node(OnnxOp.MATMUL_INTEGER, List.of(q.get(0), g.int8s(key + ".weight_q", new long[] {in, out}, wq),
+                q.get(2), g.int8s(key + ".weight_zero", new long[] {out}, new byte[out])), Map.of());
+        String f = g.node(OnnxOp.CAST, List.of(product), Map.of("to", (long) DataType.FLOAT.getNumber()));
+        String s = g.node(OnnxOp.MUL, List.of(q.get(1), g.floats(key + ".weight_scale", new long[] {out}, scale)), Map.of());
+        String y = g.node(OnnxOp.MUL, List.of(f, s), Map.of());
         return g.node(OnnxOp.ADD, List.of(y, g.floats(key + ".bias", new long[] {out}, bias)), Map.of());
     }
 

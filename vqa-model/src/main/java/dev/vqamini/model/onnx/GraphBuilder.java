@@ -66,6 +66,18 @@ public final class GraphBuilder {
         return unique;
     }
 
+    /** An int8 initializer (quantised weights). */
+    public String int8s(String name, long[] shape, byte[] values) {
+        String unique = uniqueName(name);
+        TensorProto.Builder t = TensorProto.newBuilder().setName(unique)
+                .setDataType(TensorProto.DataType.INT8.getNumber()).setRawData(ByteString.copyFrom(values));
+        for (long d : shape) {
+            t.addDims(d);
+        }
+        graph.addInitializer(t);
+        return unique;
+    }
+
     /** An int64 initializer (shapes, slice bounds, pads). */
     public String longs(String name, long... values) {
         String unique = uniqueName(name);
@@ -87,7 +99,18 @@ public final class GraphBuilder {
         return node(op, inputs, attributes, uniqueName(op.type().toLowerCase()));
     }
 
-    private String node(OnnxOp op, List<String> inputs, Map<String, Object> attributes, String output) {
+    /** Adds a node with {@code count} outputs and returns their names. */
+    public List<String> nodeOutputs(OnnxOp op, List<String> inputs, Map<String, Object> attributes, int count) {
+        String[] outputs = new String[count];
+        for (int i = 0; i < count; i++) {
+            outputs[i] = uniqueName(op.type().toLowerCase() + "_" + i);
+        }
+        node(op, inputs, attributes, outputs);
+        return List.of(outputs);
+    }
+
+    private String node(OnnxOp op, List<String> inputs, Map<String, Object> attributes, String... outputs) {
+        String output = outputs[0];
         if (inputs.size() < op.minInputs || inputs.size() > op.maxInputs) {
             throw new IllegalArgumentException(op.type + " takes " + op.minInputs + ".." + op.maxInputs + " inputs, got "
                     + inputs.size() + " " + inputs);
@@ -98,7 +121,7 @@ public final class GraphBuilder {
             }
         }
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op.type).setName(uniqueName("n_" + op.type))
-                .addAllInput(inputs).addOutput(output);
+                .addAllInput(inputs).addAllOutput(List.of(outputs));
         new java.util.TreeMap<>(attributes).forEach((k, v) -> n.addAttribute(attribute(k, v))); // sorted: the same graph gives the same bytes in every JVM
         graph.addNode(n);
         return output;

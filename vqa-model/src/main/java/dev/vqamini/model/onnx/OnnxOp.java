@@ -25,7 +25,10 @@ public enum OnnxOp {
     SLICE("Slice", 3, 5, Set.of()),
     CONCAT("Concat", 1, Integer.MAX_VALUE, Set.of("axis")),
     RESHAPE("Reshape", 2, 2, Set.of()),
-    PAD("Pad", 2, 3, Set.of());
+    PAD("Pad", 2, 3, Set.of()),
+    /** x to uint8 with its scale and zero point (3 outputs), for the INT8 pointwise layers. */
+    DYNAMIC_QUANTIZE_LINEAR("DynamicQuantizeLinear", 1, 1, Set.of()),
+    MATMUL_INTEGER("MatMulInteger", 2, 4, Set.of());
 
     /** The opset every graph is built for: LayerNormalization needs 17; Reduce* keep axes as attributes up to 17. */
     public static final int OPSET = 17;

@@ -8,7 +8,8 @@ import java.util.logging.Logger;
 
 /**
  * The process-wide ONNX Runtime environment and the session options every model uses: full graph
- * optimisation, memory arena on and memory patterns off, CUDA when asked for and usable, CPU otherwise (logged once).
+ * optimisation, memory arena on and memory patterns off, intra-op spinning on unless {@code vqa.ort.spinning=false},
+ * CUDA when asked for and usable, CPU otherwise (logged once).
  */
 public final class OrtRuntime {
 
@@ -24,6 +25,14 @@ public final class OrtRuntime {
 
     /** Creates a session for {@code onnx} bytes; the returned provider name says where it runs. */
     public static Session open(byte[] onnx, RunnerOptions options) throws OrtException {
+        return open(onnx, options, OptimizedModelCache.configured());
+    }
+
+    /**
+     * Creates a session, reusing the graph ONNX Runtime optimised for these bytes on an earlier open when
+     * {@code cache} is given (CPU sessions only: a CUDA session's graph is partitioned for its device).
+     */
+    public static Session open(byte[] onnx, RunnerOptions options, OptimizedModelCache cache) throws OrtException {
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -34,6 +43,11 @@ public final class OrtRuntime {
             // freed chunks. Measured (2 threads, one 32x224x224 clip): peak 227 -> 194 MB full, 130 -> 79 MB pruned
             // to 20 %, latency unchanged. Turning the arena off instead doubled latency and raised the peak.
             so.setMemoryPatternOptimization(false);
+            if (!spinning()) {
+                // Idle intra-op threads then sleep instead of spinning between ops: on a shared or oversubscribed
+                // CPU fewer CPU-seconds (energy) per clip; on an idle one ~2 % more latency (docs/benchmarks.md).
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             String profile = System.getProperty("vqa.ort.profile");
             if (profile != null) {
                 so.enableProfiling(profile); // per-operator timings as Chrome trace JSON, for performance work
@@ -48,7 +62,12 @@ public final class OrtRuntime {
                     provider = "CPU (CUDA unavailable: " + firstLine(e.getMessage()) + ")";
                 }
             }
-            OrtSession session = environment().createSession(onnx, so);
+            OrtSession session;
+            if (cache != null && provider.startsWith("CPU")) {
+                session = cache.open(onnx, so);
+            } else {
+                session = environment().createSession(onnx, so);
+            }
             if (PROVIDER_LOGGED.compareAndSet(false, true)) {
                 LOG.info("ONNX Runtime " + environment().getVersion() + " on " + provider
                         + ", " + options.intraOpThreads() + " intra-op threads");
@@ -57,6 +76,15 @@ public final class OrtRuntime {
         } finally {
             so.close();
         }
+    }
+
+    /** Whether intra-op threads spin while waiting for work: {@code vqa.ort.spinning} or $VQA_ORT_SPINNING, default true. */
+    static boolean spinning() {
+        String v = System.getProperty("vqa.ort.spinning");
+        if (v == null || v.isBlank()) {
+            v = System.getenv("VQA_ORT_SPINNING");
+        }
+        return v == null || v.isBlank() || !v.trim().equalsIgnoreCase("false");
     }
 
     private static String firstLine(String s) {
