@@ -285,13 +285,14 @@ public final class DemoCommand implements Callable<Integer> {
             Path dir = work.resolve("models").resolve(model.version());
             ModelBundle.write(model, dir);
             ModelRelease.publish(clients, dir, signKey);
-            // Cost gates lenient: on a shared 2-core machine shadow scoring itself moves latency; quality decides here.
-            var gates = RolloutPlans.DEFAULT_GATES.toBuilder().setMinPairs(STEP_VIDEOS).setMaxP99LatencyIncrease(3)
-                    .setMaxThroughputDecrease(0.9).build();
+            // Cost gates off (a margin of 0): five videos a step on a shared machine are too few to judge latency by,
+            // and a gate without evidence pauses the plan. Quality decides here; the controller's tests cover cost.
+            var gates = RolloutPlans.DEFAULT_GATES.toBuilder().setMinPairs(STEP_VIDEOS).setMaxP99LatencyIncrease(0)
+                    .setMaxThroughputDecrease(0).build();
             writer.apply(model.name(), RolloutPlans.plan(model.version(), List.of(0.0, 0.5), STEP_VIDEOS, 0, gates, 1.0,
                     System.currentTimeMillis()));
             say("    " + model.version() + ": planned 0 % (shadow only) -> 50 %, " + STEP_VIDEOS
-                    + " paired videos per step, agreement SRCC >= " + gates.getMinAgreementSrcc());
+                    + " paired videos per step, agreement SRCC >= " + gates.getMinAgreementSrcc() + " (cost gates off)");
             for (int batch = 0; batch < 8; batch++) {
                 for (int i = 0; i < STEP_VIDEOS; i++) {
                     SynthVideo v = synth.get(uploaded % synth.size());
