@@ -113,7 +113,8 @@ class ScorerFlowTest {
         // before the candidate was in service its videos went to the stable version; after, the hash decides
         System.out.printf("swap: 100 videos, %d by the candidate, %d assigned to it by the hash%n", candidate, predicted);
         assertTrue(candidate >= predicted / 2, candidate + " of " + predicted);
-        assertEquals(0.5, predicted / 100.0, 0.15);
+        // 100 random ids against a 50 % range: binomial, sd 0.05; 0.2 is four of them (0.15 failed once in CI)
+        assertEquals(0.5, predicted / 100.0, 0.2);
 
         List<DeadLetter> refusals = new ArrayList<>();
         KafkaClientSettings.plaintext(servers, "scorer-test").topicReader("test").readToEnd(TopicCatalog.DLQ.name(), WireSerdes.deadLetters().deserializer(),
