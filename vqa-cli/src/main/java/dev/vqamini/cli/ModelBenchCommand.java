@@ -78,12 +78,8 @@ public final class ModelBenchCommand implements Callable<Integer> {
             description = "Which pointwise layers --int8 and --int8-videos quantise: pwconv1, pwconv2 (default both).")
     List<String> int8Layers;
 
-    private java.util.Set<BranchGraph.Int8Layer> int8Layers() {
-        java.util.Set<BranchGraph.Int8Layer> set = java.util.EnumSet.noneOf(BranchGraph.Int8Layer.class);
-        for (String l : int8Layers) {
-            set.add(BranchGraph.Int8Layer.valueOf(l.trim().toUpperCase(java.util.Locale.ROOT)));
-        }
-        return set;
+    private java.util.Set<dev.vqamini.model.onnx.Int8Layer> int8Layers() {
+        return dev.vqamini.model.onnx.Int8Layer.parse(int8Layers);
     }
 
     @Option(names = "--profile", description = {"Instead of timing whole graphs: profile one technical clip of the uint8 graph with",

@@ -34,7 +34,12 @@ public final class BranchGraph {
     private final BranchKeys keys;
     private final BranchSpec spec;
     private boolean probes;
+    /** The metadata key naming a graph's INT8 layers ("static:pwconv1+pwconv2"); absent in fp32 graphs. */
+    public static final String INT8_METADATA = "graph.int8";
+
     private java.util.Set<Int8Layer> int8Layers = java.util.Set.of();
+    private StaticInt8 staticInt8;
+    private java.util.Set<Int8Layer> rangeProbes = java.util.Set.of();
     private String hiddenGrnOutput;
 
     private BranchGraph(BranchSpec spec, StateDict weights, BranchKeys keys) {
@@ -58,31 +63,46 @@ public final class BranchGraph {
      * The same graph with the blocks' pointwise layers (pwconv1, pwconv2: about 60 % of the FLOPs) in INT8:
      * weights quantised symmetrically per output channel at build time, activations quantised per tensor at run
      * time (DynamicQuantizeLinear, uint8), an integer MatMul rescaled to float, the form ONNX Runtime fuses into
-     * one DynamicQuantizeMatMul kernel. Everything else stays fp32. Metadata says {@code graph.int8=pointwise}.
+     * one DynamicQuantizeMatMul kernel. Everything else stays fp32. Metadata says {@code graph.int8=dynamic:LAYERS}.
      */
-    public static ModelProto buildInt8(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
-                                       Map<String, String> metadata) {
-        return buildInt8(spec, weights, keys, format, metadata, java.util.EnumSet.allOf(Int8Layer.class));
-    }
-
-    /** Which pointwise layers of each block an INT8 graph quantises. */
-    public enum Int8Layer {
-        PWCONV1, PWCONV2;
-
-        public String key() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
-    /** {@link #buildInt8} quantising only {@code layers}; metadata {@code graph.int8} lists them. */
     public static ModelProto buildInt8(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
                                        Map<String, String> metadata, java.util.Set<Int8Layer> layers) {
         BranchGraph b = new BranchGraph(spec, weights, keys);
         b.int8Layers = java.util.EnumSet.copyOf(layers);
         Map<String, String> m = new java.util.TreeMap<>(metadata);
-        m.put("graph.int8", layers.size() == Int8Layer.values().length ? "pointwise"
-                : String.join(",", b.int8Layers.stream().map(Int8Layer::key).toList()));
+        m.put(INT8_METADATA, "dynamic:" + Int8Layer.describe(layers));
         return b.build(format, m, false);
+    }
+
+    /**
+     * The graph with {@code q.layers()} in static INT8, in the QDQ form ONNX Runtime turns into integer kernels:
+     * the input quantised with the calibrated per-tensor scale (after SmoothQuant's per-channel division, folded into
+     * the preceding constants), weights symmetric per output channel. Metadata says {@code graph.int8=static:LAYERS}.
+     */
+    public static ModelProto buildStaticInt8(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
+                                             Map<String, String> metadata, StaticInt8 q) {
+        BranchGraph b = new BranchGraph(spec, weights, keys);
+        b.staticInt8 = q;
+        Map<String, String> m = new java.util.TreeMap<>(metadata);
+        m.put(INT8_METADATA, "static:" + Int8Layer.describe(q.layers()));
+        return b.build(format, m, false);
+    }
+
+    /** The fp32 graph with, for each block's {@code layers}, outputs of the per-channel min and max of the layer's input. */
+    public static ModelProto buildWithRangeProbes(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
+                                                  java.util.Set<Int8Layer> layers) {
+        BranchGraph b = new BranchGraph(spec, weights, keys);
+        b.rangeProbes = java.util.EnumSet.copyOf(layers);
+        return b.build(format, Map.of(), false);
+    }
+
+    /** Output names of the range probes of the layer with weight key {@code key}. */
+    public static String rangeMin(String key) {
+        return "probe.range.min." + key;
+    }
+
+    public static String rangeMax(String key) {
+        return "probe.range.max." + key;
     }
 
     /**
@@ -261,14 +281,18 @@ public final class BranchGraph {
         int k = block.temporalKernel();
         int hidden = block.hidden();
         String y = depthwise(x, key + ".dwconv", d, k);
-        y = layerNorm(y, key + ".norm", d);
-        y = pointwise(Int8Layer.PWCONV1, y, key + ".pwconv1", hidden, d, null);
+        float[] smooth1 = smoothing(Int8Layer.PWCONV1, key + ".pwconv1", hidden, d);
+        y = layerNorm(y, key + ".norm", d, smooth1);
+        rangeProbe(Int8Layer.PWCONV1, y, key + ".pwconv1");
+        y = pointwise(Int8Layer.PWCONV1, y, key + ".pwconv1", hidden, d, null, smooth1);
         y = gelu(y);
         float[] gamma = weights.require(key + ".grn.gamma", 1, 1, 1, hidden).data();
         float[] beta = weights.require(key + ".grn.beta", 1, 1, 1, hidden).data();
-        y = grn(y, key, gamma);
+        float[] smooth2 = smoothing(Int8Layer.PWCONV2, key + ".pwconv2", d, hidden);
+        y = grn(y, key, gamma, smooth2);
         hiddenGrnOutput = y; // GRN output minus beta (beta is folded into pwconv2): what probes measure
-        y = pointwise(Int8Layer.PWCONV2, y, key + ".pwconv2", d, hidden, beta);
+        rangeProbe(Int8Layer.PWCONV2, y, key + ".pwconv2");
+        y = pointwise(Int8Layer.PWCONV2, y, key + ".pwconv2", d, hidden, beta, smooth2);
         return g.node(OnnxOp.ADD, List.of(x, y), Map.of());
     }
 
@@ -276,13 +300,16 @@ public final class BranchGraph {
      * GRN minus its beta: Gx = L2 over T and H (upstream reduces dims 1,2 of 5D channels-last data; W is not
      * reduced), Nx = Gx / (mean_C Gx + eps); gamma*(y*Nx) + y = y * (gamma*Nx + 1).
      */
-    private String grn(String y, String key, float[] gamma) {
+    private String grn(String y, String key, float[] gamma, float[] divisor) {
         String gx = g.node(OnnxOp.REDUCE_L2, List.of(y), Map.of("axes", new long[] {1, 2}, "keepdims", 1L));
         String mean = g.node(OnnxOp.REDUCE_MEAN, List.of(gx), Map.of("axes", new long[] {-1}, "keepdims", 1L));
         String nx = g.node(OnnxOp.DIV, List.of(gx, g.node(OnnxOp.ADD, List.of(mean, g.scalar("eps", EPS)), Map.of())),
                 Map.of());
-        String scale = g.node(OnnxOp.MUL, List.of(nx, g.floats(key + ".grn.gamma", new long[] {gamma.length}, gamma)), Map.of());
-        scale = g.node(OnnxOp.ADD, List.of(scale, g.scalar("one", 1f)), Map.of());
+        // SmoothQuant's divisor s, when given: (gamma * Nx + 1) / s = (gamma / s) * Nx + 1 / s
+        float[] g1 = divisor == null ? gamma : divide(gamma, divisor);
+        String scale = g.node(OnnxOp.MUL, List.of(nx, g.floats(key + ".grn.gamma", new long[] {gamma.length}, g1)), Map.of());
+        String one = divisor == null ? g.scalar("one", 1f) : g.floats(key + ".grn.one", new long[] {gamma.length}, reciprocal(divisor));
+        scale = g.node(OnnxOp.ADD, List.of(scale, one), Map.of());
         return g.node(OnnxOp.MUL, List.of(y, scale), Map.of());
     }
 
@@ -291,30 +318,67 @@ public final class BranchGraph {
      * {@code inputShift}, when given, is a constant added to x first, folded into the bias: b + W shift.
      */
     private String linear(String x, String key, int out, int in, float[] inputShift) {
+        float[] w = checkedWeight(key, out, in);
+        float[] wt = new float[in * out];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                wt[i * out + o] = w[o * in + i];
+            }
+        }
+        String y = g.node(OnnxOp.MATMUL, List.of(x, g.floats(key + ".weight_t", new long[] {in, out}, wt)), Map.of());
+        return g.node(OnnxOp.ADD, List.of(y, g.floats(key + ".bias", new long[] {out}, shiftedBias(key, w, out, in, inputShift))), Map.of());
+    }
+
+    private String pointwise(Int8Layer layer, String x, String key, int out, int in, float[] inputShift, float[] smoothing) {
+        if (staticInt8 != null && staticInt8.layers().contains(layer)) {
+            return linearStaticInt8(x, key, out, in, inputShift, smoothing);
+        }
+        return int8Layers.contains(layer) ? linearInt8(x, key, out, in, inputShift) : linear(x, key, out, in, inputShift);
+    }
+
+    /** The weight of a Linear or 1x1x1 Conv as [out, in] row-major; an error naming the key when its shape differs. */
+    private float[] checkedWeight(String key, int out, int in) {
         Tensor w = weights.get(key + ".weight");
         if (w.numel() != (long) out * in || w.dim(0) != out || w.dim(1) != in) {
             throw new dev.vqamini.model.weights.WeightFileException(weights.source() + ": key '" + key + ".weight' has shape "
                     + w.shapeText() + " but the architecture needs [" + out + ", " + in + "]");
         }
-        float[] bias = weights.require(key + ".bias", out).data().clone();
-        float[] wt = new float[in * out];
-        for (int o = 0; o < out; o++) {
-            double acc = bias[o];
-            for (int i = 0; i < in; i++) {
-                float v = w.data()[o * in + i];
-                wt[i * out + o] = v;
-                if (inputShift != null) {
-                    acc += (double) v * inputShift[i];
-                }
-            }
-            bias[o] = (float) acc;
-        }
-        String y = g.node(OnnxOp.MATMUL, List.of(x, g.floats(key + ".weight_t", new long[] {in, out}, wt)), Map.of());
-        return g.node(OnnxOp.ADD, List.of(y, g.floats(key + ".bias", new long[] {out}, bias)), Map.of());
+        return w.data();
     }
 
-    private String pointwise(Int8Layer layer, String x, String key, int out, int in, float[] inputShift) {
-        return int8Layers.contains(layer) ? linearInt8(x, key, out, in, inputShift) : linear(x, key, out, in, inputShift);
+    private float[] shiftedBias(String key, float[] w, int out, int in, float[] inputShift) {
+        float[] bias = weights.require(key + ".bias", out).data().clone();
+        if (inputShift != null) {
+            for (int o = 0; o < out; o++) {
+                double acc = bias[o];
+                for (int i = 0; i < in; i++) {
+                    acc += (double) w[o * in + i] * inputShift[i];
+                }
+                bias[o] = (float) acc;
+            }
+        }
+        return bias;
+    }
+
+    /** W [out, in] times column factors (null: none), quantised symmetric per output channel into [in, out] int8. */
+    private record QuantizedWeights(byte[] values, float[] scales) {
+
+        static QuantizedWeights of(float[] w, int out, int in, float[] columnFactors) {
+            byte[] q = new byte[in * out];
+            float[] scale = new float[out];
+            for (int o = 0; o < out; o++) {
+                float max = 0;
+                for (int i = 0; i < in; i++) {
+                    max = Math.max(max, Math.abs(w[o * in + i] * (columnFactors == null ? 1 : columnFactors[i])));
+                }
+                scale[o] = max == 0 ? 1f : max / 127f;
+                for (int i = 0; i < in; i++) {
+                    float v = w[o * in + i] * (columnFactors == null ? 1 : columnFactors[i]);
+                    q[i * out + o] = (byte) Math.max(-127, Math.min(127, Math.round(v / scale[o])));
+                }
+            }
+            return new QuantizedWeights(q, scale);
+        }
     }
 
     /**
@@ -322,42 +386,110 @@ public final class BranchGraph {
      * DynamicQuantizeLinear; y = (int32 product) * (x_scale * w_scale) + b.
      */
     private String linearInt8(String x, String key, int out, int in, float[] inputShift) {
-        Tensor w = weights.get(key + ".weight");
-        if (w.numel() != (long) out * in || w.dim(0) != out || w.dim(1) != in) {
-            throw new dev.vqamini.model.weights.WeightFileException(weights.source() + ": key '" + key + ".weight' has shape "
-                    + w.shapeText() + " but the architecture needs [" + out + ", " + in + "]");
-        }
-        float[] bias = weights.require(key + ".bias", out).data().clone();
-        byte[] wq = new byte[in * out];
-        float[] scale = new float[out];
-        for (int o = 0; o < out; o++) {
-            double acc = bias[o];
-            float max = 0;
-            for (int i = 0; i < in; i++) {
-                float v = w.data()[o * in + i];
-                max = Math.max(max, Math.abs(v));
-                if (inputShift != null) {
-                    acc += (double) v * inputShift[i];
-                }
-            }
-            bias[o] = (float) acc;
-            scale[o] = max == 0 ? 1f : max / 127f;
-            for (int i = 0; i < in; i++) {
-                wq[i * out + o] = (byte) Math.max(-127, Math.min(127, Math.round(w.data()[o * in + i] / scale[o])));
-            }
-        }
+        float[] w = checkedWeight(key, out, in);
+        QuantizedWeights wq = QuantizedWeights.of(w, out, in, null);
         List<String> q = g.nodeOutputs(OnnxOp.DYNAMIC_QUANTIZE_LINEAR, List.of(x), Map.of(), 3);
-        String product = g.node(OnnxOp.MATMUL_INTEGER, List.of(q.get(0), g.int8s(key + ".weight_q", new long[] {in, out}, wq),
+        String product = g.node(OnnxOp.MATMUL_INTEGER, List.of(q.get(0), g.int8s(key + ".weight_q", new long[] {in, out}, wq.values()),
                 q.get(2), g.int8s(key + ".weight_zero", new long[] {out}, new byte[out])), Map.of());
         String f = g.node(OnnxOp.CAST, List.of(product), Map.of("to", (long) DataType.FLOAT.getNumber()));
-        String s = g.node(OnnxOp.MUL, List.of(q.get(1), g.floats(key + ".weight_scale", new long[] {out}, scale)), Map.of());
+        String s = g.node(OnnxOp.MUL, List.of(q.get(1), g.floats(key + ".weight_scale", new long[] {out}, wq.scales())), Map.of());
         String y = g.node(OnnxOp.MUL, List.of(f, s), Map.of());
-        return g.node(OnnxOp.ADD, List.of(y, g.floats(key + ".bias", new long[] {out}, bias)), Map.of());
+        return g.node(OnnxOp.ADD, List.of(y, g.floats(key + ".bias", new long[] {out}, shiftedBias(key, w, out, in, inputShift))), Map.of());
+    }
+
+    /**
+     * {@link #linear} in static INT8 (QDQ): x, already divided by {@code smoothing} upstream, quantised to uint8 with
+     * the per-tensor scale and zero point its calibrated range gives; W times {@code smoothing} per input channel,
+     * symmetric int8 per output channel. The bias is unchanged: W' (x / s) = W x.
+     */
+    private String linearStaticInt8(String x, String key, int out, int in, float[] inputShift, float[] smoothing) {
+        float[] w = checkedWeight(key, out, in);
+        QuantizedWeights wq = QuantizedWeights.of(w, out, in, smoothing);
+        StaticInt8.ChannelRange r = staticInt8.range(key, in);
+        float lo = 0;
+        float hi = 0; // the range holds zero, so zero is exact
+        for (int c = 0; c < in; c++) {
+            lo = Math.min(lo, r.min()[c] / smoothing[c]);
+            hi = Math.max(hi, r.max()[c] / smoothing[c]);
+        }
+        float scale = hi > lo ? (hi - lo) / 255f : 1f;
+        int zero = Math.max(0, Math.min(255, Math.round(-lo / scale)));
+        String xScale = g.scalar(key + ".input_scale", scale);
+        String xZero = g.uint8s(key + ".input_zero", new long[0], new byte[] {(byte) zero});
+        String xq = g.node(OnnxOp.QUANTIZE_LINEAR, List.of(x, xScale, xZero), Map.of());
+        String xd = g.node(OnnxOp.DEQUANTIZE_LINEAR, List.of(xq, xScale, xZero), Map.of());
+        String wd = g.node(OnnxOp.DEQUANTIZE_LINEAR, List.of(g.int8s(key + ".weight_q", new long[] {in, out}, wq.values()),
+                g.floats(key + ".weight_scale", new long[] {out}, wq.scales()), g.int8s(key + ".weight_zero", new long[] {out}, new byte[out])),
+                Map.of("axis", 1L));
+        String y = g.node(OnnxOp.MATMUL, List.of(xd, wd), Map.of());
+        return g.node(OnnxOp.ADD, List.of(y, g.floats(key + ".bias", new long[] {out}, shiftedBias(key, w, out, in, inputShift))), Map.of());
+    }
+
+    /**
+     * SmoothQuant's per-input-channel divisor for a static INT8 layer, s_c = max|x_c|^a / max_o|W_oc|^(1-a) (1 where
+     * either is 0, kept within [1e-4, 1e4]); null when the layer stays fp32 or is dynamic.
+     */
+    private float[] smoothing(Int8Layer layer, String key, int out, int in) {
+        if (staticInt8 == null || !staticInt8.layers().contains(layer)) {
+            return null;
+        }
+        StaticInt8.ChannelRange r = staticInt8.range(key, in);
+        float[] w = checkedWeight(key, out, in);
+        double a = staticInt8.smoothing();
+        float[] s = new float[in];
+        for (int c = 0; c < in; c++) {
+            double wmax = 0;
+            for (int o = 0; o < out; o++) {
+                wmax = Math.max(wmax, Math.abs(w[o * in + c]));
+            }
+            double xmax = r.absMax(c);
+            double v = xmax > 0 && wmax > 0 ? Math.pow(xmax, a) / Math.pow(wmax, 1 - a) : 1;
+            s[c] = (float) Math.max(1e-4, Math.min(1e4, v));
+        }
+        return s;
+    }
+
+    /** values / divisor, element-wise. */
+    private static float[] divide(float[] values, float[] divisor) {
+        float[] r = new float[values.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = values[i] / divisor[i];
+        }
+        return r;
+    }
+
+    private static float[] reciprocal(float[] divisor) {
+        float[] r = new float[divisor.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = 1f / divisor[i];
+        }
+        return r;
+    }
+
+    /** Outputs the per-channel min and max of a layer's input when calibration asked for that layer. */
+    private void rangeProbe(Int8Layer layer, String x, String key) {
+        if (rangeProbes.contains(layer)) {
+            int channels = weights.get(key + ".weight").dim(1);
+            Map<String, Object> all = Map.of("axes", new long[] {0, 1, 2, 3}, "keepdims", 0L);
+            g.output(g.node(OnnxOp.REDUCE_MIN, List.of(x), all), rangeMin(key), DataType.FLOAT, channels);
+            g.output(g.node(OnnxOp.REDUCE_MAX, List.of(x), all), rangeMax(key), DataType.FLOAT, channels);
+        }
     }
 
     private String layerNorm(String x, String key, int d) {
-        String w = g.floats(key + ".weight", new long[] {d}, weights.require(key + ".weight", d).data());
-        String b = g.floats(key + ".bias", new long[] {d}, weights.require(key + ".bias", d).data());
+        return layerNorm(x, key, d, null);
+    }
+
+    /** LayerNorm whose output is divided per channel by {@code divisor} (null: none), folded into its affine. */
+    private String layerNorm(String x, String key, int d, float[] divisor) {
+        float[] weight = weights.require(key + ".weight", d).data();
+        float[] bias = weights.require(key + ".bias", d).data();
+        if (divisor != null) {
+            weight = divide(weight, divisor);
+            bias = divide(bias, divisor);
+        }
+        String w = g.floats(key + ".weight", new long[] {d}, weight);
+        String b = g.floats(key + ".bias", new long[] {d}, bias);
         return g.node(OnnxOp.LAYER_NORMALIZATION, List.of(x, w, b), Map.of("axis", -1L, "epsilon", EPS));
     }
 

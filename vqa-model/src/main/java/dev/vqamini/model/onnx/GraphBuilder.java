@@ -68,9 +68,18 @@ public final class GraphBuilder {
 
     /** An int8 initializer (quantised weights). */
     public String int8s(String name, long[] shape, byte[] values) {
+        return bytes(name, TensorProto.DataType.INT8, shape, values);
+    }
+
+    /** A uint8 initializer (activation zero points). */
+    public String uint8s(String name, long[] shape, byte[] values) {
+        return bytes(name, TensorProto.DataType.UINT8, shape, values);
+    }
+
+    private String bytes(String name, TensorProto.DataType type, long[] shape, byte[] values) {
         String unique = uniqueName(name);
         TensorProto.Builder t = TensorProto.newBuilder().setName(unique)
-                .setDataType(TensorProto.DataType.INT8.getNumber()).setRawData(ByteString.copyFrom(values));
+                .setDataType(type.getNumber()).setRawData(ByteString.copyFrom(values));
         for (long d : shape) {
             t.addDims(d);
         }

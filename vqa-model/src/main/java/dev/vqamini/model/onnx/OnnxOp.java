@@ -28,7 +28,13 @@ public enum OnnxOp {
     PAD("Pad", 2, 3, Set.of()),
     /** x to uint8 with its scale and zero point (3 outputs), for the INT8 pointwise layers. */
     DYNAMIC_QUANTIZE_LINEAR("DynamicQuantizeLinear", 1, 1, Set.of()),
-    MATMUL_INTEGER("MatMulInteger", 2, 4, Set.of());
+    MATMUL_INTEGER("MatMulInteger", 2, 4, Set.of()),
+    /** Static INT8 (QDQ form): x to uint8 with a calibrated scale and zero point, and back. */
+    QUANTIZE_LINEAR("QuantizeLinear", 2, 3, Set.of()),
+    DEQUANTIZE_LINEAR("DequantizeLinear", 2, 3, Set.of()),
+    /** Per-channel ranges that INT8 calibration reads. */
+    REDUCE_MIN("ReduceMin", 1, 1, Set.of("axes", "keepdims")),
+    REDUCE_MAX("ReduceMax", 1, 1, Set.of("axes", "keepdims"));
 
     /** The opset every graph is built for: LayerNormalization needs 17; Reduce* keep axes as attributes up to 17. */
     public static final int OPSET = 17;

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.vqamini.clips.View;
+import dev.vqamini.clips.ViewClips;
+import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.RandomWeights;
+import dev.vqamini.model.quantize.Int8Calibrator;
 import dev.vqamini.model.runtime.BranchOutput;
 import dev.vqamini.model.runtime.BranchRunner;
 import dev.vqamini.model.runtime.RunnerOptions;
@@ -18,7 +21,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The INT8-pointwise graph: every block's pointwise layer quantised, nothing else, and close to the fp32 graph. */
+/** The INT8 graphs (dynamic and static): every block's pointwise layers quantised, nothing else, and close to the fp32 graph. */
 class Int8GraphTest {
 
     @Test
@@ -27,27 +30,78 @@ class Int8GraphTest {
         StateDict w = RandomWeights.generate(new ModelSpec(b, b), 11);
         BranchKeys keys = BranchKeys.of(View.TECHNICAL);
         ModelProto fp = BranchGraph.build(b, w, keys, InputFormat.RGB_UINT8, Map.of());
-        ModelProto q = BranchGraph.buildInt8(b, w, keys, InputFormat.RGB_UINT8, Map.of());
+        ModelProto q = BranchGraph.buildInt8(b, w, keys, InputFormat.RGB_UINT8, Map.of(), java.util.EnumSet.allOf(Int8Layer.class));
         int blocks = 1 + 1 + 2 + 1;
         long integer = q.getGraph().getNodeList().stream().map(NodeProto::getOpType).filter("MatMulInteger"::equals).count();
         long fpMatMuls = fp.getGraph().getNodeList().stream().map(NodeProto::getOpType).filter("MatMul"::equals).count();
         long qMatMuls = q.getGraph().getNodeList().stream().map(NodeProto::getOpType).filter("MatMul"::equals).count();
         assertEquals(2 * blocks, integer, "pwconv1 and pwconv2 of every block");
         assertEquals(fpMatMuls - 2 * blocks, qMatMuls, "stem and head stay fp32");
-        assertTrue(q.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("graph.int8") && p.getValue().equals("pointwise")));
+        assertTrue(q.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("graph.int8") && p.getValue().equals("dynamic:pwconv1+pwconv2")));
         ModelProto first = BranchGraph.buildInt8(b, w, keys, InputFormat.RGB_UINT8, Map.of(),
-                java.util.EnumSet.of(BranchGraph.Int8Layer.PWCONV1));
+                java.util.EnumSet.of(Int8Layer.PWCONV1));
         assertEquals(blocks, first.getGraph().getNodeList().stream().map(NodeProto::getOpType).filter("MatMulInteger"::equals).count(),
                 "pwconv1 only");
-        assertTrue(first.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("graph.int8") && p.getValue().equals("pwconv1")));
+        assertTrue(first.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("graph.int8") && p.getValue().equals("dynamic:pwconv1")));
 
-        long[] shape = {1, 3, 4, 64, 64};
+        assertClose(fp, q, pixels(2));
+    }
+
+    @Test
+    void staticInt8IsCalibratedOnClipsAndStaysCloseToFp32() throws Exception {
+        BranchSpec b = BranchSpec.of(new int[] {8, 16, 24, 32}, new int[] {1, 1, 2, 1}, 8);
+        ModelSpec spec = new ModelSpec(b, b);
+        StateDict w = RandomWeights.generate(spec, 11);
+        ModelDefinition def = new ModelDefinition("dover-mobile", "t", spec, w, dev.vqamini.spec.FusionConstants.PUBLISHED, Map.of());
+        StaticInt8 q;
+        try (Int8Calibrator calibrator = new Int8Calibrator(def, java.util.EnumSet.allOf(Int8Layer.class), CPU)) {
+            for (int seed = 3; seed < 6; seed++) {
+                for (View v : View.values()) {
+                    calibrator.add(new ViewClips(v, 1, 4, 64, 64, pixels(seed), new int[][] {{0, 1, 2, 3}}));
+                }
+            }
+            assertEquals(3, calibrator.clips().get(View.TECHNICAL));
+            q = calibrator.result(0.5);
+        }
+        int blocks = 1 + 1 + 2 + 1;
+        assertEquals(2 * 2 * blocks, q.ranges().size(), "a range per quantised layer of each branch");
+        StaticInt8.ChannelRange first = q.range("technical_backbone.stages.0.0.pwconv1", 8);
+        for (int c = 0; c < 8; c++) {
+            assertTrue(first.min()[c] < first.max()[c], "LayerNorm's output spans a range in channel " + c);
+        }
+        BranchKeys keys = BranchKeys.of(View.TECHNICAL);
+        ModelProto fp = BranchGraph.build(b, w, keys, InputFormat.RGB_UINT8, Map.of());
+        ModelProto s = BranchGraph.buildStaticInt8(b, w, keys, InputFormat.RGB_UINT8, Map.of(), q);
+        assertEquals(2 * blocks, count(s, "QuantizeLinear"), "one activation quantiser per pwconv");
+        assertEquals(0, count(s, "DynamicQuantizeLinear"));
+        assertTrue(s.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals(BranchGraph.INT8_METADATA)
+                && p.getValue().equals("static:pwconv1+pwconv2")));
+        assertClose(fp, s, pixels(4)); // a calibration clip (held-out accuracy is the quantize command's gate, on videos)
+
+        StaticInt8 otherArchitecture = new StaticInt8(q.layers(), 0.5, Map.of());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BranchGraph.buildStaticInt8(b, w, keys, InputFormat.RGB_UINT8, Map.of(), otherArchitecture));
+        assertTrue(e.getMessage().contains("technical_backbone.stages.0.0.pwconv1"), e.getMessage());
+    }
+
+    private static final RunnerOptions CPU = new RunnerOptions(1, false, 0);
+
+    private static long count(ModelProto m, String op) {
+        return m.getGraph().getNodeList().stream().map(NodeProto::getOpType).filter(op::equals).count();
+    }
+
+    private static byte[] pixels(int seed) {
         byte[] pixels = new byte[3 * 4 * 64 * 64];
-        SplittableRandom r = new SplittableRandom(2);
+        SplittableRandom r = new SplittableRandom(seed);
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (byte) r.nextInt(256);
         }
-        RunnerOptions cpu = new RunnerOptions(1, false, 0);
+        return pixels;
+    }
+
+    private static void assertClose(ModelProto fp, ModelProto q, byte[] pixels) throws Exception {
+        long[] shape = {1, 3, 4, 64, 64};
+        RunnerOptions cpu = CPU;
         BranchOutput a;
         BranchOutput c;
         try (BranchRunner x = new BranchRunner(fp.toByteArray(), GraphNames.PIXELS, cpu);
