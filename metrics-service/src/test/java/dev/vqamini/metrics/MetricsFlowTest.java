@@ -153,7 +153,7 @@ class MetricsFlowTest {
             zip.putNextEntry(new ZipEntry("manifest.json"));
             // a manifest as the release module writes it (architecture and files left out: metrics reads cost only)
             zip.write(new ModelManifest(ModelManifest.FORMAT_VERSION, "m", version, null, "test", "2026-12-02T00:00:00Z", null,
-                    parameters, parameters, flops, null, Map.of(), null, Map.of()).toJson());
+                    parameters, parameters, flops, null, Map.of(), null, Map.of(), null).toJson());
             zip.closeEntry();
             zip.putNextEntry(new ZipEntry("technical.onnx"));
             zip.write(new byte[1000]);

@@ -35,8 +35,12 @@ public final class BenchWorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelDefinition definition = ModelLoader.load(model);
-        byte[] onnx = QualityModel.onnx(definition, View.TECHNICAL, InputFormat.RGB_UINT8);
+        ModelDefinition definition;
+        byte[] onnx;
+        try (QualityModel served = ModelLoader.qualityModel(model, runtime.options())) {
+            definition = served.definition();
+            onnx = served.pixelGraph(View.TECHNICAL); // what a scorer serves: INT8 for a quantised version
+        }
         warmUpRuntime();
         System.gc();
         // Count only what inference needs (session, weights in ONNX Runtime, activations): the peak is measured

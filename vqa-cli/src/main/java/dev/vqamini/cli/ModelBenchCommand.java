@@ -123,7 +123,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
             double openSeconds = 0;
             for (View v : View.values()) {
                 floats.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.NORMALISED_FLOAT), GraphNames.NORMALISED_INPUT, runtime.options()));
-                byte[] graph = QualityModel.onnx(definition, v, InputFormat.RGB_UINT8);
+                byte[] graph = model.pixelGraph(v); // a bundle's own graphs (INT8 for a quantised version)
                 long t0 = System.nanoTime();
                 pixels.put(v, new BranchRunner(graph, GraphNames.PIXELS, runtime.options()));
                 openSeconds += (System.nanoTime() - t0) / 1e9;
@@ -133,7 +133,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
             for (View v : View.values()) {
                 ours.put(v, floats.get(v).runFloats(v == View.TECHNICAL ? x3 : x1, v == View.TECHNICAL ? three : clip));
             }
-            rows.add(measure("vqa-mini graph, uint8 input", pixels, null, null, p1, p3));
+            rows.add(measure("vqa-mini graph, uint8 input" + int8Note(model.pixelGraph(View.TECHNICAL)), pixels, null, null, p1, p3));
             if (int8) {
                 Map<View, BranchRunner> quantised = new LinkedHashMap<>();
                 Map<View, BranchOutput> fp32Pixels = new LinkedHashMap<>();
@@ -235,8 +235,12 @@ public final class ModelBenchCommand implements Callable<Integer> {
 
     /** Profiles {@code repeats} runs of one technical clip after a warm-up and prints the time per op type. */
     private int profile(byte[] pixels, long[] clip) throws Exception {
-        ModelDefinition definition = weights.definition(runtime.options());
-        byte[] graph = QualityModel.onnx(definition, View.TECHNICAL, InputFormat.RGB_UINT8);
+        ModelDefinition definition;
+        byte[] graph;
+        try (QualityModel model = ModelLoader.qualityModel(weights.path(), runtime.options())) {
+            definition = model.definition();
+            graph = model.pixelGraph(View.TECHNICAL); // a bundle's own graph: the profile of what it serves
+        }
         try (BranchRunner warm = new BranchRunner(graph, GraphNames.PIXELS, runtime.options())) {
             warm.runPixels(pixels, clip); // the first run allocates; profile steady state only
         }
@@ -334,6 +338,16 @@ public final class ModelBenchCommand implements Callable<Integer> {
             s[v == View.TECHNICAL ? 0 : 1] = mean;
         }
         return d.fusion().fuse(s[0], s[1]);
+    }
+
+    /** ", static INT8 pwconv1+pwconv2" when the graph says it is quantised. */
+    private static String int8Note(byte[] graph) throws Exception {
+        for (var p : ai.onnx.proto.OnnxMl.ModelProto.parseFrom(graph).getMetadataPropsList()) {
+            if (p.getKey().equals(BranchGraph.INT8_METADATA)) {
+                return ", INT8 " + p.getValue();
+            }
+        }
+        return "";
     }
 
     private static String num(Object v) {

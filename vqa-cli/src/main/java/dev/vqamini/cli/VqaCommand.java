@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vqa", mixinStandardHelpOptions = true, version = "vqa 0.1.0",
         description = "Score, evaluate and prune DOVER-Mobile video quality models; run a local Kafka broker.",
         subcommands = {CommandLine.HelpCommand.class, ModelCommand.class, ImportWeightsCommand.class, ModelBenchCommand.class, PruneCommand.class, BenchCommand.class, BenchWorkerCommand.class, BrokerCommand.class, DemoCommand.class, CheckQueriesCommand.class,
-                SynthCommand.class, ViewsCommand.class, PublishCommand.class, RolloutCommand.class, ScoreCommand.class, EvalCommand.class, DecodeBenchCommand.class, SigningKeyCommand.class, TokenCommand.class, FaultsCommand.class, SoakCommand.class})
+                SynthCommand.class, QuantizeCommand.class, ViewsCommand.class, PublishCommand.class, RolloutCommand.class, ScoreCommand.class, EvalCommand.class, DecodeBenchCommand.class, SigningKeyCommand.class, TokenCommand.class, FaultsCommand.class, SoakCommand.class})
 public final class VqaCommand implements Runnable {
 
     @CommandLine.Spec

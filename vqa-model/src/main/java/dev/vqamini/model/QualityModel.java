@@ -3,6 +3,7 @@ package dev.vqamini.model;
 import ai.onnxruntime.OrtException;
 import dev.vqamini.model.onnx.BranchGraph;
 import dev.vqamini.model.onnx.InputFormat;
+import dev.vqamini.model.onnx.StaticInt8;
 import dev.vqamini.model.runtime.BranchOutput;
 import dev.vqamini.model.runtime.BranchRunner;
 import dev.vqamini.model.runtime.RunnerOptions;
@@ -21,11 +22,27 @@ public final class QualityModel implements AutoCloseable {
 
     private final ModelDefinition definition;
     private final RunnerOptions options;
+    private final Map<View, byte[]> storedGraphs;
     private final Map<View, Map<InputFormat, BranchRunner>> runners = new EnumMap<>(View.class);
 
     public QualityModel(ModelDefinition definition, RunnerOptions options) {
+        this(definition, options, Map.of());
+    }
+
+    /**
+     * A model that runs uint8 input through {@code storedGraphs} (a bundle's graphs, INT8 ones included) instead of
+     * graphs built from the weights; float input is always built from the weights.
+     */
+    public QualityModel(ModelDefinition definition, RunnerOptions options, Map<View, byte[]> storedGraphs) {
         this.definition = definition;
         this.options = options;
+        this.storedGraphs = Map.copyOf(storedGraphs);
+    }
+
+    /** The uint8-input graph of one branch this model runs: the stored one, else built from the weights. */
+    public byte[] pixelGraph(View view) {
+        byte[] stored = storedGraphs.get(view);
+        return stored != null ? stored : onnx(definition, view, InputFormat.RGB_UINT8);
     }
 
     public String version() {
@@ -71,6 +88,17 @@ public final class QualityModel implements AutoCloseable {
 
     /** {@link #onnx(ModelDefinition, View, InputFormat)} with more metadata (a bundle's typed provenance). */
     public static byte[] onnx(ModelDefinition definition, View view, InputFormat format, Map<String, String> extra) {
+        return BranchGraph.build(definition.spec().branch(view), definition.weights(), BranchKeys.of(view), format,
+                metadata(definition, view, format, extra)).toByteArray();
+    }
+
+    /** The uint8-input graph of one branch with {@code int8}'s layers in static INT8, metadata as {@link #onnx}. */
+    public static byte[] onnxInt8(ModelDefinition definition, View view, StaticInt8 int8, Map<String, String> extra) {
+        return BranchGraph.buildStaticInt8(definition.spec().branch(view), definition.weights(), BranchKeys.of(view),
+                InputFormat.RGB_UINT8, metadata(definition, view, InputFormat.RGB_UINT8, extra), int8).toByteArray();
+    }
+
+    private static Map<String, String> metadata(ModelDefinition definition, View view, InputFormat format, Map<String, String> extra) {
         Map<String, String> metadata = new java.util.TreeMap<>(definition.provenance()); // sorted: the same model gives the same bytes
         metadata.putAll(extra);
         metadata.put("model.name", definition.name());
@@ -78,8 +106,7 @@ public final class QualityModel implements AutoCloseable {
         metadata.put("model.branch", view.key());
         metadata.put("model.input", format.name());
         metadata.put("model.spec", definition.spec().branch(view).describe());
-        return BranchGraph.build(definition.spec().branch(view), definition.weights(), BranchKeys.of(view), format, metadata)
-                .toByteArray();
+        return metadata;
     }
 
     /** Where the sessions run ("CPU", "CUDA:0"), once one exists. */
@@ -92,7 +119,8 @@ public final class QualityModel implements AutoCloseable {
         Map<InputFormat, BranchRunner> byFormat = runners.computeIfAbsent(view, v -> new EnumMap<>(InputFormat.class));
         BranchRunner r = byFormat.get(format);
         if (r == null) {
-            r = new BranchRunner(onnx(definition, view, format), BranchGraph.inputName(format), options);
+            byte[] graph = format == InputFormat.RGB_UINT8 ? pixelGraph(view) : onnx(definition, view, format);
+            r = new BranchRunner(graph, BranchGraph.inputName(format), options);
             byFormat.put(format, r);
         }
         return r;

@@ -23,11 +23,14 @@ import java.util.Map;
  * @param evaluation               evaluation results (SRCC, PLCC, latency...), free-form
  * @param provenance               where the version came from, typed and replayable (format 1: only its notes)
  * @param files                    file name to sha256 (hex)
+ * @param quantization             how the graphs were quantised, or null for fp32 graphs
  */
 public record ModelManifest(int formatVersion, String name, String version, String parent, String recipe,
                             String createdAt, ModelSpec architecture, long parameters, long parametersWithClassifier,
                             long flopsPerClip, FusionConstants fusion, Map<String, Object> evaluation,
-                            Provenance provenance, Map<String, String> files) {
+                            Provenance provenance, Map<String, String> files,
+                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                            Quantization quantization) {
 
     /** 2: typed provenance. Format 1 bundles (provenance a string map) are still read, as notes. */
     public static final int FORMAT_VERSION = 2;

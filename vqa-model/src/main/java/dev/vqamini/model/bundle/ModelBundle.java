@@ -2,6 +2,7 @@ package dev.vqamini.model.bundle;
 
 import dev.vqamini.release.ModelManifest;
 import dev.vqamini.release.Provenance;
+import dev.vqamini.release.Quantization;
 import dev.vqamini.release.ServingBundle;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.bundle.ModelLoader;
@@ -28,9 +29,9 @@ import java.util.zip.ZipOutputStream;
 /**
  * A model version on disk: a directory (or a zip of it) with {@code manifest.json}, {@code weights.safetensors}
  * (the source of truth, which pruning reads) and one ONNX graph per branch taking uint8 RGB input (what any
- * ONNX Runtime user loads). Reading verifies every sha256 and that the manifest's architecture matches the weights.
+ * ONNX Runtime user loads and what scorers serve: fp32, or INT8 when the manifest records a quantization). Reading verifies every sha256 and that the manifest's architecture matches the weights.
  */
-public record ModelBundle(ModelManifest manifest, ModelDefinition definition) {
+public record ModelBundle(ModelManifest manifest, ModelDefinition definition, Map<View, byte[]> graphs) {
 
     public static final String MANIFEST = ServingBundle.MANIFEST;
     public static final String WEIGHTS = "weights.safetensors";
@@ -56,6 +57,30 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition) {
      */
     public static ModelBundle write(ModelDefinition definition, Path dir, Provenance provenance,
                                     Map<String, Object> evaluation) throws IOException {
+        Map<View, byte[]> graphs = new java.util.EnumMap<>(View.class);
+        for (View view : View.values()) {
+            graphs.put(view, QualityModel.onnx(definition, view, InputFormat.RGB_UINT8,
+                    Map.of(Provenance.METADATA_KEY, provenance.canonicalJson())));
+        }
+        String recipe = provenance.recipe() == null ? null : provenance.recipe() + " " + provenance.config();
+        return write(definition, dir, provenance, evaluation, graphs, provenance.parentVersion(), recipe, null);
+    }
+
+    /**
+     * Writes a quantised version of {@code source}: its fp32 weights, the given INT8 graphs (built with
+     * {@code provenance} in their metadata), and a manifest naming the source as parent and recording how.
+     */
+    public static ModelBundle writeQuantized(ModelDefinition source, String version, Path dir, Provenance provenance,
+                                             Map<View, byte[]> graphs, Quantization quantization) throws IOException {
+        String recipe = (provenance.recipe() == null ? "" : provenance.recipe() + " " + provenance.config() + ", then ")
+                + "int8 " + String.join("+", quantization.layers());
+        return write(source.withVersion(version, provenance.notes()), dir, provenance, Map.of(), graphs,
+                source.version(), recipe, quantization);
+    }
+
+    private static ModelBundle write(ModelDefinition definition, Path dir, Provenance provenance, Map<String, Object> evaluation,
+                                     Map<View, byte[]> graphs, String parent, String recipe, Quantization quantization)
+            throws IOException {
         Files.createDirectories(dir);
         Map<String, String> files = new LinkedHashMap<>();
         Path weights = dir.resolve(WEIGHTS);
@@ -63,19 +88,17 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition) {
         files.put(WEIGHTS, ModelLoader.sha256(weights));
         for (View view : View.values()) {
             Path onnx = dir.resolve(onnxFile(view));
-            Files.write(onnx, QualityModel.onnx(definition, view, InputFormat.RGB_UINT8,
-                    Map.of(Provenance.METADATA_KEY, provenance.canonicalJson())));
+            Files.write(onnx, graphs.get(view));
             files.put(onnxFile(view), ModelLoader.sha256(onnx));
         }
         ModelComplexity c = ModelComplexity.of(definition.spec(), 32, 224, 224);
         long classifiers = ModelComplexity.classifierParameters(definition.spec().technical())
                 + ModelComplexity.classifierParameters(definition.spec().aesthetic());
-        String recipe = provenance.recipe() == null ? null : provenance.recipe() + " " + provenance.config();
         ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, definition.name(), definition.version(),
-                provenance.parentVersion(), recipe, Instant.now().toString(), definition.spec(), c.parameters(),
-                c.parameters() + classifiers, c.flops(), definition.fusion(), evaluation, provenance, files);
+                parent, recipe, Instant.now().toString(), definition.spec(), c.parameters(),
+                c.parameters() + classifiers, c.flops(), definition.fusion(), evaluation, provenance, files, quantization);
         Files.write(dir.resolve(MANIFEST), manifest.toJson());
-        return new ModelBundle(manifest, definition);
+        return new ModelBundle(manifest, definition, Map.copyOf(graphs));
     }
 
     /** Reads a bundle directory or zip archive, checking checksums and architecture. */
@@ -118,7 +141,15 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition) {
         }
         ModelDefinition definition = new ModelDefinition(manifest.name(), manifest.version(), manifest.architecture(),
                 weights, manifest.fusion(), manifest.provenance().notes());
-        return new ModelBundle(manifest, definition);
+        Map<View, byte[]> graphs = new java.util.EnumMap<>(View.class);
+        for (View view : View.values()) {
+            try {
+                graphs.put(view, Files.readAllBytes(path.resolve(onnxFile(view))));
+            } catch (IOException e) {
+                throw new WeightFileException(path + ": cannot read " + onnxFile(view) + ": " + e.getMessage(), e);
+            }
+        }
+        return new ModelBundle(manifest, definition, Map.copyOf(graphs));
     }
 
     /** The bundle directory as one zip archive (what travels on vqa.models). */

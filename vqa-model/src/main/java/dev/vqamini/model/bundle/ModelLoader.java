@@ -23,9 +23,20 @@ public final class ModelLoader {
     private ModelLoader() {
     }
 
-    /** A {@code .pth} state_dict, a {@code .safetensors} file or a model bundle ready to score; null: the bootstrap model. */
+    /**
+     * A {@code .pth} state_dict, a {@code .safetensors} file or a model bundle ready to score; null: the bootstrap
+     * model. A bundle scores with its own graphs (INT8 ones included), as a scorer serving it would.
+     */
     public static QualityModel qualityModel(Path weights, RunnerOptions options) {
+        if (weights != null && Files.exists(weights) && isBundle(weights)) {
+            ModelBundle bundle = ModelBundle.read(weights);
+            return new QualityModel(bundle.definition(), options, bundle.graphs());
+        }
         return new QualityModel(weights == null ? BootstrapModel.definition() : load(weights), options);
+    }
+
+    private static boolean isBundle(Path path) {
+        return Files.isDirectory(path) || path.getFileName().toString().endsWith(".zip");
     }
 
     public static ModelDefinition load(Path path) {
@@ -33,7 +44,7 @@ public final class ModelLoader {
             throw new WeightFileException(path + ": no such weights file or bundle directory (give a .pth, a .safetensors"
                     + " or a model bundle directory or .zip)");
         }
-        if (Files.isDirectory(path) || path.getFileName().toString().endsWith(".zip")) {
+        if (isBundle(path)) {
             return ModelBundle.read(path).definition();
         }
         String name = path.getFileName().toString();
