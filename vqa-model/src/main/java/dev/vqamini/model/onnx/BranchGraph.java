@@ -199,10 +199,28 @@ public final class BranchGraph {
         patches = g.node(OnnxOp.TRANSPOSE, List.of(patches), Map.of("perm", new long[] {0, 2, 4, 6, 1, 3, 5, 7}));
         patches = g.node(OnnxOp.RESHAPE, List.of(patches, g.node(OnnxOp.CONCAT, List.of(n, t2, h4, w4, g.longs("k", k)),
                 Map.of("axis", 0L))), Map.of());
-        if (foldNormalisation) {
-            patches = g.node(OnnxOp.CAST, List.of(patches), Map.of("to", (long) DataType.FLOAT.getNumber()));
+        String y;
+        if (foldNormalisation && staticInt8 != null && staticInt8.layers().contains(Int8Layer.STEM)) {
+            // uint8 pixels are their own quantisation (scale 1, zero point 0): only the weights are rounded
+            float[] w2 = new float[d * k]; // [out, in] for QuantizedWeights
+            for (int i = 0; i < k; i++) {
+                for (int o = 0; o < d; o++) {
+                    w2[o * k + i] = wt[i * d + o];
+                }
+            }
+            QuantizedWeights wq = QuantizedWeights.of(w2, d, k, null);
+            String xd = g.node(OnnxOp.DEQUANTIZE_LINEAR, List.of(patches, g.scalar("pixel_scale", 1f),
+                    g.uint8s("pixel_zero", new long[0], new byte[1])), Map.of());
+            String wd = g.node(OnnxOp.DEQUANTIZE_LINEAR, List.of(g.int8s("stem_w_q", new long[] {k, d}, wq.values()),
+                    g.floats("stem_w_scale", new long[] {d}, wq.scales()), g.int8s("stem_w_zero", new long[] {d}, new byte[d])),
+                    Map.of("axis", 1L));
+            y = g.node(OnnxOp.MATMUL, List.of(xd, wd), Map.of());
+        } else {
+            if (foldNormalisation) {
+                patches = g.node(OnnxOp.CAST, List.of(patches), Map.of("to", (long) DataType.FLOAT.getNumber()));
+            }
+            y = g.node(OnnxOp.MATMUL, List.of(patches, g.floats("stem_w", new long[] {k, d}, wt)), Map.of());
         }
-        String y = g.node(OnnxOp.MATMUL, List.of(patches, g.floats("stem_w", new long[] {k, d}, wt)), Map.of());
         y = g.node(OnnxOp.ADD, List.of(y, g.floats("stem_b", new long[] {d}, bias)), Map.of());
         return layerNorm(y, keys.stemNorm(), d);
     }

@@ -4,9 +4,12 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** The layers of each block an INT8 graph may quantise: the two pointwise layers, about 60 % of the FLOPs. */
+/**
+ * The layers an INT8 graph may quantise: each block's two pointwise layers (about 60 % of the FLOPs) and the stem,
+ * whose input, uint8 pixels, is already exact in INT8 (no calibration, and no cast of the clip to float).
+ */
 public enum Int8Layer {
-    PWCONV1, PWCONV2;
+    PWCONV1, PWCONV2, STEM;
 
     /** The name in weight keys, options and metadata ("pwconv1"). */
     public String key() {
@@ -20,11 +23,11 @@ public enum Int8Layer {
             try {
                 set.add(valueOf(n.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown INT8 layer '" + n + "'; the layers are pwconv1 and pwconv2", e);
+                throw new IllegalArgumentException("unknown INT8 layer '" + n + "'; the layers are pwconv1, pwconv2 and stem", e);
             }
         }
         if (set.isEmpty()) {
-            throw new IllegalArgumentException("no INT8 layer given; the layers are pwconv1 and pwconv2");
+            throw new IllegalArgumentException("no INT8 layer given; the layers are pwconv1, pwconv2 and stem");
         }
         return set;
     }

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * What a static INT8 graph is built from: the layers to quantise, SmoothQuant's migration strength and, per
- * quantised layer (by weight key, e.g. {@code technical_backbone.stages.0.0.pwconv1}), the per-channel range of
+ * quantised pointwise layer (by weight key, e.g. {@code technical_backbone.stages.0.0.pwconv1}), the per-channel range of
  * its input seen in calibration.
  *
  * <p>Smoothing divides input channel c by s_c = max|x_c|^alpha / max|W_c|^(1-alpha) and multiplies the weights'
