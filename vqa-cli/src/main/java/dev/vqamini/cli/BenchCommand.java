@@ -81,8 +81,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (scorer || pipeline) {
             RunnerOptions options = RunnerOptions.defaults().withThreads(threads);
+            Path bundle = weights.path() != null && Files.isDirectory(weights.path()) ? weights.path() : null;
             List<Map<String, Object>> rows = new ServiceBench(videos, threads, Files.createTempDirectory("vqa-bench"),
-                    weights.definition(options)).withToken(token).run(pipeline);
+                    weights.definition(options), bundle).withToken(token).run(pipeline);
             if (json) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
             } else {

@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-model", mixinStandardHelpOptions = true,
         description = {"Benchmark the model's CPU latency (a benchmark, not a test: it prints numbers).",
                 "Compares our graph (float and uint8 input) with a torch.onnx.export of the same weights when --torch-export",
-                "is given (tools/reference/dover_reference.py export-onnx), and shows PyTorch's own timing from --pytorch-json."})
+                "is given (tools/reference/dover_reference.py export-onnx), and shows PyTorch's own timing from --pytorch-json.",
+                "A quantised bundle (vqa quantize) is timed beside its fp32 source's graph, in the same run."})
 public final class ModelBenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -64,23 +65,6 @@ public final class ModelBenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
-
-    @Option(names = "--int8", description = {"Also time the uint8 graph with the blocks' pointwise layers in INT8 (dynamic",
-            "activations, per-channel weights), with its head-map and fused-score differences to fp32 on the same input."})
-    boolean int8;
-
-    @Option(names = "--int8-videos", paramLabel = "DIR", description = {"Instead of timing: the INT8 accuracy gate. Scores every video",
-            "in DIR (views as `vqa score` samples them) with the fp32 and the INT8-pointwise uint8 graphs and prints the SRCC",
-            "of INT8 against fp32 fused scores and the max |fused difference|."})
-    Path int8Videos;
-
-    @Option(names = "--int8-layers", split = ",", paramLabel = "L", defaultValue = "pwconv1,pwconv2",
-            description = "Which pointwise layers --int8 and --int8-videos quantise: pwconv1, pwconv2 (default both).")
-    List<String> int8Layers;
-
-    private java.util.Set<dev.vqamini.model.onnx.Int8Layer> int8Layers() {
-        return dev.vqamini.model.onnx.Int8Layer.parse(int8Layers);
-    }
 
     @Option(names = "--profile", description = {"Instead of timing whole graphs: profile one technical clip of the uint8 graph with",
             "ONNX Runtime's profiler and print where its time goes, by op type (ms per clip, nodes, share)."})
@@ -109,9 +93,6 @@ public final class ModelBenchCommand implements Callable<Integer> {
         if (profile) {
             return profile(p1, clip);
         }
-        if (int8Videos != null) {
-            return int8Gate();
-        }
         List<Map<String, Object>> rows = new ArrayList<>();
         ModelDefinition definition;
         Map<View, BranchOutput> ours = new LinkedHashMap<>();
@@ -133,42 +114,16 @@ public final class ModelBenchCommand implements Callable<Integer> {
             for (View v : View.values()) {
                 ours.put(v, floats.get(v).runFloats(v == View.TECHNICAL ? x3 : x1, v == View.TECHNICAL ? three : clip));
             }
-            rows.add(measure("vqa-mini graph, uint8 input" + int8Note(model.pixelGraph(View.TECHNICAL)), pixels, null, null, p1, p3));
-            if (int8) {
-                Map<View, BranchRunner> quantised = new LinkedHashMap<>();
-                Map<View, BranchOutput> fp32Pixels = new LinkedHashMap<>();
+            String note = int8Note(model.pixelGraph(View.TECHNICAL));
+            if (!note.isEmpty()) { // a quantised bundle: its fp32 source's uint8 graph beside it, in the same run
+                Map<View, BranchRunner> fp32 = new LinkedHashMap<>();
                 for (View v : View.values()) {
-                    quantised.put(v, new BranchRunner(BranchGraph.buildInt8(definition.spec().branch(v), definition.weights(),
-                            BranchKeys.of(v), InputFormat.RGB_UINT8, Map.of(), int8Layers()).toByteArray(), GraphNames.PIXELS, runtime.options()));
+                    fp32.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.RGB_UINT8), GraphNames.PIXELS, runtime.options()));
                 }
-                Map<String, Object> row = measure("uint8 input, INT8 " + String.join("+", int8Layers), quantised, null, null, p1, p3);
-                // on these random pixels: head maps against the fp32 uint8 graph, and the fused score of one video
-                double maxDiff = 0;
-                double[][] branch = new double[2][2];
-                for (int k = 0; k < 2; k++) {
-                    Map<View, BranchRunner> runners = k == 0 ? pixels : quantised;
-                    for (View v : View.values()) {
-                        BranchOutput o = runners.get(v).runPixels(v == View.TECHNICAL ? p3 : p1, v == View.TECHNICAL ? three : clip);
-                        double mean = 0;
-                        for (float sc : o.scores()) {
-                            mean += sc / o.scores().length;
-                        }
-                        branch[k][v == View.TECHNICAL ? 0 : 1] = mean;
-                        if (k == 0) {
-                            fp32Pixels.put(v, o);
-                        } else {
-                            for (int i = 0; i < o.headMap().length; i++) {
-                                maxDiff = Math.max(maxDiff, Math.abs(o.headMap()[i] - fp32Pixels.get(v).headMap()[i]));
-                            }
-                        }
-                    }
-                }
-                row.put("head_map_max_abs_diff_vs_ours", maxDiff);
-                row.put("fused_abs_diff_vs_fp32", Math.abs(definition.fusion().fuse(branch[0][0], branch[0][1])
-                        - definition.fusion().fuse(branch[1][0], branch[1][1])));
-                rows.add(row);
-                closeAll(quantised);
+                rows.add(measure("vqa-mini graph, uint8 input, fp32", fp32, null, null, p1, p3));
+                closeAll(fp32);
             }
+            rows.add(measure("vqa-mini graph, uint8 input" + note, pixels, null, null, p1, p3));
             closeAll(floats);
             closeAll(pixels);
         }
@@ -214,20 +169,14 @@ public final class ModelBenchCommand implements Callable<Integer> {
             System.out.printf("opening both uint8 sessions: %.2f s (optimised-graph cache: %s)%n", sessionOpenSeconds,
                     report.get("ort_cache") == null ? "off" : report.get("ort_cache"));
             System.out.printf("energy: %s (J: RAPL package energy, whole machine; CPU-s: this process)%n", meter.source());
-            System.out.printf("%-34s %12s %12s %10s %10s %10s %10s %14s%n", "graph", "s / clip", "s / video", "J / clip",
+            System.out.printf("%-56s %12s %12s %10s %10s %10s %10s %14s%n", "graph", "s / clip", "s / video", "J / clip",
                     "J / video", "CPU-s/clip", "CPU-s/vid", "max|diff|");
             for (Map<String, Object> r : rows) {
                 Object diff = r.getOrDefault("head_map_max_abs_diff_vs_ours", "");
-                System.out.printf("%-34s %12.3f %12.3f %10s %10s %10s %10s %14s%n", r.get("name"), (Double) r.get("clip_s"),
+                System.out.printf("%-56s %12.3f %12.3f %10s %10s %10s %10s %14s%n", r.get("name"), (Double) r.get("clip_s"),
                         (Double) r.get("video_s"), num(r.get("clip_joules")), num(r.get("video_joules")),
                         num(r.get("clip_cpu_s")), num(r.get("video_cpu_s")),
                         diff instanceof Double d ? String.format("%.2e", d) : "");
-            }
-            for (Map<String, Object> r : rows) {
-                if (r.get("fused_abs_diff_vs_fp32") instanceof Double d) {
-                    System.out.printf("%s: |fused score difference| to fp32 on this (random) video %.2e; max|diff| is of head maps"
-                            + " (use an eval set for the accuracy gate)%n", r.get("name"), d);
-                }
             }
         }
         return 0;
@@ -278,66 +227,6 @@ public final class ModelBenchCommand implements Callable<Integer> {
         }
         Files.deleteIfExists(trace);
         return 0;
-    }
-
-    /** fp32 against INT8-pointwise fused scores over a folder of videos. */
-    private int int8Gate() throws Exception {
-        ModelDefinition definition = weights.definition(runtime.options());
-        List<Path> videos;
-        try (var files = Files.list(int8Videos)) {
-            videos = files.filter(f -> f.getFileName().toString().matches("(?i).*\\.(mp4|mkv|mov|avi|webm)")).sorted().toList();
-        }
-        if (videos.size() < 3) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--int8-videos needs at least 3 videos in " + int8Videos);
-        }
-        Map<View, BranchRunner> fp = new LinkedHashMap<>();
-        Map<View, BranchRunner> q = new LinkedHashMap<>();
-        for (View v : View.values()) {
-            fp.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.RGB_UINT8), GraphNames.PIXELS, runtime.options()));
-            q.put(v, new BranchRunner(BranchGraph.buildInt8(definition.spec().branch(v), definition.weights(), BranchKeys.of(v),
-                    InputFormat.RGB_UINT8, Map.of(), int8Layers()).toByteArray(), GraphNames.PIXELS, runtime.options()));
-        }
-        dev.vqamini.views.ViewSampler sampler = new dev.vqamini.views.ViewSampler();
-        double[] a = new double[videos.size()];
-        double[] b = new double[videos.size()];
-        double maxDiff = 0;
-        for (int i = 0; i < videos.size(); i++) {
-            progress("scoring " + videos.get(i).getFileName() + " (" + (i + 1) + "/" + videos.size() + ")");
-            dev.vqamini.clips.VideoViews views = sampler.sample(videos.get(i), 0);
-            a[i] = fused(definition, fp, views);
-            b[i] = fused(definition, q, views);
-            maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-        }
-        closeAll(fp);
-        closeAll(q);
-        double srcc = new org.apache.commons.math3.stat.correlation.SpearmansCorrelation().correlation(a, b);
-        if (json) {
-            Map<String, Object> report = new LinkedHashMap<>();
-            report.put("model", definition.version());
-            report.put("videos", videos.size());
-            report.put("int8_layers", int8Layers().toString());
-            report.put("srcc_int8_vs_fp32", srcc);
-            report.put("max_abs_fused_diff", maxDiff);
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
-        } else {
-            System.out.printf("model %s, INT8 %s against fp32 on %d videos of %s:%nSRCC of fused scores %.4f, max |fused difference| %.4f%n",
-                    definition.version(), int8Layers(), videos.size(), int8Videos, srcc, maxDiff);
-        }
-        return 0;
-    }
-
-    private static double fused(ModelDefinition d, Map<View, BranchRunner> runners, dev.vqamini.clips.VideoViews views) throws OrtException {
-        double[] s = new double[2];
-        for (View v : View.values()) {
-            dev.vqamini.clips.ViewClips c = views.get(v);
-            BranchOutput o = runners.get(v).runPixels(c.pixels(), new long[] {c.clips(), 3, c.frames(), c.height(), c.width()});
-            double mean = 0;
-            for (float x : o.scores()) {
-                mean += x / o.scores().length;
-            }
-            s[v == View.TECHNICAL ? 0 : 1] = mean;
-        }
-        return d.fusion().fuse(s[0], s[1]);
     }
 
     /** ", static INT8 pwconv1+pwconv2" when the graph says it is quantised. */

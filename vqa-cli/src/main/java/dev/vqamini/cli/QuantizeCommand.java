@@ -125,9 +125,9 @@ public final class QuantizeCommand implements Callable<Integer> {
         } else {
             System.out.printf("INT8 %s of %s, calibrated on %d videos (%d clips):%n", Int8Layer.describe(chosen),
                     outcome.quantization().sourceVersion(), calib.size(), outcome.quantization().calibrationClips());
-            System.out.printf("gate on %d videos: SRCC vs fp32 %.4f (need >= %.4f), max |fused difference| %.4f (need <= %.4f),"
-                    + " mean %.4f: %s%n", g.videos(), g.srcc(), minSrcc, g.maxAbsFusedDiff(), maxFusedDiff, g.meanAbsFusedDiff(),
-                    g.passed() ? "passed" : "FAILED");
+            System.out.printf("gate on %d videos: SRCC vs fp32 %.4f (need >= %.4f), max |fused difference| %.4f (need <= %.4f,"
+                    + " on %s), mean %.4f: %s%n", g.videos(), g.srcc(), minSrcc, g.maxAbsFusedDiff(), maxFusedDiff, g.worstVideo(),
+                    g.meanAbsFusedDiff(), g.passed() ? "passed" : "FAILED");
             System.out.println(g.passed() ? "wrote " + out + " (version " + v + ")"
                     : "nothing written: the INT8 version would not score like its source (try --layers pwconv1, --smoothing,"
                     + " more --calibration-videos)");

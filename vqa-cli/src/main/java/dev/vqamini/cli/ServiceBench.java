@@ -56,13 +56,16 @@ final class ServiceBench {
     private final int threads;
     private final Path work;
     private final ModelDefinition model;
+    private final Path bundle;
     private TokenOption token = TokenOption.none();
 
-    ServiceBench(int videos, int threads, Path work, ModelDefinition model) {
+    /** @param bundle the model's bundle directory, published and served as it is (INT8 graphs too), or null: write one */
+    ServiceBench(int videos, int threads, Path work, ModelDefinition model, Path bundle) {
         this.videos = videos;
         this.threads = threads;
         this.work = work;
         this.model = model;
+        this.bundle = bundle;
     }
 
     /** The bearer token for POST /videos (services started with vqa.auth.enabled=true in the environment). */
@@ -80,7 +83,8 @@ final class ServiceBench {
         RunnerOptions options = RunnerOptions.defaults().withThreads(threads);
         double modelOnly;
         List<VideoViews> views = new ArrayList<>();
-        try (QualityModel m = new QualityModel(model, options)) {
+        try (QualityModel m = bundle != null ? dev.vqamini.model.bundle.ModelLoader.qualityModel(bundle, options)
+                : new QualityModel(model, options)) {
             FileScorer files = new FileScorer(m, ViewSettings.defaults(), 0);
             files.score(synth.get(0).file()); // warm-up
             long t0 = System.nanoTime();
@@ -118,7 +122,7 @@ final class ServiceBench {
             String kafka = broker.bootstrapServers();
             KafkaClientSettings clients = KafkaClientSettings.plaintext(kafka, "vqa-bench");
             TopicBootstrap.ensureCatalog(clients, Duration.ofSeconds(30), (short) 1);
-            ModelRelease.publishStable(clients, model, work.resolve("models").resolve(model.version()), null);
+            ModelRelease.publishStable(clients, model, bundle != null ? bundle : work.resolve("models").resolve(model.version()), null);
             if (!pipeline) {
                 preload(kafka, views);
             }

@@ -47,14 +47,15 @@ public final class Int8Quantization {
     }
 
     /** fp32 against INT8 on the gate videos. */
-    public record GateResult(int videos, double srcc, double maxAbsFusedDiff, double meanAbsFusedDiff, boolean passed,
-                             QuantizationGate gate) {
+    public record GateResult(int videos, double srcc, double maxAbsFusedDiff, String worstVideo, double meanAbsFusedDiff,
+                             boolean passed, QuantizationGate gate) {
 
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("videos", videos);
             m.put("srccVsFp32", srcc);
             m.put("maxAbsFusedDiff", maxAbsFusedDiff);
+            m.put("worstVideo", worstVideo);
             m.put("meanAbsFusedDiff", meanAbsFusedDiff);
             m.put("minSrcc", gate.minSrcc());
             m.put("maxFusedDiffAllowed", gate.maxFusedDiff());
@@ -115,18 +116,22 @@ public final class Int8Quantization {
     private GateResult gate(QualityModel fp32, QualityModel int8, List<CalibrationVideo> videos, QuantizationGate gate) {
         double[] a = new double[videos.size()];
         double[] b = new double[videos.size()];
-        double max = 0;
+        double max = -1;
+        String worst = null;
         double sum = 0;
         for (int i = 0; i < videos.size(); i++) {
             progress.accept("gate: scoring " + videos.get(i).id() + " with fp32 and INT8 (" + (i + 1) + "/" + videos.size() + ")");
             VideoViews views = videos.get(i).views().get();
             a[i] = fp32.score(views.technical(), views.aesthetic()).fused();
             b[i] = int8.score(views.technical(), views.aesthetic()).fused();
-            max = Math.max(max, Math.abs(a[i] - b[i]));
+            if (Math.abs(a[i] - b[i]) > max) {
+                max = Math.abs(a[i] - b[i]);
+                worst = videos.get(i).id();
+            }
             sum += Math.abs(a[i] - b[i]);
         }
         double srcc = new SpearmansCorrelation().correlation(a, b);
-        return new GateResult(videos.size(), srcc, max, sum / videos.size(), gate.passes(srcc, max), gate);
+        return new GateResult(videos.size(), srcc, max, worst, sum / videos.size(), gate.passes(srcc, max), gate);
     }
 
     private static String digest(List<CalibrationVideo> videos) {

@@ -34,10 +34,9 @@ public final class BranchGraph {
     private final BranchKeys keys;
     private final BranchSpec spec;
     private boolean probes;
-    /** The metadata key naming a graph's INT8 layers ("static:pwconv1+pwconv2"); absent in fp32 graphs. */
+    /** The metadata key naming a graph's INT8 layers ("static:pwconv1+pwconv2+stem"); absent in fp32 graphs. */
     public static final String INT8_METADATA = "graph.int8";
 
-    private java.util.Set<Int8Layer> int8Layers = java.util.Set.of();
     private StaticInt8 staticInt8;
     private java.util.Set<Int8Layer> rangeProbes = java.util.Set.of();
     private String hiddenGrnOutput;
@@ -57,21 +56,6 @@ public final class BranchGraph {
     public static ModelProto build(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
                                    Map<String, String> metadata) {
         return new BranchGraph(spec, weights, keys).build(format, metadata, false);
-    }
-
-    /**
-     * The same graph with the blocks' pointwise layers (pwconv1, pwconv2: about 60 % of the FLOPs) in INT8:
-     * weights quantised symmetrically per output channel at build time, activations quantised per tensor at run
-     * time (DynamicQuantizeLinear, uint8), an integer MatMul rescaled to float, the form ONNX Runtime fuses into
-     * one DynamicQuantizeMatMul kernel. Everything else stays fp32. Metadata says {@code graph.int8=dynamic:LAYERS}.
-     */
-    public static ModelProto buildInt8(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
-                                       Map<String, String> metadata, java.util.Set<Int8Layer> layers) {
-        BranchGraph b = new BranchGraph(spec, weights, keys);
-        b.int8Layers = java.util.EnumSet.copyOf(layers);
-        Map<String, String> m = new java.util.TreeMap<>(metadata);
-        m.put(INT8_METADATA, "dynamic:" + Int8Layer.describe(layers));
-        return b.build(format, m, false);
     }
 
     /**
@@ -133,7 +117,8 @@ public final class BranchGraph {
             StageSpec stage = spec.stage(s);
             if (s > 0) {
                 x = layerNorm(x, keys.downNorm(s), in);
-                x = conv(x, keys.downConv(s), stage.width(), in, new long[] {1, 2, 2}, new long[] {1, 2, 2},
+                x = EXPERIMENT.contains("down") ? downsample(x, keys.downConv(s), stage.width(), in)
+                        : conv(x, keys.downConv(s), stage.width(), in, new long[] {1, 2, 2}, new long[] {1, 2, 2},
                         new long[] {0, 0, 0, 0, 0, 0}, 1);
             }
             for (BlockSpec block : stage.blocks()) {
@@ -216,13 +201,47 @@ public final class BranchGraph {
                     Map.of("axis", 1L));
             y = g.node(OnnxOp.MATMUL, List.of(xd, wd), Map.of());
         } else {
-            if (foldNormalisation) {
+            if (foldNormalisation && EXPERIMENT.contains("dq")) {
+                patches = g.node(OnnxOp.DEQUANTIZE_LINEAR, List.of(patches, g.scalar("pixel_scale", 1f),
+                        g.uint8s("pixel_zero", new long[0], new byte[1])), Map.of());
+            } else if (foldNormalisation) {
                 patches = g.node(OnnxOp.CAST, List.of(patches), Map.of("to", (long) DataType.FLOAT.getNumber()));
             }
             y = g.node(OnnxOp.MATMUL, List.of(patches, g.floats("stem_w", new long[] {k, d}, wt)), Map.of());
         }
         y = g.node(OnnxOp.ADD, List.of(y, g.floats("stem_b", new long[] {d}, bias)), Map.of());
         return layerNorm(y, keys.stemNorm(), d);
+    }
+
+    static String EXPERIMENT = System.getProperty("vqa.graph.experiment", "");
+
+    /**
+     * The (1,2,2) stride-(1,2,2) downsampling conv is, like the stem, a patch embedding: on channels-last data each
+     * 2x2 patch of C channels is cut with one Reshape/Transpose/Reshape and goes through one MatMul, with no
+     * transposes to channels-first and back.
+     */
+    private String downsample(String x, String key, int out, int in) {
+        Tensor w = weights.require(key + ".weight", out, in, 1, 2, 2);
+        float[] wt = new float[4 * in * out]; // rows in (kh, kw, c) order, as the patches are cut
+        for (int o = 0; o < out; o++) {
+            for (int c = 0; c < in; c++) {
+                for (int k = 0; k < 4; k++) {
+                    wt[(k * in + c) * out + o] = w.data()[(o * in + c) * 4 + k];
+                }
+            }
+        }
+        String shape = g.node(OnnxOp.SHAPE, List.of(x), Map.of());
+        String nt = slice(shape, 0, 2, 0);
+        String h2 = g.node(OnnxOp.DIV, List.of(slice(shape, 2, 3, 0), g.longs("two", 2)), Map.of());
+        String w2 = g.node(OnnxOp.DIV, List.of(slice(shape, 3, 4, 0), g.longs("two", 2)), Map.of());
+        String y = g.node(OnnxOp.RESHAPE, List.of(x, g.node(OnnxOp.CONCAT, List.of(nt, h2, g.longs("kh", 2), w2,
+                g.longs("kw_c", 2, in)), Map.of("axis", 0L))), Map.of()); // N,T,H/2,2,W/2,2,C
+        y = g.node(OnnxOp.TRANSPOSE, List.of(y), Map.of("perm", new long[] {0, 1, 2, 4, 3, 5, 6})); // N,T,H/2,W/2,2,2,C
+        y = g.node(OnnxOp.RESHAPE, List.of(y, g.node(OnnxOp.CONCAT, List.of(nt, h2, w2, g.longs("k", 4L * in)),
+                Map.of("axis", 0L))), Map.of());
+        y = g.node(OnnxOp.MATMUL, List.of(y, g.floats(key + ".weight_t", new long[] {4L * in, out}, wt)), Map.of());
+        return g.node(OnnxOp.ADD, List.of(y, g.floats(key + ".bias", new long[] {out}, weights.require(key + ".bias", out).data())),
+                Map.of());
     }
 
     private void probe(String x, String name, int channels) {
@@ -348,10 +367,8 @@ public final class BranchGraph {
     }
 
     private String pointwise(Int8Layer layer, String x, String key, int out, int in, float[] inputShift, float[] smoothing) {
-        if (staticInt8 != null && staticInt8.layers().contains(layer)) {
-            return linearStaticInt8(x, key, out, in, inputShift, smoothing);
-        }
-        return int8Layers.contains(layer) ? linearInt8(x, key, out, in, inputShift) : linear(x, key, out, in, inputShift);
+        return staticInt8 != null && staticInt8.layers().contains(layer) ? linearStaticInt8(x, key, out, in, inputShift, smoothing)
+                : linear(x, key, out, in, inputShift);
     }
 
     /** The weight of a Linear or 1x1x1 Conv as [out, in] row-major; an error naming the key when its shape differs. */
@@ -397,22 +414,6 @@ public final class BranchGraph {
             }
             return new QuantizedWeights(q, scale);
         }
-    }
-
-    /**
-     * {@link #linear} in INT8: W quantised per output channel, symmetric (zero point 0, scale max|W|/127), x by
-     * DynamicQuantizeLinear; y = (int32 product) * (x_scale * w_scale) + b.
-     */
-    private String linearInt8(String x, String key, int out, int in, float[] inputShift) {
-        float[] w = checkedWeight(key, out, in);
-        QuantizedWeights wq = QuantizedWeights.of(w, out, in, null);
-        List<String> q = g.nodeOutputs(OnnxOp.DYNAMIC_QUANTIZE_LINEAR, List.of(x), Map.of(), 3);
-        String product = g.node(OnnxOp.MATMUL_INTEGER, List.of(q.get(0), g.int8s(key + ".weight_q", new long[] {in, out}, wq.values()),
-                q.get(2), g.int8s(key + ".weight_zero", new long[] {out}, new byte[out])), Map.of());
-        String f = g.node(OnnxOp.CAST, List.of(product), Map.of("to", (long) DataType.FLOAT.getNumber()));
-        String s = g.node(OnnxOp.MUL, List.of(q.get(1), g.floats(key + ".weight_scale", new long[] {out}, wq.scales())), Map.of());
-        String y = g.node(OnnxOp.MUL, List.of(f, s), Map.of());
-        return g.node(OnnxOp.ADD, List.of(y, g.floats(key + ".bias", new long[] {out}, shiftedBias(key, w, out, in, inputShift))), Map.of());
     }
 
     /**

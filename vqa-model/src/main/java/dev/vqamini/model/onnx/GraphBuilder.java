@@ -108,16 +108,6 @@ public final class GraphBuilder {
         return node(op, inputs, attributes, uniqueName(op.type().toLowerCase()));
     }
 
-    /** Adds a node with {@code count} outputs and returns their names. */
-    public List<String> nodeOutputs(OnnxOp op, List<String> inputs, Map<String, Object> attributes, int count) {
-        String[] outputs = new String[count];
-        for (int i = 0; i < count; i++) {
-            outputs[i] = uniqueName(op.type().toLowerCase() + "_" + i);
-        }
-        node(op, inputs, attributes, outputs);
-        return List.of(outputs);
-    }
-
     private String node(OnnxOp op, List<String> inputs, Map<String, Object> attributes, String... outputs) {
         String output = outputs[0];
         if (inputs.size() < op.minInputs || inputs.size() > op.maxInputs) {

@@ -26,9 +26,6 @@ public enum OnnxOp {
     CONCAT("Concat", 1, Integer.MAX_VALUE, Set.of("axis")),
     RESHAPE("Reshape", 2, 2, Set.of()),
     PAD("Pad", 2, 3, Set.of()),
-    /** x to uint8 with its scale and zero point (3 outputs), for the INT8 pointwise layers. */
-    DYNAMIC_QUANTIZE_LINEAR("DynamicQuantizeLinear", 1, 1, Set.of()),
-    MATMUL_INTEGER("MatMulInteger", 2, 4, Set.of()),
     /** Static INT8 (QDQ form): x to uint8 with a calibrated scale and zero point, and back. */
     QUANTIZE_LINEAR("QuantizeLinear", 2, 3, Set.of()),
     DEQUANTIZE_LINEAR("DequantizeLinear", 2, 3, Set.of()),

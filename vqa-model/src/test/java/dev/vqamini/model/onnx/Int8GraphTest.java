@@ -21,31 +21,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The INT8 graphs (dynamic and static): every block's pointwise layers quantised, nothing else, and close to the fp32 graph. */
+/** The static INT8 graph: every block's pointwise layers quantised from calibrated ranges, nothing else, and close to the fp32 graph. */
 class Int8GraphTest {
-
-    @Test
-    void quantisesExactlyThePointwiseLayersAndStaysCloseToFp32() throws Exception {
-        BranchSpec b = BranchSpec.of(new int[] {8, 16, 24, 32}, new int[] {1, 1, 2, 1}, 8);
-        StateDict w = RandomWeights.generate(new ModelSpec(b, b), 11);
-        BranchKeys keys = BranchKeys.of(View.TECHNICAL);
-        ModelProto fp = BranchGraph.build(b, w, keys, InputFormat.RGB_UINT8, Map.of());
-        ModelProto q = BranchGraph.buildInt8(b, w, keys, InputFormat.RGB_UINT8, Map.of(), java.util.EnumSet.allOf(Int8Layer.class));
-        int blocks = 1 + 1 + 2 + 1;
-        long integer = q.getGraph().getNodeList().stream().map(NodeProto::getOpType).filter("MatMulInteger"::equals).count();
-        long fpMatMuls = fp.getGraph().getNodeList().stream().map(NodeProto::getOpType).filter("MatMul"::equals).count();
-        long qMatMuls = q.getGraph().getNodeList().stream().map(NodeProto::getOpType).filter("MatMul"::equals).count();
-        assertEquals(2 * blocks, integer, "pwconv1 and pwconv2 of every block");
-        assertEquals(fpMatMuls - 2 * blocks, qMatMuls, "stem and head stay fp32");
-        assertTrue(q.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("graph.int8") && p.getValue().equals("dynamic:pwconv1+pwconv2")));
-        ModelProto first = BranchGraph.buildInt8(b, w, keys, InputFormat.RGB_UINT8, Map.of(),
-                java.util.EnumSet.of(Int8Layer.PWCONV1));
-        assertEquals(blocks, first.getGraph().getNodeList().stream().map(NodeProto::getOpType).filter("MatMulInteger"::equals).count(),
-                "pwconv1 only");
-        assertTrue(first.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("graph.int8") && p.getValue().equals("dynamic:pwconv1")));
-
-        assertClose(fp, q, pixels(2));
-    }
 
     @Test
     void staticInt8IsCalibratedOnClipsAndStaysCloseToFp32() throws Exception {
@@ -73,9 +50,12 @@ class Int8GraphTest {
         ModelProto fp = BranchGraph.build(b, w, keys, InputFormat.RGB_UINT8, Map.of());
         ModelProto s = BranchGraph.buildStaticInt8(b, w, keys, InputFormat.RGB_UINT8, Map.of(), q);
         assertEquals(2 * blocks, count(s, "QuantizeLinear"), "one activation quantiser per pwconv");
-        assertEquals(0, count(s, "DynamicQuantizeLinear"));
+        assertEquals(count(fp, "MatMul"), count(s, "MatMul"), "the quantised layers stay MatMuls, between QDQ pairs");
+        assertEquals(2 * 2 * blocks + 2, count(s, "DequantizeLinear"), "input and weights of each, and of the stem");
+        assertEquals(1, count(fp, "Cast"));
+        assertEquals(0, count(s, "Cast"), "the INT8 stem takes the uint8 pixels as they are");
         assertTrue(s.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals(BranchGraph.INT8_METADATA)
-                && p.getValue().equals("static:pwconv1+pwconv2")));
+                && p.getValue().equals("static:pwconv1+pwconv2+stem")));
         assertClose(fp, s, pixels(4)); // a calibration clip (held-out accuracy is the quantize command's gate, on videos)
 
         StaticInt8 otherArchitecture = new StaticInt8(q.layers(), 0.5, Map.of());
@@ -116,7 +96,7 @@ class Int8GraphTest {
             range = Math.max(range, Math.abs(a.headMap()[i]));
         }
         assertTrue(maxDiff > 0, "quantised: not bit-identical to fp32");
-        assertTrue(maxDiff <= 0.05 * range, "head map max |diff| " + maxDiff + " against a range of " + range);
+        assertTrue(maxDiff <= 0.1 * range, "head map max |diff| " + maxDiff + " against a range of " + range);
         assertEquals(a.scores()[0], c.scores()[0], 0.02 * Math.max(1, Math.abs(a.scores()[0])));
     }
 }
