@@ -117,8 +117,7 @@ public final class BranchGraph {
             StageSpec stage = spec.stage(s);
             if (s > 0) {
                 x = layerNorm(x, keys.downNorm(s), in);
-                x = EXPERIMENT.contains("down") ? downsample(x, keys.downConv(s), stage.width(), in)
-                        : conv(x, keys.downConv(s), stage.width(), in, new long[] {1, 2, 2}, new long[] {1, 2, 2},
+                x = conv(x, keys.downConv(s), stage.width(), in, new long[] {1, 2, 2}, new long[] {1, 2, 2},
                         new long[] {0, 0, 0, 0, 0, 0}, 1);
             }
             for (BlockSpec block : stage.blocks()) {
@@ -201,47 +200,13 @@ public final class BranchGraph {
                     Map.of("axis", 1L));
             y = g.node(OnnxOp.MATMUL, List.of(xd, wd), Map.of());
         } else {
-            if (foldNormalisation && EXPERIMENT.contains("dq")) {
-                patches = g.node(OnnxOp.DEQUANTIZE_LINEAR, List.of(patches, g.scalar("pixel_scale", 1f),
-                        g.uint8s("pixel_zero", new long[0], new byte[1])), Map.of());
-            } else if (foldNormalisation) {
+            if (foldNormalisation) {
                 patches = g.node(OnnxOp.CAST, List.of(patches), Map.of("to", (long) DataType.FLOAT.getNumber()));
             }
             y = g.node(OnnxOp.MATMUL, List.of(patches, g.floats("stem_w", new long[] {k, d}, wt)), Map.of());
         }
         y = g.node(OnnxOp.ADD, List.of(y, g.floats("stem_b", new long[] {d}, bias)), Map.of());
         return layerNorm(y, keys.stemNorm(), d);
-    }
-
-    static String EXPERIMENT = System.getProperty("vqa.graph.experiment", "");
-
-    /**
-     * The (1,2,2) stride-(1,2,2) downsampling conv is, like the stem, a patch embedding: on channels-last data each
-     * 2x2 patch of C channels is cut with one Reshape/Transpose/Reshape and goes through one MatMul, with no
-     * transposes to channels-first and back.
-     */
-    private String downsample(String x, String key, int out, int in) {
-        Tensor w = weights.require(key + ".weight", out, in, 1, 2, 2);
-        float[] wt = new float[4 * in * out]; // rows in (kh, kw, c) order, as the patches are cut
-        for (int o = 0; o < out; o++) {
-            for (int c = 0; c < in; c++) {
-                for (int k = 0; k < 4; k++) {
-                    wt[(k * in + c) * out + o] = w.data()[(o * in + c) * 4 + k];
-                }
-            }
-        }
-        String shape = g.node(OnnxOp.SHAPE, List.of(x), Map.of());
-        String nt = slice(shape, 0, 2, 0);
-        String h2 = g.node(OnnxOp.DIV, List.of(slice(shape, 2, 3, 0), g.longs("two", 2)), Map.of());
-        String w2 = g.node(OnnxOp.DIV, List.of(slice(shape, 3, 4, 0), g.longs("two", 2)), Map.of());
-        String y = g.node(OnnxOp.RESHAPE, List.of(x, g.node(OnnxOp.CONCAT, List.of(nt, h2, g.longs("kh", 2), w2,
-                g.longs("kw_c", 2, in)), Map.of("axis", 0L))), Map.of()); // N,T,H/2,2,W/2,2,C
-        y = g.node(OnnxOp.TRANSPOSE, List.of(y), Map.of("perm", new long[] {0, 1, 2, 4, 3, 5, 6})); // N,T,H/2,W/2,2,2,C
-        y = g.node(OnnxOp.RESHAPE, List.of(y, g.node(OnnxOp.CONCAT, List.of(nt, h2, w2, g.longs("k", 4L * in)),
-                Map.of("axis", 0L))), Map.of());
-        y = g.node(OnnxOp.MATMUL, List.of(y, g.floats(key + ".weight_t", new long[] {4L * in, out}, wt)), Map.of());
-        return g.node(OnnxOp.ADD, List.of(y, g.floats(key + ".bias", new long[] {out}, weights.require(key + ".bias", out).data())),
-                Map.of());
     }
 
     private void probe(String x, String name, int channels) {
