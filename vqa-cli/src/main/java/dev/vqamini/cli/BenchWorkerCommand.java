@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
-import dev.vqamini.model.onnx.InputFormat;
 import dev.vqamini.model.runtime.EnergyMeter;
 import dev.vqamini.model.runtime.ResidentMemory;
 import dev.vqamini.prune.ModelCosts;

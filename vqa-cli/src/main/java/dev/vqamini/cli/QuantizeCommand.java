@@ -56,7 +56,9 @@ public final class QuantizeCommand implements Callable<Integer> {
     String version;
 
     @Option(names = "--layers", split = ",", defaultValue = "pwconv1,pwconv2", paramLabel = "L",
-            description = "Layers of every block to quantise: pwconv1, pwconv2 (default ${DEFAULT-VALUE}).")
+            description = {"Layers to quantise: pwconv1 and pwconv2 of every block (default ${DEFAULT-VALUE}), and stem: faster",
+                    "(no cast of the clip to float) but on flat, over- or under-exposed frames the LayerNorm after it",
+                    "magnifies the weights' rounding (0.021 max |fused difference| on one of 60 synthetic videos)."})
     List<String> layers;
 
     @Option(names = "--smoothing", defaultValue = "0.5", paramLabel = "A",
