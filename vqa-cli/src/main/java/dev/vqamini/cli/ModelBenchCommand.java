@@ -92,9 +92,8 @@ public final class ModelBenchCommand implements Callable<Integer> {
         if (profile) {
             return profile(p1, clip);
         }
-        List<Map<String, Object>> rows = new ArrayList<>();
         ModelDefinition definition;
-        Map<View, BranchOutput> ours = new LinkedHashMap<>();
+        List<Graphs> graphs = new ArrayList<>();
         try (QualityModel model = ModelLoader.qualityModel(weights.path(), runtime.options())) {
             definition = model.definition();
             progress("building graphs for " + definition.version());
@@ -109,39 +108,40 @@ public final class ModelBenchCommand implements Callable<Integer> {
                 openSeconds += (System.nanoTime() - t0) / 1e9;
             }
             sessionOpenSeconds = openSeconds;
-            rows.add(measure("vqa-mini graph, float input", floats, x1, x3, null, null));
-            for (View v : View.values()) {
-                ours.put(v, floats.get(v).runFloats(v == View.TECHNICAL ? x3 : x1, v == View.TECHNICAL ? three : clip));
-            }
+            graphs.add(new Graphs("vqa-mini graph, float input", floats, true));
             String note = int8Note(model.pixelGraph(View.TECHNICAL));
             if (!note.isEmpty()) { // a quantised bundle: its fp32 source's uint8 graph beside it, in the same run
                 Map<View, BranchRunner> fp32 = new LinkedHashMap<>();
                 for (View v : View.values()) {
                     fp32.put(v, new BranchRunner(QualityModel.onnx(definition, v, InputFormat.RGB_UINT8), GraphNames.PIXELS, runtime.options()));
                 }
-                rows.add(measure("vqa-mini graph, uint8 input, fp32", fp32, null, null, p1, p3));
-                closeAll(fp32);
+                graphs.add(new Graphs("vqa-mini graph, uint8 input, fp32", fp32, false));
             }
-            rows.add(measure("vqa-mini graph, uint8 input" + note, pixels, null, null, p1, p3));
-            closeAll(floats);
-            closeAll(pixels);
+            graphs.add(new Graphs("vqa-mini graph, uint8 input" + note, pixels, false));
         }
         if (torchExport != null) {
             Map<View, BranchRunner> exported = new LinkedHashMap<>();
             for (View v : View.values()) {
                 exported.put(v, new BranchRunner(Files.readAllBytes(torchExport.resolve(v.key() + ".onnx")), GraphNames.NORMALISED_INPUT, runtime.options()));
             }
-            Map<String, Object> row = measure("torch.onnx.export (opset 17)", exported, x1, x3, null, null);
+            graphs.add(new Graphs("torch.onnx.export (opset 17)", exported, true));
+        }
+        List<Map<String, Object>> rows = measure(graphs, x1, x3, p1, p3);
+        if (torchExport != null) { // the export and our float graph on the same input: head maps must agree
             double maxDiff = 0;
             for (View v : View.values()) {
-                BranchOutput theirs = exported.get(v).runFloats(v == View.TECHNICAL ? x3 : x1, v == View.TECHNICAL ? three : clip);
-                for (int i = 0; i < theirs.headMap().length; i++) {
-                    maxDiff = Math.max(maxDiff, Math.abs(theirs.headMap()[i] - ours.get(v).headMap()[i]));
+                float[] x = v == View.TECHNICAL ? x3 : x1;
+                long[] shape = v == View.TECHNICAL ? three : clip;
+                float[] ours = graphs.get(0).runners().get(v).runFloats(x, shape).headMap();
+                float[] theirs = graphs.get(graphs.size() - 1).runners().get(v).runFloats(x, shape).headMap();
+                for (int i = 0; i < theirs.length; i++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(theirs[i] - ours[i]));
                 }
             }
-            row.put("head_map_max_abs_diff_vs_ours", maxDiff);
-            rows.add(row);
-            closeAll(exported);
+            rows.get(rows.size() - 1).put("head_map_max_abs_diff_vs_ours", maxDiff);
+        }
+        for (Graphs g : graphs) {
+            closeAll(g.runners());
         }
         if (pytorchJson != null) {
             JsonNode py = new ObjectMapper().readTree(pytorchJson.toFile());
@@ -250,43 +250,61 @@ public final class ModelBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Median seconds for one technical clip and for one video (1 aesthetic clip + a batch of 3 technical clips). */
-    private Map<String, Object> measure(String name, Map<View, BranchRunner> runners, float[] x1, float[] x3,
-                                        byte[] p1, byte[] p3) throws OrtException {
-        progress("timing " + name);
+    /** One model's two branch sessions, fed normalised floats or uint8 pixels. */
+    private record Graphs(String name, Map<View, BranchRunner> runners, boolean floatInput) {
+    }
+
+    /**
+     * Median seconds for one technical clip and for one video (1 aesthetic clip + a batch of 3 technical clips) of each
+     * model, interleaved: every repeat times every model in turn, so drift of a shared machine falls on all alike.
+     */
+    private List<Map<String, Object>> measure(List<Graphs> graphs, float[] x1, float[] x3, byte[] p1, byte[] p3) throws OrtException {
+        progress("timing " + graphs.size() + " models, interleaved, " + repeats + " repeats after a warm-up");
         long[] clip = {1, 3, frames, size, size};
         long[] three = {3, 3, frames, size, size};
-        double[] clipTimes = new double[repeats];
-        double[] videoTimes = new double[repeats];
-        EnergyMeter.Usage clipEnergy = EnergyMeter.Usage.zero(meter.source());
-        EnergyMeter.Usage videoEnergy = clipEnergy;
+        int n = graphs.size();
+        double[][] clipTimes = new double[n][repeats];
+        double[][] videoTimes = new double[n][repeats];
+        EnergyMeter.Usage[] clipEnergy = new EnergyMeter.Usage[n];
+        EnergyMeter.Usage[] videoEnergy = new EnergyMeter.Usage[n];
+        java.util.Arrays.fill(clipEnergy, EnergyMeter.Usage.zero(meter.source()));
+        java.util.Arrays.fill(videoEnergy, EnergyMeter.Usage.zero(meter.source()));
         for (int r = -1; r < repeats; r++) {
-            EnergyMeter.Sample e0 = meter.sample();
-            long t0 = System.nanoTime();
-            run(runners.get(View.TECHNICAL), x1, p1, clip);
-            long t1 = System.nanoTime();
-            EnergyMeter.Sample e1 = meter.sample();
-            run(runners.get(View.AESTHETIC), x1, p1, clip);
-            run(runners.get(View.TECHNICAL), x3, p3, three);
-            long t2 = System.nanoTime();
-            EnergyMeter.Sample e2 = meter.sample();
-            if (r >= 0) {
-                clipTimes[r] = (t1 - t0) / 1e9;
-                videoTimes[r] = (t2 - t1) / 1e9;
-                clipEnergy = clipEnergy.plus(meter.between(e0, e1));
-                videoEnergy = videoEnergy.plus(meter.between(e1, e2));
+            for (int m = 0; m < n; m++) {
+                Graphs g = graphs.get(m);
+                float[] f1 = g.floatInput() ? x1 : null;
+                float[] f3 = g.floatInput() ? x3 : null;
+                EnergyMeter.Sample e0 = meter.sample();
+                long t0 = System.nanoTime();
+                run(g.runners().get(View.TECHNICAL), f1, p1, clip);
+                long t1 = System.nanoTime();
+                EnergyMeter.Sample e1 = meter.sample();
+                run(g.runners().get(View.AESTHETIC), f1, p1, clip);
+                run(g.runners().get(View.TECHNICAL), f3, p3, three);
+                long t2 = System.nanoTime();
+                EnergyMeter.Sample e2 = meter.sample();
+                if (r >= 0) {
+                    clipTimes[m][r] = (t1 - t0) / 1e9;
+                    videoTimes[m][r] = (t2 - t1) / 1e9;
+                    clipEnergy[m] = clipEnergy[m].plus(meter.between(e0, e1));
+                    videoEnergy[m] = videoEnergy[m].plus(meter.between(e1, e2));
+                }
             }
         }
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("name", name);
-        row.put("clip_s", median(clipTimes));
-        row.put("video_s", median(videoTimes));
-        // means over the timed runs: energy adds up, so a mean is what a fleet's bill sees
-        row.put("clip_joules", clipEnergy.hasJoules() ? clipEnergy.per(repeats).joules() : null);
-        row.put("video_joules", videoEnergy.hasJoules() ? videoEnergy.per(repeats).joules() : null);
-        row.put("clip_cpu_s", clipEnergy.per(repeats).cpuSeconds());
-        row.put("video_cpu_s", videoEnergy.per(repeats).cpuSeconds());
-        return row;
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int m = 0; m < n; m++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", graphs.get(m).name());
+            row.put("clip_s", median(clipTimes[m]));
+            row.put("video_s", median(videoTimes[m]));
+            // means over the timed runs: energy adds up, so a mean is what a fleet's bill sees
+            row.put("clip_joules", clipEnergy[m].hasJoules() ? clipEnergy[m].per(repeats).joules() : null);
+            row.put("video_joules", videoEnergy[m].hasJoules() ? videoEnergy[m].per(repeats).joules() : null);
+            row.put("clip_cpu_s", clipEnergy[m].per(repeats).cpuSeconds());
+            row.put("video_cpu_s", videoEnergy[m].per(repeats).cpuSeconds());
+            rows.add(row);
+        }
+        return rows;
     }
 
     private static void run(BranchRunner runner, float[] floats, byte[] pixels, long[] shape) throws OrtException {
