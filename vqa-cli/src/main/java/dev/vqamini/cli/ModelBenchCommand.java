@@ -11,7 +11,6 @@ import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.onnx.BranchGraph;
 import dev.vqamini.model.onnx.InputFormat;
-import dev.vqamini.model.runtime.BranchOutput;
 import dev.vqamini.model.runtime.BranchRunner;
 import dev.vqamini.model.runtime.EnergyMeter;
 import dev.vqamini.model.runtime.OptimizedModelCache;
