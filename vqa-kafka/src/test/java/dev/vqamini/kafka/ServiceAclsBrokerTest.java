@@ -250,7 +250,7 @@ class ServiceAclsBrokerTest {
                     .send(new ProducerRecord<>(TopicCatalog.ROLLOUTS.name(), "vqa", "x")).get(15, TimeUnit.SECONDS));
             assertInstanceOf(SaslAuthenticationException.class, e.getCause(), String.valueOf(e.getCause()));
         }
-        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "refused in seconds");
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "refused, not left hanging");
 
         // No credentials: a PLAINTEXT client, and a TLS client that skips SASL. The broker drops the connection
         // before any request is served (the client only sees disconnects, so its call runs out of time).
@@ -266,7 +266,7 @@ class ServiceAclsBrokerTest {
                 assertTrue(e.getCause() instanceof TimeoutException || e.getCause() instanceof java.util.concurrent.TimeoutException,
                         anonymous + ": " + e.getCause());
             }
-            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(8), anonymous + " refused in seconds");
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), anonymous + " refused, not left hanging");
         }
     }
 

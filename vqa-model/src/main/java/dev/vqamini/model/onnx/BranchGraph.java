@@ -185,20 +185,33 @@ public final class BranchGraph {
                 Map.of("axis", 0L))), Map.of());
         String y;
         if (foldNormalisation && staticInt8 != null && staticInt8.layers().contains(Int8Layer.STEM)) {
-            // uint8 pixels are their own quantisation (scale 1, zero point 0): only the weights are rounded
+            // uint8 pixels are their own quantisation (scale 1, zero point 0); the weights are split in two int8 parts,
+            // W = Q1 s1 + Q2 s2 (Q2 rounds what Q1 left), which keeps about 15 bits of them: the LayerNorm after the
+            // stem divides flat patches by a small spread and would magnify a single int8 rounding
             float[] w2 = new float[d * k]; // [out, in] for QuantizedWeights
             for (int i = 0; i < k; i++) {
                 for (int o = 0; o < d; o++) {
                     w2[o * k + i] = wt[i * d + o];
                 }
             }
-            QuantizedWeights wq = QuantizedWeights.of(w2, d, k, null);
-            String xd = g.node(OnnxOp.DEQUANTIZE_LINEAR, List.of(patches, g.scalar("pixel_scale", 1f),
-                    g.uint8s("pixel_zero", new long[0], new byte[1])), Map.of());
-            String wd = g.node(OnnxOp.DEQUANTIZE_LINEAR, List.of(g.int8s("stem_w_q", new long[] {k, d}, wq.values()),
-                    g.floats("stem_w_scale", new long[] {d}, wq.scales()), g.int8s("stem_w_zero", new long[] {d}, new byte[d])),
-                    Map.of("axis", 1L));
-            y = g.node(OnnxOp.MATMUL, List.of(xd, wd), Map.of());
+            QuantizedWeights coarse = QuantizedWeights.of(w2, d, k, null);
+            float[] rest = new float[d * k];
+            for (int o = 0; o < d; o++) {
+                for (int i = 0; i < k; i++) {
+                    rest[o * k + i] = w2[o * k + i] - coarse.values()[i * d + o] * coarse.scales()[o];
+                }
+            }
+            QuantizedWeights fine = QuantizedWeights.of(rest, d, k, null);
+            y = null;
+            for (QuantizedWeights part : List.of(coarse, fine)) {
+                String xd = g.node(OnnxOp.DEQUANTIZE_LINEAR, List.of(patches, g.scalar("pixel_scale", 1f),
+                        g.uint8s("pixel_zero", new long[0], new byte[1])), Map.of());
+                String wd = g.node(OnnxOp.DEQUANTIZE_LINEAR, List.of(g.int8s("stem_w_q", new long[] {k, d}, part.values()),
+                        g.floats("stem_w_scale", new long[] {d}, part.scales()), g.int8s("stem_w_zero", new long[] {d}, new byte[d])),
+                        Map.of("axis", 1L));
+                String product = g.node(OnnxOp.MATMUL, List.of(xd, wd), Map.of());
+                y = y == null ? product : g.node(OnnxOp.ADD, List.of(y, product), Map.of());
+            }
         } else {
             if (foldNormalisation) {
                 patches = g.node(OnnxOp.CAST, List.of(patches), Map.of("to", (long) DataType.FLOAT.getNumber()));

@@ -50,8 +50,8 @@ class Int8GraphTest {
         ModelProto fp = BranchGraph.build(b, w, keys, InputFormat.RGB_UINT8, Map.of());
         ModelProto s = BranchGraph.buildStaticInt8(b, w, keys, InputFormat.RGB_UINT8, Map.of(), q);
         assertEquals(2 * blocks, count(s, "QuantizeLinear"), "one activation quantiser per pwconv");
-        assertEquals(count(fp, "MatMul"), count(s, "MatMul"), "the quantised layers stay MatMuls, between QDQ pairs");
-        assertEquals(2 * 2 * blocks + 2, count(s, "DequantizeLinear"), "input and weights of each, and of the stem");
+        assertEquals(count(fp, "MatMul") + 1, count(s, "MatMul"), "the quantised layers stay MatMuls between QDQ pairs; the stem has two");
+        assertEquals(2 * 2 * blocks + 4, count(s, "DequantizeLinear"), "input and weights of each, and of the stem's two parts");
         assertEquals(1, count(fp, "Cast"));
         assertEquals(0, count(s, "Cast"), "the INT8 stem takes the uint8 pixels as they are");
         assertTrue(s.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals(BranchGraph.INT8_METADATA)
