@@ -6,8 +6,7 @@ import java.util.Set;
 
 /**
  * The layers an INT8 graph may quantise: each block's two pointwise layers (about 60 % of the FLOPs) and the stem,
- * whose input, uint8 pixels, is already exact in INT8 (no calibration, and no cast of the clip to float). The stem
- * is opt-in: on flat frames the LayerNorm after it divides by a small spread and magnifies its weights' rounding.
+ * whose input, uint8 pixels, is already exact in INT8 (no calibration, and no cast of the clip to float).
  */
 public enum Int8Layer {
     PWCONV1, PWCONV2, STEM;
