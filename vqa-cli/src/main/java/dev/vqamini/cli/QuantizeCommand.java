@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 /** {@code vqa quantize}: a static INT8 version of a model bundle, written only if it passes the accuracy gate. */
 @Command(name = "quantize", mixinStandardHelpOptions = true,
         description = {"Write a static INT8 version of MODEL as a new bundle that scorers serve like any version (so it can be",
-                "canaried). The blocks' pointwise layers (pwconv1, pwconv2: about 60 % of the FLOPs) get int8 weights,",
+                "canaried). The blocks' pointwise layers (pwconv1, pwconv2: about 60 %% of the FLOPs) get int8 weights,",
                 "symmetric per output channel, and uint8 activations with per-tensor scales calibrated on the views of the",
                 "--calibration videos, after SmoothQuant evens out their channels; the stem runs on the uint8 pixels; depthwise",
                 "convs, downsampling, GRN, LayerNorm and heads stay fp32. The accuracy gate scores the --gate videos (default:",
