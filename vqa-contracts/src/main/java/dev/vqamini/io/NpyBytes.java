@@ -18,7 +18,9 @@ public record NpyBytes(long[] shape, byte[] data) {
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     public NpyBytes {
-        if (Arrays.stream(shape).reduce(1, Math::multiplyExact) != data.length) {
+        // a zero dimension makes the array empty whatever the others say (and keeps their product from overflowing)
+        long elements = Arrays.stream(shape).anyMatch(d -> d == 0) ? 0 : Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        if (elements != data.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " does not hold " + data.length + " bytes");
         }
     }
