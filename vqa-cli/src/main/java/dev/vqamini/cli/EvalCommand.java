@@ -68,7 +68,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<Map<String, String>> failures = new ArrayList<>();
         String version;
         long t0 = System.nanoTime();
-        try (QualityModel model = new QualityModel(weights.definition(runtime.options()), runtime.options())) {
+        try (QualityModel model = weights.model(runtime.options())) {
             version = model.version();
             FileScorer scorer = new FileScorer(model, view.settings(), view.seed());
             for (int i = 0; i < entries.size(); i++) {

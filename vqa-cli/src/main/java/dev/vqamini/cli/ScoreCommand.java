@@ -46,7 +46,7 @@ public final class ScoreCommand implements Callable<Integer> {
         List<FileScorer.Scored> scored = new ArrayList<>();
         List<Map<String, String>> failures = new ArrayList<>();
         String version;
-        try (QualityModel model = new QualityModel(weights.definition(runtime.options()), runtime.options())) {
+        try (QualityModel model = weights.model(runtime.options())) {
             version = model.version();
             FileScorer scorer = new FileScorer(model, view.settings(), view.seed());
             for (int i = 0; i < videos.size(); i++) {

@@ -20,6 +20,15 @@ public final class WeightsOption {
         return weights;
     }
 
+    /**
+     * The model ready to score: a bundle with its own graphs (INT8 ones included, as a scorer would serve them),
+     * other weights with graphs built from them, or the (cached) fitted bootstrap model.
+     */
+    public dev.vqamini.model.QualityModel model(RunnerOptions options) {
+        return weights != null ? ModelLoader.qualityModel(weights, options)
+                : new dev.vqamini.model.QualityModel(definition(options), options);
+    }
+
     /** The model to use: the given weights, or the (cached) fitted bootstrap model. */
     public ModelDefinition definition(RunnerOptions options) {
         return weights != null ? ModelLoader.load(weights)

@@ -2,6 +2,7 @@ package dev.vqamini.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -78,11 +79,16 @@ class QuantizeCommandTest {
             float[] scores = served.score(View.TECHNICAL, new byte[3 * 32 * 224 * 224], 1, new ClipShape(32, 224, 224));
             assertTrue(Float.isFinite(scores[0]));
         }
-        VideoCommandsTest.Run scored = VideoCommandsTest.run("score", "--weights", int8.toString(),
-                Files.list(videos).filter(p -> p.toString().endsWith(".mp4")).sorted().findFirst().orElseThrow().toString(),
-                "--json", "--cpu", "--threads", "2");
+        String video = Files.list(videos).filter(p -> p.toString().endsWith(".mp4")).sorted().findFirst().orElseThrow().toString();
+        VideoCommandsTest.Run scored = VideoCommandsTest.run("score", "--weights", int8.toString(), video, "--json", "--cpu", "--threads", "2");
         assertEquals(0, scored.exit(), scored.err());
         assertTrue(scored.out().contains("tiny-int8"), scored.out());
+        VideoCommandsTest.Run reference = VideoCommandsTest.run("score", "--weights", fp32.toString(), video, "--json", "--cpu", "--threads", "2");
+        assertEquals(0, reference.exit(), reference.err());
+        double int8Fused = new ObjectMapper().readTree(scored.out()).get("results").get(0).get("fused").asDouble();
+        double fp32Fused = new ObjectMapper().readTree(reference.out()).get("results").get(0).get("fused").asDouble();
+        assertNotEquals(fp32Fused, int8Fused, "vqa score runs the bundle's INT8 graphs, not fp32 graphs rebuilt from its weights");
+        assertEquals(fp32Fused, int8Fused, 0.1);
 
         VideoCommandsTest.Run again = VideoCommandsTest.run("quantize", int8.toString(), "--calibration", videos.toString(),
                 "--out", dir.resolve("twice").toString());
