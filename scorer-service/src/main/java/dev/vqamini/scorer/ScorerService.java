@@ -109,7 +109,7 @@ public class ScorerService {
 
     private synchronized void start() {
         ClipShape clip = clip();
-        RunnerOptions options = RunnerOptions.defaults().withThreads(settings.threads());
+        RunnerOptions options = RunnerOptions.defaults().withThreads(settings.threads()).withSpinning(settings.spinning());
         if (settings.provider() == ScorerSettings.Provider.CPU) {
             options = options.cpuOnly();
         }

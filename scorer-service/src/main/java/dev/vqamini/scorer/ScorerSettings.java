@@ -29,6 +29,13 @@ public interface ScorerSettings {
     @WithDefault("2")
     int threads();
 
+    /**
+     * Whether ONNX Runtime's intra-op threads spin between ops. Off by default: a scorer usually shares its cores
+     * with ingest-service or the broker, and spinning threads take CPU from them (docs/benchmarks.md, pipeline runs).
+     */
+    @WithDefault("false")
+    boolean spinning();
+
     /** Most clips per inference run (per version and view). On CPU 1 is fine; on CUDA batches matter. */
     @WithDefault("1")
     int maxBatch();

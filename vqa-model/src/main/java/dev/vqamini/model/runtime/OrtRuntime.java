@@ -8,7 +8,7 @@ import java.util.logging.Logger;
 
 /**
  * The process-wide ONNX Runtime environment and the session options every model uses: full graph
- * optimisation, memory arena on and memory patterns off, intra-op spinning on unless {@code vqa.ort.spinning=false},
+ * optimisation, memory arena on and memory patterns off, intra-op spinning as {@link RunnerOptions#spinning()} says,
  * CUDA when asked for and usable, CPU otherwise (logged once).
  */
 public final class OrtRuntime {
@@ -43,7 +43,7 @@ public final class OrtRuntime {
             // freed chunks. Measured (2 threads, one 32x224x224 clip): peak 227 -> 194 MB full, 130 -> 79 MB pruned
             // to 20 %, latency unchanged. Turning the arena off instead doubled latency and raised the peak.
             so.setMemoryPatternOptimization(false);
-            if (!spinning()) {
+            if (!options.spinning()) {
                 // Idle intra-op threads then sleep instead of spinning between ops: on a shared or oversubscribed
                 // CPU fewer CPU-seconds (energy) per clip; on an idle one ~2 % more latency (docs/benchmarks.md).
                 so.addConfigEntry("session.intra_op.allow_spinning", "0");
@@ -70,7 +70,7 @@ public final class OrtRuntime {
             }
             if (PROVIDER_LOGGED.compareAndSet(false, true)) {
                 LOG.info("ONNX Runtime " + environment().getVersion() + " on " + provider
-                        + ", " + options.intraOpThreads() + " intra-op threads");
+                        + ", " + options.intraOpThreads() + " intra-op threads" + (options.spinning() ? "" : ", not spinning"));
             }
             return new Session(session, provider);
         } finally {
@@ -79,7 +79,7 @@ public final class OrtRuntime {
     }
 
     /** Whether intra-op threads spin while waiting for work: {@code vqa.ort.spinning} or $VQA_ORT_SPINNING, default true. */
-    static boolean spinning() {
+    static boolean spinningConfigured() {
         String v = System.getProperty("vqa.ort.spinning");
         if (v == null || v.isBlank()) {
             v = System.getenv("VQA_ORT_SPINNING");

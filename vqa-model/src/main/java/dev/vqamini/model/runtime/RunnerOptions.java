@@ -6,8 +6,15 @@ package dev.vqamini.model.runtime;
  * @param intraOpThreads threads inside one operator (2 halves single-thread time on a 2-core machine)
  * @param preferGpu      try the CUDA provider first (needs the {@code gpu} Maven profile); CPU otherwise
  * @param gpuDevice      CUDA device id
+ * @param spinning       intra-op threads spin between ops instead of sleeping: a little faster on cores the process has
+ *                       to itself, CPU taken from the others where it shares them (a scorer beside ingest-service)
  */
-public record RunnerOptions(int intraOpThreads, boolean preferGpu, int gpuDevice) {
+public record RunnerOptions(int intraOpThreads, boolean preferGpu, int gpuDevice, boolean spinning) {
+
+    /** Spinning as {@code vqa.ort.spinning} or $VQA_ORT_SPINNING say (default on). */
+    public RunnerOptions(int intraOpThreads, boolean preferGpu, int gpuDevice) {
+        this(intraOpThreads, preferGpu, gpuDevice, OrtRuntime.spinningConfigured());
+    }
 
     public RunnerOptions {
         if (intraOpThreads < 0) {
@@ -21,10 +28,14 @@ public record RunnerOptions(int intraOpThreads, boolean preferGpu, int gpuDevice
     }
 
     public RunnerOptions withThreads(int threads) {
-        return new RunnerOptions(threads, preferGpu, gpuDevice);
+        return new RunnerOptions(threads, preferGpu, gpuDevice, spinning);
+    }
+
+    public RunnerOptions withSpinning(boolean spin) {
+        return new RunnerOptions(intraOpThreads, preferGpu, gpuDevice, spin);
     }
 
     public RunnerOptions cpuOnly() {
-        return new RunnerOptions(intraOpThreads, false, gpuDevice);
+        return new RunnerOptions(intraOpThreads, false, gpuDevice, spinning);
     }
 }

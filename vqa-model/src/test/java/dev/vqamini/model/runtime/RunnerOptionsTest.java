@@ -1,0 +1,62 @@
+package dev.vqamini.model.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import dev.vqamini.clips.View;
+import dev.vqamini.model.ModelDefinition;
+import dev.vqamini.model.QualityModel;
+import dev.vqamini.model.RandomWeights;
+import dev.vqamini.spec.BranchSpec;
+import dev.vqamini.spec.FusionConstants;
+import dev.vqamini.spec.ModelSpec;
+import dev.vqamini.model.onnx.GraphNames;
+import dev.vqamini.model.onnx.InputFormat;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RunnerOptionsTest {
+
+    @AfterEach
+    void clear() {
+        System.clearProperty("vqa.ort.spinning");
+    }
+
+    @Test
+    void spinningFollowsThePropertyUnlessSetExplicitly() {
+        System.setProperty("vqa.ort.spinning", "false");
+        RunnerOptions configured = new RunnerOptions(2, false, 0);
+        assertFalse(configured.spinning(), "vqa.ort.spinning=false turns spinning off");
+        System.setProperty("vqa.ort.spinning", "true");
+        assertTrue(new RunnerOptions(2, false, 0).spinning());
+
+        RunnerOptions scorer = configured.withSpinning(true).withThreads(3).cpuOnly();
+        assertTrue(scorer.spinning(), "withThreads and cpuOnly keep the explicit setting");
+        assertEquals(3, scorer.intraOpThreads());
+        assertFalse(RunnerOptions.defaults().withSpinning(false).withThreads(1).spinning());
+    }
+
+    @Test
+    void spinningChangesSchedulingNotScores() throws Exception {
+        BranchSpec b = BranchSpec.of(new int[] {8, 16, 24, 32}, new int[] {1, 1, 2, 1}, 8);
+        ModelSpec spec = new ModelSpec(b, b);
+        ModelDefinition def = new ModelDefinition("tiny", "tiny-spin", spec, RandomWeights.generate(spec, 5),
+                FusionConstants.PUBLISHED, Map.of());
+        byte[] graph = QualityModel.onnx(def, View.TECHNICAL, InputFormat.RGB_UINT8);
+        byte[] pixels = new byte[3 * 4 * 64 * 64];
+        new java.util.Random(5).nextBytes(pixels);
+        long[] shape = {1, 3, 4, 64, 64};
+        float[][] scores = new float[2][];
+        for (boolean spin : new boolean[] {true, false}) {
+            // ONNX Runtime refuses a session whose config entry it does not know, so opening is part of the check
+            try (BranchRunner runner = new BranchRunner(graph, GraphNames.PIXELS, new RunnerOptions(2, false, 0, spin))) {
+                scores[spin ? 0 : 1] = runner.runPixels(pixels, shape).headMap();
+            }
+        }
+        assertArrayEquals(scores[0], scores[1], 1e-6f);
+    }
+}
