@@ -1,10 +1,9 @@
 package dev.vqamini.model.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.vqamini.clips.View;
 import dev.vqamini.model.ModelDefinition;
