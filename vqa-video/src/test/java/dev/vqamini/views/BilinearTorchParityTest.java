@@ -63,6 +63,32 @@ class BilinearTorchParityTest {
         assertResize(480, 640, 6398280L, new int[] {114, 49, 93, 152, 203, 208});
     }
 
+    @Test
+    void resizeWritesTheSampleFormulaBitForBitIntoEachChannelPlane() {
+        java.util.Random random = new java.util.Random(23);
+        for (int[] size : new int[][] {{97, 131}, {1080, 1920}, {150, 224}}) {
+            int h = size[0];
+            int w = size[1];
+            byte[] rgb = new byte[h * w * 3];
+            random.nextBytes(rgb);
+            ResizedViewSampler sampler = ResizedViewSampler.dover();
+            int plane = 224 * 224;
+            byte[] out = new byte[5 + 6 * plane]; // at an offset, planes two apart: as ViewSampler lays out frames
+            sampler.resize(new RgbFrame(w, h, rgb), out, 5, 2 * plane);
+            BilinearAxis ya = BilinearAxis.forSize(h, 224);
+            BilinearAxis xa = BilinearAxis.forSize(w, 224);
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < 224; y++) {
+                    for (int x = 0; x < 224; x++) {
+                        float v = BilinearAxis.sample(rgb, w, ya, y, xa, x, c, 1f);
+                        int expected = (int) Math.rint(Math.min(255f, Math.max(0f, v)));
+                        assertEquals(expected, out[5 + c * 2 * plane + y * 224 + x] & 0xFF, h + "x" + w + " c" + c + " y" + y + " x" + x);
+                    }
+                }
+            }
+        }
+    }
+
     private static void assertResize(int h, int w, long torchSum, int[] torchRow7) {
         RgbFrame out = ResizedViewSampler.dover().resize(pattern(h, w));
         long sum = 0;
