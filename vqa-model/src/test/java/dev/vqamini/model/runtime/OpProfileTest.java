@@ -3,17 +3,8 @@ package dev.vqamini.model.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vqamini.clips.View;
-import dev.vqamini.model.ModelDefinition;
-import dev.vqamini.model.QualityModel;
-import dev.vqamini.model.RandomWeights;
 import dev.vqamini.model.onnx.GraphNames;
-import dev.vqamini.model.onnx.InputFormat;
-import dev.vqamini.spec.BranchSpec;
-import dev.vqamini.spec.FusionConstants;
-import dev.vqamini.spec.ModelSpec;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -27,11 +18,7 @@ class OpProfileTest {
 
     @Test
     void sumsKernelTimePerOpTypeOverTheProfiledRuns() throws Exception {
-        BranchSpec b = BranchSpec.of(new int[] {8, 16, 24, 32}, new int[] {1, 1, 2, 1}, 8);
-        ModelSpec spec = new ModelSpec(b, b);
-        ModelDefinition def = new ModelDefinition("tiny", "tiny-profile", spec, RandomWeights.generate(spec, 3),
-                FusionConstants.PUBLISHED, Map.of());
-        byte[] graph = QualityModel.onnx(def, View.TECHNICAL, InputFormat.RGB_UINT8);
+        byte[] graph = TinyGraphs.technical("tiny-profile", 3);
         System.setProperty("vqa.ort.profile", dir.resolve("p").toString());
         Path trace;
         try (BranchRunner runner = new BranchRunner(graph, GraphNames.PIXELS, new RunnerOptions(1, false, 0))) {

@@ -8,15 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
-import dev.vqamini.clips.View;
-import dev.vqamini.model.ModelDefinition;
-import dev.vqamini.model.QualityModel;
-import dev.vqamini.model.RandomWeights;
 import dev.vqamini.model.onnx.GraphNames;
-import dev.vqamini.model.onnx.InputFormat;
-import dev.vqamini.spec.BranchSpec;
-import dev.vqamini.spec.FusionConstants;
-import dev.vqamini.spec.ModelSpec;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,11 +28,7 @@ class OptimizedModelCacheTest {
     private static final RunnerOptions CPU = new RunnerOptions(1, false, 0);
 
     private static byte[] graph(long seed) {
-        BranchSpec b = BranchSpec.of(new int[] {8, 16, 24, 32}, new int[] {1, 1, 2, 1}, 8);
-        ModelSpec spec = new ModelSpec(b, b);
-        ModelDefinition def = new ModelDefinition("tiny", "tiny-cache", spec, RandomWeights.generate(spec, seed),
-                FusionConstants.PUBLISHED, Map.of());
-        return QualityModel.onnx(def, View.TECHNICAL, InputFormat.RGB_UINT8);
+        return TinyGraphs.technical("tiny-cache", seed);
     }
 
     private static float[] headMap(OrtRuntime.Session s) throws Exception {

@@ -5,16 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vqamini.clips.View;
-import dev.vqamini.model.ModelDefinition;
-import dev.vqamini.model.QualityModel;
-import dev.vqamini.model.RandomWeights;
-import dev.vqamini.spec.BranchSpec;
-import dev.vqamini.spec.FusionConstants;
-import dev.vqamini.spec.ModelSpec;
 import dev.vqamini.model.onnx.GraphNames;
-import dev.vqamini.model.onnx.InputFormat;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,11 +32,7 @@ class RunnerOptionsTest {
 
     @Test
     void spinningChangesSchedulingNotScores() throws Exception {
-        BranchSpec b = BranchSpec.of(new int[] {8, 16, 24, 32}, new int[] {1, 1, 2, 1}, 8);
-        ModelSpec spec = new ModelSpec(b, b);
-        ModelDefinition def = new ModelDefinition("tiny", "tiny-spin", spec, RandomWeights.generate(spec, 5),
-                FusionConstants.PUBLISHED, Map.of());
-        byte[] graph = QualityModel.onnx(def, View.TECHNICAL, InputFormat.RGB_UINT8);
+        byte[] graph = TinyGraphs.technical("tiny-spin", 5);
         byte[] pixels = new byte[3 * 4 * 64 * 64];
         new java.util.Random(5).nextBytes(pixels);
         long[] shape = {1, 3, 4, 64, 64};
