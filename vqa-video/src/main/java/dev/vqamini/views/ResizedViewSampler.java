@@ -42,9 +42,8 @@ public final class ResizedViewSampler {
         axes(frame.height(), frame.width());
         byte[] rgb = frame.data();
         int stride = 3 * frame.width();
-        // The arithmetic of BilinearAxis.sample, in the same order (so the same bits), with each output pixel's
-        // source offsets and weights looked up once for its three channels instead of once per channel: ingest's
-        // largest Java cost (docs/benchmarks.md)
+        // BilinearAxis.sample's blend, with each output pixel's source offsets and weights looked up once for its
+        // three channels instead of once per channel: ingest's largest Java cost (docs/benchmarks.md)
         for (int y = 0; y < outH; y++) {
             int r0 = ya.i0[y] * stride;
             int r1 = ya.i1[y] * stride;
@@ -57,9 +56,8 @@ public final class ResizedViewSampler {
                 double ww0 = xa.w0[x];
                 double ww1 = xa.w1[x];
                 for (int c = 0; c < 3; c++) {
-                    double top = ww0 * (rgb[r0 + c0 + c] & 0xFF) + ww1 * (rgb[r0 + c1 + c] & 0xFF);
-                    double bottom = ww0 * (rgb[r1 + c0 + c] & 0xFF) + ww1 * (rgb[r1 + c1 + c] & 0xFF);
-                    float v = (float) (wy0 * top + wy1 * bottom);
+                    float v = BilinearAxis.blend(ww0, ww1, wy0, wy1, rgb[r0 + c0 + c] & 0xFF, rgb[r0 + c1 + c] & 0xFF,
+                            rgb[r1 + c0 + c] & 0xFF, rgb[r1 + c1 + c] & 0xFF);
                     out[row + c * channelStride + x] = (byte) (int) Math.rint(Math.min(255f, Math.max(0f, v)));
                 }
             }
