@@ -188,8 +188,8 @@ final class ServiceBench {
                 long last = scoredAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
                 return Math.max(1, last - first) / 1000.0;
             }
-            // Each look opens a consumer; polling 5 times a second cost the measured services about a tenth of a
-            // core. The rate comes from the scores' own timestamps, so looking less often changes nothing else.
+            // Each look opens a consumer, which takes CPU from the services being measured. The rate comes from the
+            // scores' own timestamps, so looking less often changes nothing else.
             Thread.sleep(2000);
         }
         throw new IllegalStateException("not every video was scored within 20 minutes");

@@ -78,15 +78,6 @@ public final class OrtRuntime {
         }
     }
 
-    /** Whether intra-op threads spin while waiting for work: {@code vqa.ort.spinning} or $VQA_ORT_SPINNING, default true. */
-    static boolean spinningConfigured() {
-        String v = System.getProperty("vqa.ort.spinning");
-        if (v == null || v.isBlank()) {
-            v = System.getenv("VQA_ORT_SPINNING");
-        }
-        return v == null || v.isBlank() || !v.trim().equalsIgnoreCase("false");
-    }
-
     private static String firstLine(String s) {
         if (s == null) {
             return "no detail";

@@ -13,7 +13,7 @@ public record RunnerOptions(int intraOpThreads, boolean preferGpu, int gpuDevice
 
     /** Spinning as {@code vqa.ort.spinning} or $VQA_ORT_SPINNING say (default on). */
     public RunnerOptions(int intraOpThreads, boolean preferGpu, int gpuDevice) {
-        this(intraOpThreads, preferGpu, gpuDevice, OrtRuntime.spinningConfigured());
+        this(intraOpThreads, preferGpu, gpuDevice, spinningConfigured());
     }
 
     public RunnerOptions {
@@ -37,5 +37,14 @@ public record RunnerOptions(int intraOpThreads, boolean preferGpu, int gpuDevice
 
     public RunnerOptions cpuOnly() {
         return new RunnerOptions(intraOpThreads, false, gpuDevice, spinning);
+    }
+
+    /** Whether intra-op threads spin while waiting for work: {@code vqa.ort.spinning} or $VQA_ORT_SPINNING, default true. */
+    private static boolean spinningConfigured() {
+        String v = System.getProperty("vqa.ort.spinning");
+        if (v == null || v.isBlank()) {
+            v = System.getenv("VQA_ORT_SPINNING");
+        }
+        return v == null || v.isBlank() || !v.trim().equalsIgnoreCase("false");
     }
 }
