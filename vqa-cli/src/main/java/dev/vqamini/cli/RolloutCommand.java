@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
                 "a hand edit of its weight makes the controller stand down until vqa rollout resume."},
         subcommands = {RolloutCommand.Show.class, RolloutCommand.Canary.class, RolloutCommand.Promote.class,
                 RolloutCommand.Rollback.class, RolloutCommand.Shadow.class, RolloutCommand.Plan.class,
-                RolloutCommand.Pause.class, RolloutCommand.Resume.class, RolloutCommand.Abort.class})
+                RolloutCommand.Pause.class, RolloutCommand.Resume.class, RolloutCommand.Abort.class,
+                RolloutSimulateCommand.class})
 public final class RolloutCommand implements Runnable {
 
     @picocli.CommandLine.Spec

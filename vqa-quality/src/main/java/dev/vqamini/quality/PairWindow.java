@@ -38,6 +38,11 @@ public record PairWindow(List<PairedVideo> pairs) {
 
     /** Stable against candidate on these pairs, with MOS where labelled. */
     public PairedAgreement agreement(String stable, String candidate) {
+        return scores(stable, candidate).agreement();
+    }
+
+    /** The two versions' scores of the videos both scored, oldest first. */
+    public PairedScores scores(String stable, String candidate) {
         List<PairedVideo> of = pairs.stream().filter(p -> p.pairs(stable, candidate)).toList();
         double[] s = new double[of.size()];
         double[] c = new double[of.size()];
@@ -48,6 +53,6 @@ public record PairWindow(List<PairedVideo> pairs) {
             c[i] = p.fusedBy(candidate);
             m[i] = p.mos() == null ? Double.NaN : p.mos();
         }
-        return PairedAgreement.of(s, c, m);
+        return new PairedScores(s, c, m);
     }
 }

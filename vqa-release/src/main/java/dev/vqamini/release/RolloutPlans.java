@@ -20,10 +20,11 @@ import java.util.Optional;
  */
 public final class RolloutPlans {
 
-    /** Gate thresholds when an operator names none. */
+    /** Gate thresholds and error rates when an operator names none (max_videos 0: derived from the error rates). */
     public static final RolloutGates DEFAULT_GATES = RolloutGates.newBuilder()
-            .setMinAgreementSrcc(0.9).setMinPairs(10).setMaxSrccDrop(0.02).setMinLabelledPairs(30)
-            .setMaxP99LatencyIncrease(0.5).setMaxThroughputDecrease(0.3).build();
+            .setMinAgreementSrcc(0.9).setMaxSrccDrop(0.02).setMinLabelledPairs(30)
+            .setMaxP99LatencyIncrease(0.5).setMaxThroughputDecrease(0.3)
+            .setIndifference(0.05).setAlpha(0.05).setBeta(0.05).build();
     public static final double DEFAULT_SHADOW_FRACTION = 0.2;
 
     private static final double SAME_WEIGHT = 1e-9;
@@ -56,6 +57,7 @@ public final class RolloutPlans {
     public static RolloutEdits.Edit plan(String version, List<Double> steps, int minVideos, long minSeconds,
                                          RolloutGates gates, double shadowFraction, long nowMs) {
         checkSteps(steps);
+        RolloutGates inForce = withDefaults(gates);
         if (minVideos < 0 || minSeconds < 0) {
             throw new IllegalArgumentException("--min-videos and --min-seconds must not be negative");
         }
@@ -70,8 +72,8 @@ public final class RolloutPlans {
                         + r.getPlan().getCandidateVersion() + ": abort it first (vqa rollout abort " + r.getPlan().getCandidateVersion() + ")");
             }
             RolloutPlan plan = RolloutPlan.newBuilder().setCandidateVersion(version).addAllSteps(steps).setCurrentStep(0)
-                    .setMinVideos(minVideos).setMinSeconds(minSeconds).setGates(gates).setState(PlanState.PLAN_STATE_ACTIVE)
-                    .setStepStartedAtMs(nowMs).setReason("planned by an operator").setShadowFraction(shadowFraction).build();
+                    .setMinVideos(minVideos).setMinSeconds(minSeconds).setGates(inForce).setState(PlanState.PLAN_STATE_ACTIVE)
+                    .setStepStartedAtMs(nowMs).setPlanStartedAtMs(nowMs).setReason("planned by an operator").setShadowFraction(shadowFraction).build();
             return atStep(RolloutEdits.canary(version, steps.get(0)).apply(model, current), plan, 0, nowMs);
         };
     }
@@ -85,8 +87,9 @@ public final class RolloutPlans {
     }
 
     /**
-     * Resumes a paused (or stood-down) plan at its current step: the weight is set back to the step's, the step's
-     * clock and evidence start again from now.
+     * Resumes a paused (or stood-down) plan at its current step: the weight is set back to the step's and the step's
+     * minimum time and videos count again from now. The plan's sequential evidence is kept (its error rates hold
+     * however long one keeps looking) and it may gather {@code max_videos} more paired videos before pausing again.
      */
     public static RolloutEdits.Edit resume(String version, long nowMs) {
         return (model, current) -> {
@@ -95,7 +98,8 @@ public final class RolloutPlans {
                 throw new IllegalArgumentException("the plan of " + version + " has ended (" + state(r.getPlan())
                         + "): plan it again (vqa rollout plan " + version + " --steps ...)");
             }
-            RolloutPlan p = r.getPlan().toBuilder().setState(PlanState.PLAN_STATE_ACTIVE).setReason("resumed by an operator").build();
+            RolloutPlan p = r.getPlan().toBuilder().setState(PlanState.PLAN_STATE_ACTIVE).setReason("resumed by an operator")
+                    .setResumes(r.getPlan().getResumes() + 1).build();
             Rollout reweighted = RolloutEdits.canary(version, p.getSteps(p.getCurrentStep())).apply(model, Optional.of(r));
             return atStep(reweighted, p, p.getCurrentStep(), nowMs);
         };
@@ -150,6 +154,38 @@ public final class RolloutPlans {
             }
             return edit.apply(model, current);
         };
+    }
+
+    /**
+     * The gates with every unset statistic (0, as in plans written before they existed) at its default, after
+     * checking that the rest make sense: error rates in (0, 0.5), a margin that leaves a value above -1.
+     */
+    public static RolloutGates withDefaults(RolloutGates g) {
+        RolloutGates.Builder b = g.toBuilder();
+        if (g.getIndifference() == 0) {
+            b.setIndifference(DEFAULT_GATES.getIndifference());
+        }
+        if (g.getAlpha() == 0) {
+            b.setAlpha(DEFAULT_GATES.getAlpha());
+        }
+        if (g.getBeta() == 0) {
+            b.setBeta(DEFAULT_GATES.getBeta());
+        }
+        RolloutGates out = b.build();
+        if (!(out.getAlpha() > 0 && out.getAlpha() < 0.5 && out.getBeta() > 0 && out.getBeta() < 0.5)) {
+            throw new IllegalArgumentException("--alpha and --beta must be in (0, 0.5), got " + out.getAlpha() + " and " + out.getBeta());
+        }
+        if (!(out.getMinAgreementSrcc() > -1 && out.getMinAgreementSrcc() < 1)) {
+            throw new IllegalArgumentException("--min-agreement must be in (-1, 1), got " + out.getMinAgreementSrcc());
+        }
+        if (!(out.getIndifference() > 0 && out.getMinAgreementSrcc() - out.getIndifference() > -1)) {
+            throw new IllegalArgumentException("--indifference must be above 0 and leave --min-agreement minus it above -1, got "
+                    + out.getIndifference());
+        }
+        if (out.getMaxVideos() < 0) {
+            throw new IllegalArgumentException("--max-videos must not be negative, got " + out.getMaxVideos());
+        }
+        return out;
     }
 
     /** Whether the plan can still move (active or paused). */

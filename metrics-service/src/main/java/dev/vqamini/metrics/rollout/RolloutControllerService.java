@@ -18,7 +18,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,18 +104,21 @@ public class RolloutControllerService {
         }
     }
 
-    /** The candidate's evidence at its current step: pairs since the step began, both versions' costs. */
+    /**
+     * The candidate's evidence: every pair since the plan began (plans written before that field existed: since the
+     * step began), how many of them in this step, both versions' costs.
+     */
     RolloutEvidence evidence(Rollout rollout, long nowMs) {
         RolloutPlan plan = rollout.getPlan();
         String stable = rollout.getStableVersion();
         String candidate = plan.getCandidateVersion();
-        PairWindow step = quality.pairs(stable, candidate).since(plan.getStepStartedAtMs());
+        long planStart = plan.getPlanStartedAtMs() > 0 ? plan.getPlanStartedAtMs() : plan.getStepStartedAtMs();
+        PairWindow pairs = quality.pairs(stable, candidate).since(planStart);
+        int stepPairs = pairs.since(plan.getStepStartedAtMs()).scores(stable, candidate).n();
         Map<String, VersionStats> stats = quality.stats();
-        VersionStats c = stats.get(candidate);
-        VersionStats s = stats.get(stable);
-        return new RolloutEvidence(step.agreement(stable, candidate), Math.max(0, nowMs - plan.getStepStartedAtMs()) / 1000,
-                c == null ? 0 : c.videos(), p99(c), p99(s), clipsPerInferenceSecond(c), clipsPerInferenceSecond(s),
-                quality.refusals(candidate));
+        return new RolloutEvidence(pairs.scores(stable, candidate), stepPairs,
+                Math.max(0, nowMs - plan.getStepStartedAtMs()) / 1000, stats.getOrDefault(candidate, VersionStats.empty()),
+                stats.getOrDefault(stable, VersionStats.empty()), quality.refusals(candidate));
     }
 
     /** The decisions on record, oldest first (every instance follows them, leader or not). */
@@ -130,20 +132,6 @@ public class RolloutControllerService {
 
     public boolean leader() {
         return loop != null && loop.leader();
-    }
-
-    private static Double p99(VersionStats s) {
-        if (s == null || s.endToEndSeconds().isEmpty()) {
-            return null;
-        }
-        double[] sorted = s.endToEndSeconds().stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(sorted);
-        return sorted[Math.max(0, (int) Math.ceil(0.99 * sorted.length) - 1)];
-    }
-
-    /** Clips per second of model time: throughput that does not depend on the version's share of traffic. */
-    private static Double clipsPerInferenceSecond(VersionStats s) {
-        return s == null || s.inferenceMsSum() <= 0 ? null : s.clips() / (s.inferenceMsSum() / 1000);
     }
 
     /** For gauges: the action code of a decision (1 step up, 2 promote, -1 roll back, 0 hold, 3 pause, 4 stand down). */

@@ -8,8 +8,6 @@ import dev.vqamini.kafka.TopicBootstrap;
 import dev.vqamini.release.RolloutEdits;
 import dev.vqamini.release.RolloutPlans;
 import dev.vqamini.release.RolloutWriter;
-import dev.vqamini.stats.CorrelationInterval;
-import dev.vqamini.stats.PairedAgreement;
 import dev.vqamini.testkit.SharedKafkaBroker;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireSerdes;
@@ -55,13 +53,11 @@ class RolloutControllerLoopTest {
         RolloutWriter writer = new RolloutWriter(kafka);
         writer.apply(model, RolloutEdits.promote(stable));
         AtomicLong clock = new AtomicLong(1_000_000);
-        writer.apply(model, RolloutPlans.plan(candidate, List.of(0.05, 0.25, 0.5, 1.0), 20, 10, RolloutPlans.DEFAULT_GATES, 0.2, clock.get()));
+        writer.apply(model, RolloutPlans.plan(candidate, List.of(0.05, 0.25, 0.5, 1.0), 20, 10, RolloutControllerTest.AGREEMENT_ONLY, 0.2, clock.get()));
         // the evidence a metrics-service would see: enough agreeing pairs, or (pairs = 5) too few for the step
         AtomicInteger pairs = new AtomicInteger(20);
-        RolloutControllerLoop.EvidenceSource evidence = (rollout, now) -> new RolloutEvidence(
-                new PairedAgreement(pairs.get(), 1.0, new CorrelationInterval(0.99, 1.0), 1.0, 0, 0, 0, 0, Double.NaN, Double.NaN,
-                        Double.NaN, CorrelationInterval.UNKNOWN),
-                (now - rollout.getPlan().getStepStartedAtMs()) / 1000, 10, 2.0, 2.0, 30.0, 30.0);
+        RolloutControllerLoop.EvidenceSource evidence = (rollout, now) -> RolloutEvidence.paired(
+                RolloutControllerTest.bivariate(1.0, 40, 1), pairs.get(), (now - rollout.getPlan().getStepStartedAtMs()) / 1000);
         String group = "controller-test-" + run;
         List<String> log = new ArrayList<>();
 
@@ -116,10 +112,9 @@ class RolloutControllerLoopTest {
         RolloutWriter writer = new RolloutWriter(kafka);
         writer.apply(model, RolloutEdits.promote(stable));
         AtomicLong clock = new AtomicLong(1_000_000);
-        writer.apply(model, RolloutPlans.plan(candidate, List.of(0.05, 1.0), 0, 0, RolloutPlans.DEFAULT_GATES, 0.2, clock.get()));
-        RolloutControllerLoop.EvidenceSource evidence = (rollout, now) -> new RolloutEvidence(
-                new PairedAgreement(20, 1.0, new CorrelationInterval(0.99, 1.0), 1.0, 0, 0, 0, 0, Double.NaN, Double.NaN,
-                        Double.NaN, CorrelationInterval.UNKNOWN), 100, 10, 2.0, 2.0, 30.0, 30.0);
+        writer.apply(model, RolloutPlans.plan(candidate, List.of(0.05, 1.0), 0, 0, RolloutControllerTest.AGREEMENT_ONLY, 0.2, clock.get()));
+        RolloutControllerLoop.EvidenceSource evidence = (rollout, now) -> RolloutEvidence.paired(
+                RolloutControllerTest.bivariate(1.0, 40, 1), 20, 100);
         String group = "controller-test-" + run;
         List<String> log = new ArrayList<>();
         try (RolloutControllerLoop a = loop(group, evidence, clock, log); RolloutControllerLoop b = loop(group, evidence, clock, log)) {

@@ -1,0 +1,131 @@
+package dev.vqamini.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vqamini.quality.rollout.RolloutSimulator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vqa rollout simulate}: the real rollout controller over whole plans on synthetic paired scores. */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the real rollout controller and its sequential gates over many whole plans on synthetic",
+                "paired scores and report how the plans end: promoted, rolled back or paused for an operator, and",
+                "how many paired videos it took. The stable and candidate scores of each video are bivariate normal",
+                "with Pearson 2 sin(pi A / 6), whose population Spearman agreement is exactly A; one paired video",
+                "arrives per simulated second and the controller decides after each. Labels and the cost gates are",
+                "off, as in a label-free plan: agreement decides alone.",
+                "",
+                "The promise it checks: a candidate with A >= --min-agreement is rolled back in at most --alpha of",
+                "plans; one with A <= --min-agreement - --indifference is promoted in at most --beta of plans.",
+                "Needs no broker."})
+public final class RolloutSimulateCommand implements Callable<Integer> {
+
+    @Option(names = "--true-agreement", required = true, paramLabel = "A",
+            description = "The candidate's population Spearman agreement with stable, in [-1, 1].")
+    double trueAgreement;
+    @Option(names = "--min-agreement", defaultValue = "0.9", paramLabel = "T",
+            description = "The plan's threshold: agreement at least T is acceptable (default ${DEFAULT-VALUE}).")
+    double minAgreement;
+    @Option(names = "--indifference", defaultValue = "0.05", paramLabel = "D",
+            description = "Agreement at most T - D is unacceptable; between, either decision is (default ${DEFAULT-VALUE}).")
+    double indifference;
+    @Option(names = "--alpha", defaultValue = "0.05", paramLabel = "P",
+            description = "Most probable false rollback over the whole plan (default ${DEFAULT-VALUE}).")
+    double alpha;
+    @Option(names = "--beta", defaultValue = "0.05", paramLabel = "P",
+            description = "Most probable false promotion over the whole plan (default ${DEFAULT-VALUE}).")
+    double beta;
+    @Option(names = "--steps", defaultValue = "5,50,100", split = ",", paramLabel = "PERCENT",
+            description = "Traffic per step in percent (default ${DEFAULT-VALUE}).")
+    List<Double> steps;
+    @Option(names = "--min-videos", defaultValue = "20", paramLabel = "N",
+            description = "Paired videos each step needs at least (default ${DEFAULT-VALUE}).")
+    int minVideos;
+    @Option(names = "--min-seconds", defaultValue = "0", paramLabel = "S",
+            description = "Seconds each step lasts at least; one paired video arrives per second (default ${DEFAULT-VALUE}).")
+    long minSeconds;
+    @Option(names = "--max-videos", defaultValue = "0", paramLabel = "N",
+            description = "Paired videos over the plan before an undecided plan pauses; 0: 1.25 x the fixed-sample size"
+                    + " (default ${DEFAULT-VALUE}).")
+    int maxVideos;
+    @Option(names = "--replications", defaultValue = "1000", paramLabel = "R",
+            description = "Plans simulated (default ${DEFAULT-VALUE}).")
+    int replications;
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "X", description = "Random seed (default ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        RolloutSimulator.Settings settings;
+        try {
+            settings = new RolloutSimulator.Settings(trueAgreement, minAgreement, indifference, alpha, beta,
+                    steps.stream().map(p -> p / 100).toList(), minVideos, minSeconds, maxVideos, replications, seed);
+            settings.gates();
+        } catch (IllegalArgumentException e) {
+            System.err.println("rollout simulate: " + e.getMessage());
+            return 2;
+        }
+        long started = System.nanoTime();
+        int every = Math.max(1, replications / 10);
+        RolloutSimulator.Result r;
+        try {
+            r = RolloutSimulator.run(settings, done -> {
+                if (done % every == 0) {
+                    System.err.printf(Locale.ROOT, "rollout simulate: %d of %d plans%n", done, replications);
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            System.err.println("rollout simulate: " + e.getMessage());
+            return 2;
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("true_agreement", trueAgreement);
+            m.put("min_agreement", minAgreement);
+            m.put("indifference", indifference);
+            m.put("alpha", alpha);
+            m.put("beta", beta);
+            m.put("steps", steps);
+            m.put("min_videos", minVideos);
+            m.put("min_seconds", minSeconds);
+            m.put("max_videos", r.maxVideos());
+            m.put("replications", replications);
+            m.put("seed", seed);
+            m.put("promote", r.promote());
+            m.put("roll_back", r.rollBack());
+            m.put("pause", r.pause());
+            m.put("standard_error", Map.of("promote", r.standardError(r.promote()), "roll_back", r.standardError(r.rollBack())));
+            m.put("videos_p50", r.videosP50());
+            m.put("videos_p90", r.videosP90());
+            m.put("videos_mean", r.videosMean());
+            m.put("fixed_sample_videos", r.fixedSampleVideos());
+            m.put("seconds", seconds);
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+            return 0;
+        }
+        String verdict = trueAgreement >= minAgreement ? String.format(Locale.ROOT,
+                "acceptable (A >= %.3f): rolled back in %.2f %% of plans, promise <= %.2f %%", minAgreement,
+                100 * r.rollBack(), 100 * alpha)
+                : trueAgreement <= minAgreement - indifference ? String.format(Locale.ROOT,
+                "unacceptable (A <= %.3f): promoted in %.2f %% of plans, promise <= %.2f %%", minAgreement - indifference,
+                100 * r.promote(), 100 * beta)
+                : "inside the indifference zone: either decision is acceptable";
+        System.out.printf(Locale.ROOT, "%d plans of steps %s %%, true agreement %.3f, threshold %.3f, margin %.3f:%n",
+                replications, steps, trueAgreement, minAgreement, indifference);
+        System.out.printf(Locale.ROOT, "  promoted %.2f %%, rolled back %.2f %%, paused %.2f %% (Monte Carlo s.e. up to %.2f %%)%n",
+                100 * r.promote(), 100 * r.rollBack(), 100 * r.pause(), 100 * r.standardError(0.5));
+        System.out.printf(Locale.ROOT, "  paired videos to the decision: median %.0f, 90th percentile %.0f, at most %d;"
+                + " a fixed-sample test needs %d%n", r.videosP50(), r.videosP90(), r.maxVideos(), r.fixedSampleVideos());
+        System.out.println("  " + verdict);
+        System.err.printf(Locale.ROOT, "rollout simulate: %.1f s%n", seconds);
+        return 0;
+    }
+}
