@@ -123,7 +123,7 @@ function renderComparisons(comparisons, pairsByCandidate) {
     const mosCanvas = el('canvas', {class: 'scatter-mos', width: 420, height: 320});
     const labelled = pairs.filter(p => p.mos !== null);
     container.appendChild(el('div', {class: 'comparison', 'data-candidate': c.candidate},
-        el('h3', {}, c.candidate + ' against ' + c.stable),
+        el('h3', {}, c.candidate + ' against ' + c.stable + (c.plan ? ' (plan ' + c.plan.replace('_', ' ') + ')' : '')),
         ...comparisonSummary(c),
         el('div', {class: 'charts'},
             el('div', {class: 'chart'}, pairCanvas),
@@ -145,9 +145,23 @@ function renderComparisons(comparisons, pairsByCandidate) {
   return plotted;
 }
 
+/**
+ * A gate as an operator reads it: outcome, value with its anytime-valid interval, the boundaries it must cross at
+ * this n (sequential gates) and the error rates in force.
+ */
 function gateText(g) {
-  return `${g.name} ${g.outcome}` + (g.value === null ? '' : ` ${number(g.value)}`) +
-      (g.threshold === null ? '' : ` (threshold ${number(g.threshold)}, n ${g.n})`);
+  let text = `${g.name} ${g.outcome}` + (g.value === null ? '' : ` ${number(g.value)}`);
+  if (g.ci) {
+    text += ` [${g.ci[0] === null ? '–' : number(g.ci[0])}, ${g.ci[1] === null ? '–' : number(g.ci[1])}]`;
+  }
+  const sequential = g.evidence !== null && g.fail_at !== null && g.pass_at !== null;
+  if (sequential) {
+    text += ` (n ${g.n}; rolls back at ≤ ${number(g.fail_at)}, passes at ≥ ${number(g.pass_at)}; ` +
+        `α ${number(g.alpha, 4)}, β ${number(g.beta, 4)})`;
+  } else if (g.threshold !== null) {
+    text += ` (threshold ${number(g.threshold)}, n ${g.n}` + (g.alpha === null ? ')' : `, α ${number(g.alpha, 4)})`);
+  }
+  return text;
 }
 
 function renderRollouts(rollouts, decisions) {
@@ -165,6 +179,11 @@ function renderRollouts(rollouts, decisions) {
       parts.push(el('p', {class: 'summary'}, `plan for ${plan.candidate}: ${plan.state}, at step ${plan.current_step} of ` +
           `0–${plan.steps.length - 1} since ${time(plan.step_started_at_ms)} (at least ${plan.min_videos} videos, ` +
           `${plan.min_seconds} s a step) — ${plan.reason}`));
+      const g = plan.gates;
+      parts.push(el('p', {class: 'summary promise'}, `error rates over the whole plan: a candidate whose agreement with ` +
+          `stable is at least ${number(g.min_agreement_srcc)} is rolled back with probability at most ${number(g.alpha)}; ` +
+          `one at most ${number(g.min_agreement_srcc - g.indifference)} is promoted with probability at most ` +
+          `${number(g.beta)} (sequential tests, looked at after every paired video)`));
       const ended = plan.state !== 'active' && plan.state !== 'paused';
       parts.push(el('ol', {class: 'steps'}, ...plan.steps.map((weight, i) => el('li', {
         class: i < plan.current_step || (ended && plan.state === 'promoted') ? 'done' : i === plan.current_step && !ended ? 'current' : '',
@@ -173,7 +192,7 @@ function renderRollouts(rollouts, decisions) {
     const mine = decisions.filter(d => d.model === r.model);
     parts.push(mine.length === 0 ? el('p', {class: 'empty'}, 'No decision by the controller yet.')
         : el('table', {class: 'decisions'},
-            el('thead', {}, el('tr', {}, ...['decided at', 'candidate', 'step', 'traffic', 'action', 'step videos', 'gates', 'reason']
+            el('thead', {}, el('tr', {}, ...['decided at', 'candidate', 'step', 'traffic', 'action', 'step / plan videos', 'gates', 'reason']
                 .map(h => el('th', {class: 'text'}, h)))),
             el('tbody', {}, ...mine.map(d => el('tr', {'data-action': d.action},
                 el('td', {class: 'text'}, time(d.decided_at_ms)),
@@ -181,7 +200,7 @@ function renderRollouts(rollouts, decisions) {
                 el('td', {}, d.step),
                 el('td', {}, percent(d.traffic_weight)),
                 el('td', {class: 'text action-' + d.action}, d.action.replace('_', ' ')),
-                el('td', {}, d.step_pairs),
+                el('td', {}, `${d.step_pairs} / ${d.plan_pairs} of ${d.max_videos}`),
                 el('td', {class: 'text'}, d.gates.map(gateText).join('; ')),
                 el('td', {class: 'text'}, d.reason))))));
     return el('div', {class: 'rollout', 'data-model': r.model}, ...parts);

@@ -56,7 +56,7 @@ class MetricsPageTest {
     /** Cost gates off: these scores carry made-up latencies. */
     private static final RolloutGates GATES = RolloutPlans.DEFAULT_GATES.toBuilder().setMaxP99LatencyIncrease(0)
             .setMaxThroughputDecrease(0).build();
-    private static final int VIDEOS = 24;
+    private static final int VIDEOS = 40;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String servers;

@@ -62,15 +62,7 @@ class RolloutControllerFlowTest {
         rollouts.apply(model, RolloutPlans.plan(candidate, List.of(0.05, 0.5, 1.0), 12, 0, GATES, 0.2, System.currentTimeMillis()));
 
         SplittableRandom random = new SplittableRandom(3);
-        int video = 0;
-        for (int step = 0; step < 3; step++) {
-            Rollout r = rollouts.current(model).orElseThrow();
-            assertEquals(step, r.getPlan().getCurrentStep());
-            video = pairs(model, r, stable, candidate, video, 12, random, x -> x);
-            final int next = step + 1;
-            await(rollouts, model, x -> x.getPlan().getCurrentStep() == next || x.getPlan().getState() != PlanState.PLAN_STATE_ACTIVE,
-                    "step " + step + " decided");
-        }
+        int videos = walk(rollouts, model, stable, candidate, random, x -> x, 300);
         Rollout done = rollouts.current(model).orElseThrow();
         assertEquals(PlanState.PLAN_STATE_PROMOTED, done.getPlan().getState(), done.getPlan().getReason());
         assertEquals(candidate, done.getStableVersion());
@@ -86,7 +78,12 @@ class RolloutControllerFlowTest {
             assertEquals("pass", gates.get(0).get("outcome"), d.toString());
             assertEquals("skipped", gates.get(1).get("outcome"), "no labels: " + d);
         }
-        System.out.println("equal candidate: " + decisions.getList("findAll { it.action != 'hold' }.reason"));
+        List<Integer> stepPairs = decisions.getList("findAll { it.action != 'hold' }.step_pairs");
+        assertTrue(stepPairs.stream().allMatch(n -> n >= 12), "every step had its minimum: " + stepPairs);
+        Map<String, Object> agreement = ((List<Map<String, Object>>) decisions.getMap("find { it.action == 'promote' }").get("gates")).get(0);
+        assertTrue(((Number) agreement.get("evidence")).doubleValue() <= 0.05, "passed at likelihood ratio <= beta: " + agreement);
+        assertTrue(agreement.get("pass_at") != null && agreement.get("fail_at") != null, "boundaries on record: " + agreement);
+        System.out.println("equal candidate after " + videos + " videos: " + decisions.getList("findAll { it.action != 'hold' }.reason"));
         // the paired evidence is served and exported too
         String metrics = given().accept("text/plain").get("/q/metrics").asString();
         assertTrue(given().get("/rollouts").asString().contains("\"promoted\""));
@@ -97,6 +94,35 @@ class RolloutControllerFlowTest {
         assertTrue(metrics.contains("vqa_rollout_controller_leader 1.0"), "this instance acts");
     }
 
+    /**
+     * The plan a new user tried: a candidate equal to stable within 1e-6 noise, 6 videos and 10 s a step. It used to
+     * pause at step 0 after 6 pairs, "inconclusive", for an operator; now it keeps gathering evidence past the minimum
+     * and is promoted without one.
+     */
+    @Test
+    void aNearEqualCandidatePlannedWithSmallMinimumsIsPromotedWithoutAnOperator() throws Exception {
+        ServiceContractTest.awaitReady().then().statusCode(200);
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        String model = "near-" + run;
+        String stable = model + "-stable";
+        String candidate = model + "-candidate";
+        RolloutWriter rollouts = setUp(model, stable, candidate);
+        rollouts.apply(model, RolloutPlans.plan(candidate, List.of(0.1, 0.5, 1.0), 6, 10, RolloutPlans.DEFAULT_GATES, 0.2,
+                System.currentTimeMillis()));
+        SplittableRandom random = new SplittableRandom(7);
+        SplittableRandom noise = new SplittableRandom(8);
+        int videos = walk(rollouts, model, stable, candidate, random, x -> x + 1e-6 * noise.nextGaussian(), 400);
+        Rollout done = rollouts.current(model).orElseThrow();
+        assertEquals(PlanState.PLAN_STATE_PROMOTED, done.getPlan().getState(), done.getPlan().getReason());
+        JsonPath decisions = awaitDecisions(model, 3);
+        assertEquals(List.of("step_up", "step_up", "promote"), decisions.getList("findAll { it.action != 'hold' }.action"));
+        assertTrue(decisions.getList("findAll { it.action == 'pause' }").isEmpty(), "never paused for an operator");
+        int firstStep = decisions.<Integer>getList("findAll { it.action != 'hold' }.step_pairs").get(0);
+        assertTrue(firstStep > 6, "held past the step's minimum of 6 until the evidence sufficed: " + firstStep);
+        System.out.printf("near-equal candidate promoted after %d videos, %d pairs in its first step: %s%n", videos, firstStep,
+                decisions.getList("findAll { it.action != 'hold' }.reason"));
+    }
+
     @Test
     void aScrambledCandidateIsRolledBackAtItsFirstStepWithinItsMinimumVideos() throws Exception {
         ServiceContractTest.awaitReady().then().statusCode(200);
@@ -105,7 +131,7 @@ class RolloutControllerFlowTest {
         String stable = model + "-stable";
         String candidate = model + "-candidate";
         RolloutWriter rollouts = setUp(model, stable, candidate);
-        int minVideos = 30;
+        int minVideos = 50;
         rollouts.apply(model, RolloutPlans.plan(candidate, List.of(0.0, 0.05, 0.5, 1.0), minVideos, 0, GATES, 0.5,
                 System.currentTimeMillis()));
         SplittableRandom random = new SplittableRandom(5);
@@ -139,6 +165,25 @@ class RolloutControllerFlowTest {
         RolloutWriter rollouts = new RolloutWriter(kafka);
         rollouts.apply(model, RolloutEdits.promote(stable));
         return rollouts;
+    }
+
+    /**
+     * Writes paired videos under the current rollout, a few at a time as uploads arrive, until the plan ends;
+     * returns how many.
+     */
+    private int walk(RolloutWriter rollouts, String model, String stable, String candidate, SplittableRandom random,
+                     DoubleUnaryOperator candidateOf, int maxVideos) throws InterruptedException {
+        int video = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        while (rollouts.current(model).orElseThrow().getPlan().getState() == PlanState.PLAN_STATE_ACTIVE) {
+            if (video >= maxVideos || System.nanoTime() > deadline) {
+                throw new AssertionError("plan not ended after " + video + " videos: " + rollouts.current(model).orElseThrow()
+                        + "; decisions " + given().get("/rollouts/decisions?model=" + model).asString());
+            }
+            video = pairs(model, rollouts.current(model).orElseThrow(), stable, candidate, video, 3, random, candidateOf);
+            Thread.sleep(400);
+        }
+        return video;
     }
 
     /**

@@ -287,13 +287,15 @@ public final class DemoCommand implements Callable<Integer> {
             ModelRelease.publish(clients, dir, signKey);
             // Cost gates off (a margin of 0): five videos a step on a shared machine are too few to judge latency by,
             // and a gate without evidence pauses the plan. Quality decides here; the controller's tests cover cost.
-            var gates = RolloutPlans.DEFAULT_GATES.toBuilder().setMinPairs(STEP_VIDEOS).setMaxP99LatencyIncrease(0)
-                    .setMaxThroughputDecrease(0).build();
+            var gates = RolloutPlans.DEFAULT_GATES.toBuilder().setMaxP99LatencyIncrease(0).setMaxThroughputDecrease(0).build();
             writer.apply(model.name(), RolloutPlans.plan(model.version(), List.of(0.0, 0.5), STEP_VIDEOS, 0, gates, 1.0,
                     System.currentTimeMillis()));
-            say("    " + model.version() + ": planned 0 % (shadow only) -> 50 %, " + STEP_VIDEOS
-                    + " paired videos per step, agreement SRCC >= " + gates.getMinAgreementSrcc() + " (cost gates off)");
-            for (int batch = 0; batch < 8; batch++) {
+            say("    " + model.version() + ": planned 0 % (shadow only) -> 50 %, at least " + STEP_VIDEOS
+                    + " paired videos per step; agreement >= " + gates.getMinAgreementSrcc() + " rolled back with probability <= "
+                    + gates.getAlpha() + ", <= " + (gates.getMinAgreementSrcc() - gates.getIndifference())
+                    + " promoted with probability <= " + gates.getBeta() + " (sequential gates; cost gates off)");
+            // a near-equal candidate needs about 20 paired videos to pass, an inverted one about 10 to fail
+            for (int batch = 0; batch < 12; batch++) {
                 for (int i = 0; i < STEP_VIDEOS; i++) {
                     SynthVideo v = synth.get(uploaded % synth.size());
                     upload(ingest, v.file(), v.mos(), "rollout-" + uploaded + "-" + v.file().getFileName());
@@ -329,9 +331,12 @@ public final class DemoCommand implements Callable<Integer> {
                 StringBuilder gates = new StringBuilder();
                 for (JsonNode g : d.path("gates")) {
                     if (!g.path("outcome").asText().equals("skipped")) {
-                        gates.append(String.format(" %s %s%s", g.path("name").asText(), g.path("outcome").asText(),
+                        gates.append(String.format(" %s %s%s%s", g.path("name").asText(), g.path("outcome").asText(),
                                 g.path("value").isNumber() ? String.format(" (%.3f, n=%d)", g.path("value").asDouble(),
-                                        g.path("n").asInt()) : ""));
+                                        g.path("n").asInt()) : "",
+                                g.path("fail_at").isNumber() && g.path("pass_at").isNumber() ? String.format(
+                                        " [rolls back at <= %.3f, passes at >= %.3f]", g.path("fail_at").asDouble(),
+                                        g.path("pass_at").asDouble()) : ""));
                     }
                 }
                 say(String.format("    decision: %s at step %d (%.0f %%):%s; %s", action, d.path("step").asInt(),

@@ -2,6 +2,7 @@ package dev.vqamini.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vqamini.quality.rollout.RolloutGateJudge;
 import dev.vqamini.release.RolloutEdits;
 import dev.vqamini.release.RolloutPlans;
 import dev.vqamini.release.RolloutViews;
@@ -14,11 +15,12 @@ import dev.vqamini.wire.proto.RolloutCandidate;
 import dev.vqamini.wire.proto.RolloutDecision;
 import dev.vqamini.wire.proto.RolloutGates;
 import dev.vqamini.wire.proto.RolloutPlan;
-import java.util.Optional;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -100,14 +102,20 @@ public final class RolloutCommand implements Runnable {
                     System.out.printf("  plan for %s: %s, step %d of %s %%, at least %d paired videos and %d s per step (%s)%n",
                             p.getCandidateVersion(), RolloutPlans.state(p), p.getCurrentStep(), String.join(" -> ", steps),
                             p.getMinVideos(), p.getMinSeconds(), p.getReason());
+                    RolloutGates g = RolloutPlans.withDefaults(p.getGates());
+                    System.out.printf(Locale.ROOT, "  error rates: agreement >= %.3f rolled back with probability <= %.4f,"
+                                    + " <= %.3f promoted with probability <= %.4f%n", g.getMinAgreementSrcc(), g.getAlpha(),
+                            g.getMinAgreementSrcc() - g.getIndifference(), g.getBeta());
                 }
                 lastDecision.ifPresent(d -> {
                     System.out.printf("  last decision: %s %s at step %d: %s%n", RolloutViews.action(d), d.getCandidateVersion(),
                             d.getStep(), d.getReason());
+                    System.out.printf("    paired videos: %d this step, %d this plan, at most %d before a pause%n",
+                            d.getStepPairs(), d.getPlanPairs(), d.getMaxVideos());
                     for (GateValue g : d.getGatesList()) {
-                        System.out.printf("    %-24s %-12s value %.4f threshold %.4f n %d%n", g.getName(),
-                                g.getOutcome().name().substring("GATE_OUTCOME_".length()).toLowerCase(java.util.Locale.ROOT),
-                                g.getValue(), g.getThreshold(), g.getN());
+                        System.out.printf("    %-12s %s%n",
+                                g.getOutcome().name().substring("GATE_OUTCOME_".length()).toLowerCase(Locale.ROOT),
+                                RolloutGateJudge.describe(g));
                     }
                 });
             }
@@ -219,9 +227,11 @@ public final class RolloutCommand implements Runnable {
 
     @Command(name = "plan", mixinStandardHelpOptions = true,
             description = {"Roll VERSION out by plan: it gets the first step's share of the videos and shadow-scores",
-                    "a share of the others' (paired evidence); metrics-service's rollout controller steps it up when",
-                    "every gate holds for the step's minimum videos and time, promotes it after the last step, rolls",
-                    "it back at once on a failed gate and pauses when evidence stays insufficient."})
+                    "a share of the others' (paired evidence); metrics-service's rollout controller looks after every",
+                    "paired video with sequential tests whose error rates hold over the whole plan: it steps the",
+                    "candidate up once every gate passed and the step had its minimum videos and time, promotes it after",
+                    "the last step, rolls it back at once on a failed gate, and pauses for an operator only when the",
+                    "plan's maximum of paired videos is reached undecided. Check a plan's rates with vqa rollout simulate."})
     static final class Plan implements Callable<Integer> {
         @Mixin
         Target target;
@@ -240,32 +250,57 @@ public final class RolloutCommand implements Runnable {
                 description = "Share of videos scored by both versions (default ${DEFAULT-VALUE}).")
         double shadowFraction;
         @Option(names = "--min-agreement", defaultValue = "0.9", paramLabel = "A",
-                description = "Label-free gate: SRCC between candidate and stable scores at least A (default ${DEFAULT-VALUE}).")
+                description = "Label-free gate: the candidate's population SRCC with the stable version's scores at least A"
+                        + " is acceptable (default ${DEFAULT-VALUE}).")
         double minAgreement;
-        @Option(names = "--min-pairs", defaultValue = "10", paramLabel = "N",
-                description = "Paired videos before agreement is judged (default ${DEFAULT-VALUE}).")
-        int minPairs;
+        @Option(names = "--indifference", defaultValue = "0.05", paramLabel = "D",
+                description = "Agreement at most A - D is unacceptable; between, either decision is (default ${DEFAULT-VALUE}).")
+        double indifference;
+        @Option(names = "--alpha", defaultValue = "0.05", paramLabel = "P",
+                description = "Most probable rollback of an acceptable candidate over the whole plan, split over the gates in"
+                        + " force (default ${DEFAULT-VALUE}).")
+        double alpha;
+        @Option(names = "--beta", defaultValue = "0.05", paramLabel = "P",
+                description = "Most probable promotion of an unacceptable candidate over the whole plan (default ${DEFAULT-VALUE}).")
+        double beta;
+        @Option(names = "--max-videos", defaultValue = "0", paramLabel = "N",
+                description = "Paired videos over the plan before an undecided plan pauses for an operator; 0: 1.25 x the"
+                        + " fixed-sample size of the same error rates (default ${DEFAULT-VALUE}).")
+        int maxVideos;
         @Option(names = "--max-srcc-drop", defaultValue = "0.02", paramLabel = "D",
-                description = "With MOS: paired SRCC difference not below -D with 95 %% confidence (default ${DEFAULT-VALUE}).")
+                description = "With MOS: a paired SRCC drop of at most D is acceptable, one of D plus --indifference is not;"
+                        + " 0 turns the gate off (default ${DEFAULT-VALUE}).")
         double maxSrccDrop;
         @Option(names = "--min-labelled", defaultValue = "30", paramLabel = "N",
                 description = "Labelled paired videos before the SRCC difference is judged (default ${DEFAULT-VALUE}).")
         int minLabelled;
         @Option(names = "--max-latency-increase", defaultValue = "0.5", paramLabel = "M",
-                description = "p99 end-to-end latency at most (1 + M) x the stable's; 0 turns it off (default ${DEFAULT-VALUE}).")
+                description = "Median end-to-end latency at most (1 + M) x the stable's (rolled back only when an anytime-valid"
+                        + " interval is past it); 0 turns it off (default ${DEFAULT-VALUE}).")
         double maxLatencyIncrease;
         @Option(names = "--max-throughput-decrease", defaultValue = "0.3", paramLabel = "M",
-                description = "Clips per second of model time at least (1 - M) x the stable's; 0 turns it off (default ${DEFAULT-VALUE}).")
+                description = "Throughput (median model seconds per video, the stable's over the candidate's) at least 1 - M;"
+                        + " 0 turns it off (default ${DEFAULT-VALUE}).")
         double maxThroughputDecrease;
 
         @Override
         public Integer call() throws Exception {
-            RolloutGates gates = RolloutGates.newBuilder().setMinAgreementSrcc(minAgreement).setMinPairs(minPairs)
+            RolloutGates gates = RolloutGates.newBuilder().setMinAgreementSrcc(minAgreement).setIndifference(indifference)
+                    .setAlpha(alpha).setBeta(beta).setMaxVideos(maxVideos)
                     .setMaxSrccDrop(maxSrccDrop).setMinLabelledPairs(minLabelled).setMaxP99LatencyIncrease(maxLatencyIncrease)
                     .setMaxThroughputDecrease(maxThroughputDecrease).build();
             List<Double> fractions = steps.stream().map(p -> p / 100).toList();
-            return target.edit(() -> RolloutPlans.plan(version, fractions, minVideos, minSeconds, gates, shadowFraction,
+            int status = target.edit(() -> RolloutPlans.plan(version, fractions, minVideos, minSeconds, gates, shadowFraction,
                     System.currentTimeMillis()));
+            if (status == 0 && !target.json) {
+                RolloutGateJudge judge = new RolloutGateJudge(RolloutPlans.withDefaults(gates));
+                System.out.printf(Locale.ROOT, "  promise over the whole plan: agreement >= %.3f rolled back with probability <= %.4f"
+                                + " (alpha %.4f split over the gates in force); agreement <= %.3f promoted with probability <= %.4f;"
+                                + " undecided after %d paired videos: paused (a fixed-sample test would need %d)%n",
+                        minAgreement, judge.gateAlpha(), alpha, minAgreement - indifference, beta,
+                        judge.maxVideos(fractions.size(), minVideos), judge.agreementTest().fixedSampleSize());
+            }
+            return status;
         }
     }
 
@@ -285,7 +320,8 @@ public final class RolloutCommand implements Runnable {
 
     @Command(name = "resume", mixinStandardHelpOptions = true,
             description = "Hand VERSION back to the rollout controller at its current step (weight reset to the step's,"
-                    + " the step's minimum counted again from now).")
+                    + " the step's minimum counted again from now; the plan's evidence is kept and it may gather another"
+                    + " maximum of paired videos).")
     static final class Resume implements Callable<Integer> {
         @Mixin
         Target target;

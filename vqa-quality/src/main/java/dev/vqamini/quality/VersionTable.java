@@ -1,11 +1,11 @@
 package dev.vqamini.quality;
 
 import dev.vqamini.release.ModelManifest;
-import dev.vqamini.quality.VersionStats;
-import dev.vqamini.quality.VersionWindow;
+import dev.vqamini.release.RolloutPlans;
 import dev.vqamini.stats.Agreement;
 import dev.vqamini.stats.CorrelationInterval;
 import dev.vqamini.wire.proto.ModelChunk;
+import dev.vqamini.wire.proto.PlanState;
 import dev.vqamini.wire.proto.Rollout;
 import dev.vqamini.wire.proto.RolloutCandidate;
 import java.util.ArrayList;
@@ -74,12 +74,28 @@ public final class VersionTable {
                 compared.add(r.getShadowVersion());
             }
             for (String candidate : compared) {
-                Comparison c = compare(candidate, windows.get(candidate), r.getStableVersion(), windows.get(r.getStableVersion()));
-                PairWindow p = pairs.get(PairWindow.key(r.getStableVersion(), candidate));
-                out.add(p == null ? c : withPaired(c, PairedComparison.of(p.agreement(r.getStableVersion(), candidate))));
+                String plan = RolloutPlans.planOf(r, candidate).map(RolloutPlans::state).orElse(null);
+                out.add(compare(candidate, r.getStableVersion(), windows, pairs).withPlan(plan));
+            }
+            if (r.hasPlan() && !RolloutPlans.live(r.getPlan())) {
+                // an ended plan keeps its last comparison: the evidence it was decided on (a promoted candidate is
+                // stable now, and was compared with the stable version before it)
+                String candidate = r.getPlan().getCandidateVersion();
+                String stable = r.getPlan().getState() == PlanState.PLAN_STATE_PROMOTED ? r.getPreviousStableVersion()
+                        : r.getStableVersion();
+                if (!compared.contains(candidate) && !stable.isEmpty() && !stable.equals(candidate)) {
+                    out.add(compare(candidate, stable, windows, pairs).withPlan(RolloutPlans.state(r.getPlan())));
+                }
             }
         }
         return out;
+    }
+
+    private static Comparison compare(String candidate, String stable, Map<String, VersionWindow> windows,
+                                      Map<String, PairWindow> pairs) {
+        Comparison c = compare(candidate, windows.get(candidate), stable, windows.get(stable));
+        PairWindow p = pairs.get(PairWindow.key(stable, candidate));
+        return p == null ? c : withPaired(c, PairedComparison.of(p.agreement(stable, candidate)));
     }
 
     /** The current rollouts by model name (what the rollout controller walks). */
@@ -89,7 +105,7 @@ public final class VersionTable {
 
     private static Comparison withPaired(Comparison c, PairedComparison p) {
         return new Comparison(c.candidate(), c.stable(), c.candidateLabelled(), c.stableLabelled(), c.srccDifference(),
-                c.ci(), c.verdict(), p);
+                c.ci(), c.verdict(), p, c.plan());
     }
 
     static Comparison compare(String candidate, VersionWindow cw, String stable, VersionWindow sw) {
@@ -98,13 +114,13 @@ public final class VersionTable {
         int na = cw == null ? 0 : cw.videos().size();
         int nb = sw == null ? 0 : sw.videos().size();
         if (a == null || b == null) {
-            return new Comparison(candidate, stable, na, nb, null, null, Comparison.Verdict.NO_DIFFERENCE_YET, null);
+            return new Comparison(candidate, stable, na, nb, null, null, Comparison.Verdict.NO_DIFFERENCE_YET, null, null);
         }
         CorrelationInterval d = CorrelationInterval.difference(a.srcc(), CorrelationInterval.spearman(a.srcc(), na),
                 b.srcc(), CorrelationInterval.spearman(b.srcc(), nb));
         Comparison.Verdict verdict = !d.known() ? Comparison.Verdict.NO_DIFFERENCE_YET : d.low() > 0 ? Comparison.Verdict.BETTER
                 : d.high() < 0 ? Comparison.Verdict.WORSE : Comparison.Verdict.NO_DIFFERENCE_YET;
-        return new Comparison(candidate, stable, na, nb, a.srcc() - b.srcc(), d.known() ? List.of(d.low(), d.high()) : null, verdict, null);
+        return new Comparison(candidate, stable, na, nb, a.srcc() - b.srcc(), d.known() ? List.of(d.low(), d.high()) : null, verdict, null, null);
     }
 
     private VersionRow row(String v, VersionWindow w, VersionStats s) {

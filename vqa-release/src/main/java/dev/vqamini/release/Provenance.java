@@ -9,8 +9,10 @@ import dev.vqamini.spec.ModelSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -100,6 +102,38 @@ public record Provenance(String specHash, String parentVersion, String parentSpe
     }
 
     /** The canonical JSON written into the ONNX metadata (sorted keys, so equal provenance gives equal bytes). */
+    /**
+     * The recipe as an operator reads it, e.g. "layer-specific+channel to 20 % of the parameters (activation
+     * importance, channels in multiples of 8, heads refitted to the teacher)"; null for an unpruned model.
+     */
+    public String recipeInWords() {
+        if (recipe == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(recipe);
+        Map<String, Object> c = config == null ? Map.of() : config;
+        if (c.get("targetParams") instanceof Number p && p.doubleValue() > 0 && p.doubleValue() < 1) {
+            b.append(String.format(Locale.ROOT, " to %.0f %% of the parameters", 100 * p.doubleValue()));
+        }
+        if (c.get("targetFlops") instanceof Number f && f.doubleValue() > 0 && f.doubleValue() < 1) {
+            b.append(String.format(Locale.ROOT, " to %.0f %% of the FLOPs", 100 * f.doubleValue()));
+        }
+        List<String> details = new ArrayList<>();
+        if (c.get("importance") != null) {
+            details.add(c.get("importance").toString().toLowerCase(Locale.ROOT) + " importance");
+        }
+        if (c.get("channelMultiple") instanceof Number m && m.intValue() > 1) {
+            details.add("channels in multiples of " + m.intValue());
+        }
+        if (Boolean.TRUE.equals(c.get("globalSparsity"))) {
+            details.add("global sparsity");
+        }
+        if (c.get("refitTarget") != null) {
+            details.add("heads refitted to the " + (c.get("refitTarget").toString().equalsIgnoreCase("labels") ? "labels" : "teacher"));
+        }
+        return details.isEmpty() ? b.toString() : b + " (" + String.join(", ", details) + ")";
+    }
+
     public String canonicalJson() {
         try {
             return CANONICAL.writeValueAsString(this);

@@ -5,6 +5,7 @@ import dev.vqamini.wire.proto.RolloutDecision;
 import dev.vqamini.wire.proto.RolloutGates;
 import dev.vqamini.wire.proto.RolloutPlan;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,16 +30,21 @@ public final class RolloutViews {
         m.put("min_videos", p.getMinVideos());
         m.put("min_seconds", p.getMinSeconds());
         m.put("step_started_at_ms", p.getStepStartedAtMs());
+        m.put("plan_started_at_ms", p.getPlanStartedAtMs());
+        m.put("resumes", p.getResumes());
         m.put("shadow_fraction", p.getShadowFraction());
         m.put("reason", p.getReason());
-        RolloutGates g = p.getGates();
+        RolloutGates g = RolloutPlans.withDefaults(p.getGates());
         Map<String, Object> gates = new LinkedHashMap<>();
         gates.put("min_agreement_srcc", g.getMinAgreementSrcc());
-        gates.put("min_pairs", g.getMinPairs());
         gates.put("max_srcc_drop", g.getMaxSrccDrop());
         gates.put("min_labelled_pairs", g.getMinLabelledPairs());
         gates.put("max_p99_latency_increase", g.getMaxP99LatencyIncrease());
         gates.put("max_throughput_decrease", g.getMaxThroughputDecrease());
+        gates.put("indifference", g.getIndifference());
+        gates.put("alpha", g.getAlpha());
+        gates.put("beta", g.getBeta());
+        gates.put("max_videos", g.getMaxVideos() == 0 ? null : g.getMaxVideos());
         m.put("gates", gates);
         return m;
     }
@@ -57,15 +63,22 @@ public final class RolloutViews {
         m.put("written_revision", d.getWrittenRevision());
         m.put("step_pairs", d.getStepPairs());
         m.put("step_seconds", d.getStepSeconds());
+        m.put("plan_pairs", d.getPlanPairs());
+        m.put("max_videos", d.getMaxVideos());
         List<Map<String, Object>> gates = new ArrayList<>();
         for (GateValue g : d.getGatesList()) {
             Map<String, Object> gm = new LinkedHashMap<>();
             gm.put("name", g.getName());
             gm.put("outcome", g.getOutcome().name().substring("GATE_OUTCOME_".length()).toLowerCase(Locale.ROOT));
             gm.put("value", num(g.getValue()));
-            gm.put("ci", Double.isNaN(g.getLow()) ? null : List.of(g.getLow(), g.getHigh()));
+            gm.put("ci", Double.isNaN(g.getLow()) && Double.isNaN(g.getHigh()) ? null : Arrays.asList(num(g.getLow()), num(g.getHigh())));
             gm.put("threshold", num(g.getThreshold()));
             gm.put("n", g.getN());
+            gm.put("fail_at", num(g.getFailAt()));
+            gm.put("pass_at", num(g.getPassAt()));
+            gm.put("evidence", num(g.getEvidence()));
+            gm.put("alpha", num(g.getAlpha()));
+            gm.put("beta", num(g.getBeta()));
             gates.add(gm);
         }
         m.put("gates", gates);
@@ -78,6 +91,6 @@ public final class RolloutViews {
     }
 
     private static Double num(double x) {
-        return Double.isNaN(x) ? null : x;
+        return Double.isFinite(x) ? x : null;
     }
 }

@@ -62,7 +62,7 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition, Ma
             graphs.put(view, QualityModel.onnx(definition, view, InputFormat.RGB_UINT8,
                     Map.of(Provenance.METADATA_KEY, provenance.canonicalJson())));
         }
-        String recipe = provenance.recipe() == null ? null : provenance.recipe() + " " + provenance.config();
+        String recipe = provenance.recipeInWords();
         return write(definition, dir, provenance, evaluation, graphs, provenance.parentVersion(), recipe, null);
     }
 
@@ -72,7 +72,7 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition, Ma
      */
     public static ModelBundle writeQuantized(ModelDefinition source, String version, Path dir, Provenance provenance,
                                              Map<View, byte[]> graphs, Quantization quantization) throws IOException {
-        String recipe = (provenance.recipe() == null ? "" : provenance.recipe() + " " + provenance.config() + ", then ")
+        String recipe = (provenance.recipe() == null ? "" : provenance.recipeInWords() + ", then ")
                 + "int8 " + String.join("+", quantization.layers());
         return write(source.withVersion(version, provenance.notes()), dir, provenance, Map.of(), graphs,
                 source.version(), recipe, quantization);
