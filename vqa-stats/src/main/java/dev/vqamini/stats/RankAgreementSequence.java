@@ -13,8 +13,9 @@ import org.apache.commons.math3.util.FastMath;
  * <p>Why each piece (each measured by simulation on bivariate normal scores, see the tests and
  * {@code vqa rollout simulate}):
  * <ul>
- *   <li>the sample SRCC is biased low by O(1/n): {@code E[r_s] = ((n - 2) rho + 3 tau) / (n + 1)} (tau is Kendall's);
- *       the U-statistic {@code ((n + 1) r_s - 3 tau_hat) / (n - 2)} is unbiased for rho (Hoeffding 1948);</li>
+ *   <li>the sample SRCC is biased low by O(1/n): a weighted sum of two U-statistics, its mean is
+ *       {@code ((n - 2) rho + 3 tau) / (n + 1)} (tau is Kendall's), so {@code ((n + 1) r_s - 3 tau_hat) / (n - 2)}
+ *       is unbiased for rho;</li>
  *   <li>its variance on the z scale is Bonett and Wright's (2000) {@code (1 + rho^2 / 2) / (n - 3)} times the
  *       estimator's scale {@code ((n + 1) / (n - 2))^2}, and z's Jensen bias (about half the variance times rho) is
  *       taken off;</li>

@@ -15,7 +15,7 @@ class RankAgreementSequenceTest {
     @Test
     void theSampleSrccHasItsClosedFormBiasAndTheUStatisticNone() {
         // bivariate normal with Pearson r: rho_s = (6 / pi) asin(r / 2), tau = (2 / pi) asin(r), and
-        // E[r_s] = ((n - 2) rho_s + 3 tau) / (n + 1) (Moran 1948)
+        // E[r_s] = ((n - 2) rho_s + 3 tau) / (n + 1) (r_s is a weighted sum of two U-statistics)
         double r = 0.9;
         int n = 10;
         double rhoS = 6 / Math.PI * Math.asin(r / 2);
