@@ -249,24 +249,8 @@ public final class RolloutCommand implements Runnable {
         @Option(names = "--shadow-fraction", defaultValue = "0.2", paramLabel = "F",
                 description = "Share of videos scored by both versions (default ${DEFAULT-VALUE}).")
         double shadowFraction;
-        @Option(names = "--min-agreement", defaultValue = "0.9", paramLabel = "A",
-                description = "Label-free gate: the candidate's population SRCC with the stable version's scores at least A"
-                        + " is acceptable (default ${DEFAULT-VALUE}).")
-        double minAgreement;
-        @Option(names = "--indifference", defaultValue = "0.05", paramLabel = "D",
-                description = "Agreement at most A - D is unacceptable; between, either decision is (default ${DEFAULT-VALUE}).")
-        double indifference;
-        @Option(names = "--alpha", defaultValue = "0.05", paramLabel = "P",
-                description = "Most probable rollback of an acceptable candidate over the whole plan, split over the gates in"
-                        + " force (default ${DEFAULT-VALUE}).")
-        double alpha;
-        @Option(names = "--beta", defaultValue = "0.05", paramLabel = "P",
-                description = "Most probable promotion of an unacceptable candidate over the whole plan (default ${DEFAULT-VALUE}).")
-        double beta;
-        @Option(names = "--max-videos", defaultValue = "0", paramLabel = "N",
-                description = "Paired videos over the plan before an undecided plan pauses for an operator; 0: 1.25 x the"
-                        + " fixed-sample size of the same error rates (default ${DEFAULT-VALUE}).")
-        int maxVideos;
+        @Mixin
+        RolloutErrorRateOptions rates;
         @Option(names = "--max-srcc-drop", defaultValue = "0.02", paramLabel = "D",
                 description = "With MOS: a paired SRCC drop of at most D is acceptable, one of D plus --indifference is not;"
                         + " 0 turns the gate off (default ${DEFAULT-VALUE}).")
@@ -285,9 +269,7 @@ public final class RolloutCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            RolloutGates gates = RolloutGates.newBuilder().setMinAgreementSrcc(minAgreement).setIndifference(indifference)
-                    .setAlpha(alpha).setBeta(beta).setMaxVideos(maxVideos)
-                    .setMaxSrccDrop(maxSrccDrop).setMinLabelledPairs(minLabelled).setMaxP99LatencyIncrease(maxLatencyIncrease)
+            RolloutGates gates = rates.gates().setMaxSrccDrop(maxSrccDrop).setMinLabelledPairs(minLabelled).setMaxP99LatencyIncrease(maxLatencyIncrease)
                     .setMaxThroughputDecrease(maxThroughputDecrease).build();
             List<Double> fractions = steps.stream().map(p -> p / 100).toList();
             int status = target.edit(() -> RolloutPlans.plan(version, fractions, minVideos, minSeconds, gates, shadowFraction,
@@ -297,7 +279,7 @@ public final class RolloutCommand implements Runnable {
                 System.out.printf(Locale.ROOT, "  promise over the whole plan: agreement >= %.3f rolled back with probability <= %.4f"
                                 + " (alpha %.4f split over the gates in force); agreement <= %.3f promoted with probability <= %.4f;"
                                 + " undecided after %d paired videos: paused (a fixed-sample test would need %d)%n",
-                        minAgreement, judge.gateAlpha(), alpha, minAgreement - indifference, beta,
+                        rates.minAgreement, judge.gateAlpha(), rates.alpha, rates.minAgreement - rates.indifference, rates.beta,
                         judge.maxVideos(fractions.size(), minVideos), judge.agreementTest().fixedSampleSize());
             }
             return status;

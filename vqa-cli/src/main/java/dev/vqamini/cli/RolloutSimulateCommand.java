@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vqa rollout simulate}: the real rollout controller over whole plans on synthetic paired scores. */
@@ -28,18 +29,8 @@ public final class RolloutSimulateCommand implements Callable<Integer> {
     @Option(names = "--true-agreement", required = true, paramLabel = "A",
             description = "The candidate's population Spearman agreement with stable, in [-1, 1].")
     double trueAgreement;
-    @Option(names = "--min-agreement", defaultValue = "0.9", paramLabel = "T",
-            description = "The plan's threshold: agreement at least T is acceptable (default ${DEFAULT-VALUE}).")
-    double minAgreement;
-    @Option(names = "--indifference", defaultValue = "0.05", paramLabel = "D",
-            description = "Agreement at most T - D is unacceptable; between, either decision is (default ${DEFAULT-VALUE}).")
-    double indifference;
-    @Option(names = "--alpha", defaultValue = "0.05", paramLabel = "P",
-            description = "Most probable false rollback over the whole plan (default ${DEFAULT-VALUE}).")
-    double alpha;
-    @Option(names = "--beta", defaultValue = "0.05", paramLabel = "P",
-            description = "Most probable false promotion over the whole plan (default ${DEFAULT-VALUE}).")
-    double beta;
+    @Mixin
+    RolloutErrorRateOptions rates;
     @Option(names = "--steps", defaultValue = "5,50,100", split = ",", paramLabel = "PERCENT",
             description = "Traffic per step in percent (default ${DEFAULT-VALUE}).")
     List<Double> steps;
@@ -49,10 +40,6 @@ public final class RolloutSimulateCommand implements Callable<Integer> {
     @Option(names = "--min-seconds", defaultValue = "0", paramLabel = "S",
             description = "Seconds each step lasts at least; one paired video arrives per second (default ${DEFAULT-VALUE}).")
     long minSeconds;
-    @Option(names = "--max-videos", defaultValue = "0", paramLabel = "N",
-            description = "Paired videos over the plan before an undecided plan pauses; 0: 1.25 x the fixed-sample size"
-                    + " (default ${DEFAULT-VALUE}).")
-    int maxVideos;
     @Option(names = "--replications", defaultValue = "1000", paramLabel = "R",
             description = "Plans simulated (default ${DEFAULT-VALUE}).")
     int replications;
@@ -65,8 +52,8 @@ public final class RolloutSimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RolloutSimulator.Settings settings;
         try {
-            settings = new RolloutSimulator.Settings(trueAgreement, minAgreement, indifference, alpha, beta,
-                    steps.stream().map(p -> p / 100).toList(), minVideos, minSeconds, maxVideos, replications, seed);
+            settings = new RolloutSimulator.Settings(trueAgreement, rates.gates().build(),
+                    steps.stream().map(p -> p / 100).toList(), minVideos, minSeconds, replications, seed);
             settings.gates();
         } catch (IllegalArgumentException e) {
             System.err.println("rollout simulate: " + e.getMessage());
@@ -89,10 +76,10 @@ public final class RolloutSimulateCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("true_agreement", trueAgreement);
-            m.put("min_agreement", minAgreement);
-            m.put("indifference", indifference);
-            m.put("alpha", alpha);
-            m.put("beta", beta);
+            m.put("min_agreement", rates.minAgreement);
+            m.put("indifference", rates.indifference);
+            m.put("alpha", rates.alpha);
+            m.put("beta", rates.beta);
             m.put("steps", steps);
             m.put("min_videos", minVideos);
             m.put("min_seconds", minSeconds);
@@ -102,7 +89,10 @@ public final class RolloutSimulateCommand implements Callable<Integer> {
             m.put("promote", r.promote());
             m.put("roll_back", r.rollBack());
             m.put("pause", r.pause());
-            m.put("standard_error", Map.of("promote", r.standardError(r.promote()), "roll_back", r.standardError(r.rollBack())));
+            Map<String, Object> se = new LinkedHashMap<>();
+            se.put("promote", r.standardError(r.promote()));
+            se.put("roll_back", r.standardError(r.rollBack()));
+            m.put("standard_error", se);
             m.put("videos_p50", r.videosP50());
             m.put("videos_p90", r.videosP90());
             m.put("videos_mean", r.videosMean());
@@ -111,15 +101,17 @@ public final class RolloutSimulateCommand implements Callable<Integer> {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
             return 0;
         }
-        String verdict = trueAgreement >= minAgreement ? String.format(Locale.ROOT,
-                "acceptable (A >= %.3f): rolled back in %.2f %% of plans, promise <= %.2f %%", minAgreement,
-                100 * r.rollBack(), 100 * alpha)
-                : trueAgreement <= minAgreement - indifference ? String.format(Locale.ROOT,
-                "unacceptable (A <= %.3f): promoted in %.2f %% of plans, promise <= %.2f %%", minAgreement - indifference,
-                100 * r.promote(), 100 * beta)
+        double unacceptable = rates.minAgreement - rates.indifference;
+        String verdict = trueAgreement >= rates.minAgreement ? String.format(Locale.ROOT,
+                "acceptable (A >= %.3f): rolled back in %.2f %% of plans, promise <= %.2f %%", rates.minAgreement,
+                100 * r.rollBack(), 100 * rates.alpha)
+                : trueAgreement <= unacceptable ? String.format(Locale.ROOT,
+                "unacceptable (A <= %.3f): promoted in %.2f %% of plans, promise <= %.2f %%", unacceptable,
+                100 * r.promote(), 100 * rates.beta)
                 : "inside the indifference zone: either decision is acceptable";
         System.out.printf(Locale.ROOT, "%d plans of steps %s %%, true agreement %.3f, threshold %.3f, margin %.3f:%n",
-                replications, steps, trueAgreement, minAgreement, indifference);
+                replications, steps.stream().map(p -> String.format(Locale.ROOT, "%.0f", p)).toList(), trueAgreement,
+                rates.minAgreement, rates.indifference);
         System.out.printf(Locale.ROOT, "  promoted %.2f %%, rolled back %.2f %%, paused %.2f %% (Monte Carlo s.e. up to %.2f %%)%n",
                 100 * r.promote(), 100 * r.rollBack(), 100 * r.pause(), 100 * r.standardError(0.5));
         System.out.printf(Locale.ROOT, "  paired videos to the decision: median %.0f, 90th percentile %.0f, at most %d;"

@@ -37,7 +37,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * itself, so a restarted or newly elected controller continues where the last one stopped. It also follows
  * vqa.rollout-decisions (every instance does, leader or not) to serve the recent decisions.
  *
- * <p>A hold or a stand-down is written once per step and rollout revision, not at every tick.
+ * <p>A hold or a stand-down is written once per step and rollout revision, not at every tick, and again every
+ * {@link #HOLD_EVERY_PAIRS} paired videos while the sequential gates gather evidence, so that the record shows it grow.
  */
 public final class RolloutControllerLoop implements AutoCloseable {
 
@@ -48,6 +49,7 @@ public final class RolloutControllerLoop implements AutoCloseable {
     }
 
     static final int RECENT = 500;
+    static final int HOLD_EVERY_PAIRS = 10;
 
     private final RolloutWriter writer;
     private final GroupLeadership leadership;
@@ -158,11 +160,12 @@ public final class RolloutControllerLoop implements AutoCloseable {
         }
     }
 
-    /** Decisions with nothing to apply are written again only when something about them changed. */
+    /** Decisions with nothing to apply are written again only when something about them changed, or evidence grew. */
     private static boolean same(RolloutDecision last, RolloutDecision d) {
         return last != null && last.getAction() == d.getAction() && last.getStep() == d.getStep()
                 && last.getCandidateVersion().equals(d.getCandidateVersion())
-                && last.getRolloutRevision() == d.getRolloutRevision();
+                && last.getRolloutRevision() == d.getRolloutRevision()
+                && Math.abs(d.getPlanPairs() - last.getPlanPairs()) < HOLD_EVERY_PAIRS;
     }
 
     private synchronized void remember(RolloutDecision d) {

@@ -29,11 +29,11 @@ public final class RolloutSimulator {
 
     /**
      * @param trueAgreement population Spearman correlation of the candidate's scores with the stable's
+     * @param errorRates    the plan's min agreement, indifference, alpha, beta and max videos (other gates ignored)
      * @param steps         traffic weights in [0, 1]
-     * @param maxVideos     0: the plan's default
      */
-    public record Settings(double trueAgreement, double minAgreement, double indifference, double alpha, double beta,
-                           List<Double> steps, int minVideos, long minSeconds, int maxVideos, int replications, long seed) {
+    public record Settings(double trueAgreement, RolloutGates errorRates, List<Double> steps, int minVideos, long minSeconds,
+                           int replications, long seed) {
 
         public Settings {
             if (!(trueAgreement >= -1 && trueAgreement <= 1)) {
@@ -48,8 +48,8 @@ public final class RolloutSimulator {
         /** The plan's gates: agreement only, with these error rates (refuses rates or margins that make no sense). */
         public RolloutGates gates() {
             // labels and cost gates off: agreement decides alone, as in a label-free plan
-            return RolloutPlans.withDefaults(RolloutGates.newBuilder().setMinAgreementSrcc(minAgreement)
-                    .setIndifference(indifference).setAlpha(alpha).setBeta(beta).setMaxVideos(maxVideos).build());
+            return RolloutPlans.withDefaults(errorRates.toBuilder().setMaxSrccDrop(0).setMaxP99LatencyIncrease(0)
+                    .setMaxThroughputDecrease(0).build());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.vqamini.quality.rollout;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vqamini.wire.proto.RolloutGates;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,8 +53,10 @@ class RolloutSimulatorTest {
     }
 
     private static RolloutSimulator.Result run(double trueAgreement, double threshold, double margin, long seed) {
-        RolloutSimulator.Result r = RolloutSimulator.run(new RolloutSimulator.Settings(trueAgreement, threshold, margin,
-                0.05, 0.05, STEPS, 20, 0, 0, REPLICATIONS, seed), i -> { });
+        RolloutGates rates = RolloutGates.newBuilder().setMinAgreementSrcc(threshold).setIndifference(margin).setAlpha(0.05)
+                .setBeta(0.05).build();
+        RolloutSimulator.Result r = RolloutSimulator.run(new RolloutSimulator.Settings(trueAgreement, rates, STEPS, 20, 0,
+                REPLICATIONS, seed), i -> { });
         System.out.printf("rho %.3f threshold %.2f margin %.2f: promote %.3f, roll back %.3f, pause %.3f, videos p50 %.0f p90 %.0f"
                         + " (max %d, fixed-sample %d)%n", trueAgreement, threshold, margin, r.promote(), r.rollBack(), r.pause(),
                 r.videosP50(), r.videosP90(), r.maxVideos(), r.fixedSampleVideos());
