@@ -60,6 +60,9 @@ public final class DynamicBatcher implements AutoCloseable {
     private record Key(ServingModel model, View view) {
     }
 
+    /** How long {@link #close()} waits for a batch in flight: far longer than one batch runs on a CPU. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+
     private final Settings settings;
     private final ClipShape clip;
     private final BatchListener listener;
@@ -180,9 +183,32 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the workers and waits (up to {@link #CLOSE_WAIT}) for a batch still in ONNX Runtime to come back, so that
+     * the sessions are never closed under a native run (a scorer stopped by SIGTERM mid-batch died of SIGSEGV in
+     * {@code OrtSession.run} during VM shutdown). Clips not run are abandoned, their futures left incomplete: the
+     * scoring loop has stopped, so their offsets stay uncommitted and they are scored again after the restart.
+     */
     @Override
-    public synchronized void close() {
-        closed = true;
-        workers.forEach(Thread::interrupt);
+    public void close() {
+        List<Thread> running;
+        synchronized (this) {
+            closed = true;
+            workers.forEach(Thread::interrupt);
+            running = List.copyOf(workers);
+        }
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        try {
+            for (Thread t : running) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether every worker thread has ended (after {@link #close()}: no batch is in native code any more). */
+    public synchronized boolean stopped() {
+        return workers.stream().noneMatch(Thread::isAlive);
     }
 }

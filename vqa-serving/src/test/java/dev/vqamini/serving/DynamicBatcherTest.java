@@ -186,4 +186,35 @@ class DynamicBatcherTest {
         assertFalse(Math.abs(alone(v1, View.TECHNICAL, clip) - alone(v2, View.TECHNICAL, clip)) < 1e-4);
         assertFalse(Math.abs(alone(v1, View.TECHNICAL, clip) - alone(v1, View.AESTHETIC, clip)) < 1e-4);
     }
+
+    @Test
+    void closeWaitsForTheBatchInFlightBeforeTheSessionsCanClose() throws Exception {
+        java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(1);
+        long[] runEndedAt = {0};
+        // the listener runs on the worker right after ONNX Runtime returns: holding it there stands for a long run
+        batcher = new DynamicBatcher(new DynamicBatcher.Settings(1, Duration.ZERO, 1), TinyVersions.CLIP,
+                (version, view, size, seconds, queued) -> {
+                    inFlight.countDown();
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // close() interrupts: the run still ends normally
+                    }
+                    runEndedAt[0] = System.nanoTime();
+                });
+        ServingModel model = TinyVersions.load("v-stop");
+        try {
+            CompletableFuture<DynamicBatcher.ClipResult> first = batcher.submit(model, View.TECHNICAL, TinyVersions.clip(11));
+            CompletableFuture<DynamicBatcher.ClipResult> queuedBehind = batcher.submit(model, View.TECHNICAL, TinyVersions.clip(12));
+            assertTrue(inFlight.await(30, TimeUnit.SECONDS), "a batch started");
+            batcher.close();
+            long closedAt = System.nanoTime();
+            assertTrue(batcher.stopped(), "every worker ended before close() returned");
+            assertTrue(runEndedAt[0] > 0 && runEndedAt[0] <= closedAt, "close() returned only after the run in flight ended");
+            assertTrue(first.isDone() && !first.isCompletedExceptionally(), "the batch in flight finished and delivered");
+            assertFalse(queuedBehind.isDone(), "a clip not run is abandoned, not failed: it is scored again after a restart");
+        } finally {
+            model.close(); // safe now: no run in native code
+        }
+    }
 }

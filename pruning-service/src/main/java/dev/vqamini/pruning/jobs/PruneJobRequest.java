@@ -19,9 +19,14 @@ public record PruneJobRequest(String recipe, double targetParams, Double targetF
      * A rollout plan as {@code vqa rollout plan} takes it: steps in percent; unset fields take the CLI's defaults.
      *
      * @param steps traffic per step in percent, increasing (a first 0 is shadow only)
+     * @param indifference the margin below minAgreement where either decision is acceptable (null: 0.05)
+     * @param alpha        most probable rollback of an acceptable candidate over the plan (null: 0.05)
+     * @param beta         most probable promotion of an unacceptable one (null: 0.05)
+     * @param maxVideos    paired videos before an undecided plan pauses (null: from the error rates)
      */
     public record RolloutPlanRequest(java.util.List<Double> steps, Integer minVideos, Long minSeconds, Double shadowFraction,
-                                     Double minAgreement, Double maxSrccDrop) {
+                                     Double minAgreement, Double maxSrccDrop, Double indifference, Double alpha, Double beta,
+                                     Integer maxVideos) {
 
         /** The plan's edit for {@code version}; checks the steps now, so a bad plan is refused before any work. */
         public dev.vqamini.release.RolloutEdits.Edit edit(String version) {
@@ -34,6 +39,18 @@ public record PruneJobRequest(String recipe, double targetParams, Double targetF
             }
             if (maxSrccDrop != null) {
                 gates.setMaxSrccDrop(maxSrccDrop);
+            }
+            if (indifference != null) {
+                gates.setIndifference(indifference);
+            }
+            if (alpha != null) {
+                gates.setAlpha(alpha);
+            }
+            if (beta != null) {
+                gates.setBeta(beta);
+            }
+            if (maxVideos != null) {
+                gates.setMaxVideos(maxVideos);
             }
             return dev.vqamini.release.RolloutPlans.plan(version, steps.stream().map(p -> p / 100).toList(),
                     minVideos == null ? 50 : minVideos, minSeconds == null ? 300 : minSeconds, gates.build(),

@@ -3,7 +3,9 @@ package dev.vqamini.model.runtime;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -19,8 +21,16 @@ public final class OrtRuntime {
     private OrtRuntime() {
     }
 
+    /** Stack for the threads that initialise ONNX Runtime and build its sessions (see {@link #onLargeStack}). */
+    static final long NATIVE_STACK_BYTES = 64L << 20;
+
     public static OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment();
+        return Environment.INSTANCE;
+    }
+
+    /** Created once, on a large stack, the first time anyone asks. */
+    private static final class Environment {
+        static final OrtEnvironment INSTANCE = onLargeStackUnchecked(OrtEnvironment::getEnvironment);
     }
 
     /** Creates a session for {@code onnx} bytes; the returned provider name says where it runs. */
@@ -33,6 +43,19 @@ public final class OrtRuntime {
      * {@code cache} is given (CPU sessions only: a CUDA session's graph is partitioned for its device).
      */
     public static Session open(byte[] onnx, RunnerOptions options, OptimizedModelCache cache) throws OrtException {
+        try {
+            return onLargeStack(() -> openHere(onnx, options, cache));
+        } catch (OrtException | RuntimeException | Error e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while ONNX Runtime built a session", e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Session openHere(byte[] onnx, RunnerOptions options, OptimizedModelCache cache) throws OrtException {
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -75,6 +98,45 @@ public final class OrtRuntime {
             return new Session(session, provider);
         } finally {
             so.close();
+        }
+    }
+
+    /**
+     * Runs {@code work} on a fresh thread with a {@link #NATIVE_STACK_BYTES} stack and waits for it. ONNX Runtime
+     * 1.29's initialisation and session creation can need more native stack than a JVM thread's default 1 MB: a CLI
+     * started with a long explicit class path died of SIGSEGV at its main thread's stack guard creating the first
+     * session (no hs_err file), and ran with -Xss8m. Every caller (CLI main threads, service workers, tests) gets the
+     * same room this way, whatever its own stack.
+     */
+    static <T> T onLargeStack(Callable<T> work) throws Exception {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                result.set(work.call());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "ort-native", NATIVE_STACK_BYTES);
+        t.start();
+        t.join();
+        Throwable e = failure.get();
+        if (e instanceof Exception ex) {
+            throw ex;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        return result.get();
+    }
+
+    private static <T> T onLargeStackUnchecked(Callable<T> work) {
+        try {
+            return onLargeStack(work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("ONNX Runtime could not start: " + e.getMessage(), e);
         }
     }
 
