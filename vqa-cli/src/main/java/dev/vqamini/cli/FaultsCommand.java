@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -55,14 +56,18 @@ import picocli.CommandLine.Option;
                 "service did not come back ready.",
                 "",
                 "Scenarios: ingest (killed right after its 202s), scorer-one (one of two scorers), scorer-all (every",
-                "scorer), broker (killed and restarted on its data), metrics-state (killed and its local state",
-                "deleted: its table must come back equal), poison (undecodable records on every topic), bad-version",
+                "scorer), scorer-sigterm (a scoring scorer stopped with SIGTERM 3 times: each must exit cleanly within",
+                "30 s with no JVM crash report), broker (killed and restarted on its data), metrics-state (killed and",
+                "its local state deleted: its table must come back equal), poison (undecodable records on every topic), bad-version",
                 "(an unreadable version put at 50 % mid-stream), half-version (a version whose publisher died half",
                 "way through its chunks, as a pruning-service killed mid-publish leaves it, named at 50 %)."})
 public final class FaultsCommand implements Callable<Integer> {
 
-    static final List<String> SCENARIOS = List.of("ingest", "scorer-one", "scorer-all", "broker", "metrics-state",
-            "poison", "bad-version", "half-version");
+    static final List<String> SCENARIOS = List.of("ingest", "scorer-one", "scorer-all", "scorer-sigterm", "broker",
+            "metrics-state", "poison", "bad-version", "half-version");
+    /** SIGTERMs in the scorer-sigterm scenario, and how long a scorer may take to stop after one. */
+    static final int STOPS = 3;
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--videos", defaultValue = "4", description = "Uploads per scenario (default ${DEFAULT-VALUE}).")
@@ -178,6 +183,7 @@ public final class FaultsCommand implements Callable<Integer> {
                     services.restart("scorer-a");
                     services.restart("scorer-b");
                 }, "");
+                case "scorer-sigterm" -> scorerSigterm();
                 case "broker" -> fault(scenario, () -> {
                     broker.kill();
                     Thread.sleep(3000);
@@ -223,6 +229,35 @@ public final class FaultsCommand implements Callable<Integer> {
             }
             return new Result(scenario, ids.size(), c.scored, c.duplicates, c.deadLetters,
                     ids.size() - c.scored - c.deadLetters, seconds, ready, note);
+        }
+
+        /**
+         * A scoring scorer stopped with SIGTERM, {@link #STOPS} times, started again after each: every stop must end
+         * within {@link #STOP_TIMEOUT} with a clean exit (143 after SIGTERM, or 0), no crash report, and nothing lost
+         * (what was in flight is left uncommitted and scored again).
+         */
+        private Result scorerSigterm() throws Exception {
+            String scenario = "scorer-sigterm";
+            List<String> ids = upload(scenario);
+            awaitFirstScore(scenario);
+            faultAt = System.nanoTime();
+            List<String> stops = new ArrayList<>();
+            boolean clean = true;
+            for (int i = 0; i < STOPS; i++) {
+                long t0 = System.nanoTime();
+                int exit = services.stop("scorer-a", STOP_TIMEOUT);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                List<Path> crashes = services.crashReports("scorer-a");
+                clean &= (exit == 143 || exit == 0) && crashes.isEmpty(); // 143: the JVM's exit after SIGTERM
+                stops.add(String.format(Locale.ROOT, "exit %d in %.1f s%s", exit, seconds,
+                        crashes.isEmpty() ? "" : ", crash report " + crashes.get(0)));
+                services.restart("scorer-a");
+                services.awaitReady("scorer-a", Duration.ofMinutes(2));
+                Thread.sleep(1500); // redelivered clips are in flight again: the next stop strikes mid-batch
+            }
+            Result r = settle(scenario, ids, faultAt, "SIGTERM x" + STOPS + ": " + String.join("; ", stops));
+            return clean ? r : new Result(r.scenario(), r.accepted(), r.scored(), r.duplicates(), r.deadLetters(), r.lost(),
+                    r.recoverySeconds(), false, "a stop was not clean: " + r.note());
         }
 
         /** metrics-service killed and its local state deleted: the per-version table comes back equal. */

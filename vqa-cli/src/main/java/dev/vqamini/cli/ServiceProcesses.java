@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The four services as separate processes, each its real Quarkus app ({@code <service>/target/quarkus-app}), on free
@@ -21,6 +22,8 @@ import java.util.Map;
 final class ServiceProcesses implements AutoCloseable {
 
     static final List<String> SERVICES = List.of("ingest-service", "scorer-service", "pruning-service", "metrics-service");
+
+    private static final String CRASH_PREFIX = "hs_err_";
 
     private final Path root;
     private final Path logs;
@@ -60,8 +63,10 @@ final class ServiceProcesses implements AutoCloseable {
     String start(String service, String instance, Map<String, String> settings, Map<String, String> environment)
             throws IOException {
         int port = freePort();
+        // a JVM crash report lands beside the instance's log, named by it, never in the working folder
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1500m", "-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + kafka));
+                "-Xmx1500m", "-XX:ErrorFile=" + logs.resolve(CRASH_PREFIX + instance + "_%p.log"),
+                "-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + kafka));
         settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", app(root, service).toString()));
         Files.createDirectories(logs);
@@ -79,6 +84,30 @@ final class ServiceProcesses implements AutoCloseable {
         Process p = running.get(instance);
         p.destroyForcibly();
         p.waitFor();
+    }
+
+    /**
+     * {@code kill -15}, as an orchestrator stops a pod: the instance gets {@code timeout} to stop on its own (then it
+     * is killed, and -1 returned).
+     *
+     * @return the exit code (143 for a JVM that ran its shutdown hooks after SIGTERM)
+     */
+    int stop(String instance, Duration timeout) throws InterruptedException {
+        Process p = running.get(instance);
+        p.destroy();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            p.waitFor();
+            return -1;
+        }
+        return p.exitValue();
+    }
+
+    /** The JVM crash reports (hs_err files) {@code instance} left, if any. */
+    List<Path> crashReports(String instance) throws IOException {
+        try (var files = Files.list(logs)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(CRASH_PREFIX + instance + "_")).toList();
+        }
     }
 
     /** Starts a killed instance again, with the same settings, port and log. */
@@ -142,7 +171,7 @@ final class ServiceProcesses implements AutoCloseable {
         }
         for (Process p : running.values()) {
             try {
-                if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }
             } catch (InterruptedException e) {

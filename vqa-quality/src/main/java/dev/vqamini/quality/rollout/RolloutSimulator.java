@@ -19,7 +19,8 @@ import java.util.stream.IntStream;
  * stable and candidate scores of each video are bivariate normal with Pearson correlation
  * {@code 2 sin(pi A / 6)}, whose population Spearman correlation is exactly {@code A} (Pearson 1907). One paired
  * video arrives per simulated second, the controller decides after each, its edits are applied as the rollout
- * writer applies them. Without labels or cost figures only the agreement gate decides (the others are off).
+ * writer applies them. Without labels only the agreement gate decides; with {@link Labels} the paired SRCC-difference
+ * gate too. The cost gates are off.
  */
 public final class RolloutSimulator {
 
@@ -28,12 +29,50 @@ public final class RolloutSimulator {
     private static final String CANDIDATE = "candidate";
 
     /**
-     * @param trueAgreement population Spearman correlation of the candidate's scores with the stable's
-     * @param errorRates    the plan's min agreement, indifference, alpha, beta and max videos (other gates ignored)
+     * MOS on a share of the videos, for the paired SRCC-difference gate: MOS, stable and candidate scores are
+     * trivariate normal, the stable version's population SRCC against MOS is {@code stableSrcc} and the candidate's
+     * {@code trueSrccDrop} lower; the candidate is the stable score plus independent noise, so its agreement with
+     * stable follows from the drop.
+     *
+     * @param fraction share of the paired videos that have MOS
+     */
+    public record Labels(double fraction, double stableSrcc, double trueSrccDrop) {
+
+        public Labels {
+            if (!(fraction > 0 && fraction <= 1)) {
+                throw new IllegalArgumentException("--labelled-fraction must be in (0, 1], got " + fraction);
+            }
+            if (!(stableSrcc > 0 && stableSrcc < 1 && trueSrccDrop >= 0 && trueSrccDrop < stableSrcc)) {
+                throw new IllegalArgumentException("--stable-srcc must be in (0, 1) and --true-srcc-drop in [0, it), got "
+                        + stableSrcc + " and " + trueSrccDrop);
+            }
+        }
+
+        double stablePearson() {
+            return 2 * Math.sin(Math.PI * stableSrcc / 6);
+        }
+
+        /** Pearson correlation of candidate and stable scores: candidate = k x stable + noise. */
+        double candidateOnStable() {
+            return 2 * Math.sin(Math.PI * (stableSrcc - trueSrccDrop) / 6) / stablePearson();
+        }
+
+        /** The population Spearman agreement of candidate and stable this implies. */
+        public double trueAgreement() {
+            return 6 / Math.PI * Math.asin(candidateOnStable() / 2);
+        }
+    }
+
+    /**
+     * @param trueAgreement population Spearman correlation of the candidate's scores with the stable's (with
+     *                      {@code labels}: implied by the SRCC drop, this one is ignored)
+     * @param errorRates    the plan's min agreement, indifference, alpha, beta and max videos; with {@code labels} also
+     *                      its max SRCC drop and min labelled pairs (cost gates always off)
      * @param steps         traffic weights in [0, 1]
+     * @param labels        null: no MOS, agreement decides alone
      */
     public record Settings(double trueAgreement, RolloutGates errorRates, List<Double> steps, int minVideos, long minSeconds,
-                           int replications, long seed) {
+                           int replications, long seed, Labels labels) {
 
         public Settings {
             if (!(trueAgreement >= -1 && trueAgreement <= 1)) {
@@ -45,11 +84,27 @@ public final class RolloutSimulator {
             steps = List.copyOf(steps);
         }
 
-        /** The plan's gates: agreement only, with these error rates (refuses rates or margins that make no sense). */
+        /** Without MOS: agreement decides alone. */
+        public Settings(double trueAgreement, RolloutGates errorRates, List<Double> steps, int minVideos, long minSeconds,
+                        int replications, long seed) {
+            this(trueAgreement, errorRates, steps, minVideos, minSeconds, replications, seed, null);
+        }
+
+        /**
+         * The plan's gates (refuses rates or margins that make no sense): cost gates off; the labelled gate only with
+         * labels, else agreement decides alone, as in a label-free plan.
+         */
         public RolloutGates gates() {
-            // labels and cost gates off: agreement decides alone, as in a label-free plan
-            return RolloutPlans.withDefaults(errorRates.toBuilder().setMaxSrccDrop(0).setMaxP99LatencyIncrease(0)
-                    .setMaxThroughputDecrease(0).build());
+            RolloutGates.Builder b = errorRates.toBuilder().setMaxP99LatencyIncrease(0).setMaxThroughputDecrease(0);
+            if (labels == null) {
+                b.setMaxSrccDrop(0);
+            }
+            return RolloutPlans.withDefaults(b.build());
+        }
+
+        /** The candidate's population agreement with stable in this simulation. */
+        public double agreement() {
+            return labels == null ? trueAgreement : labels.trueAgreement();
         }
     }
 
@@ -106,19 +161,27 @@ public final class RolloutSimulator {
     private static Run replicate(Settings s, RolloutGates gates, SplittableRandom random, int maxVideos) {
         Rollout rollout = apply(null, RolloutEdits.promote(STABLE));
         rollout = apply(rollout, RolloutPlans.plan(CANDIDATE, s.steps(), s.minVideos(), s.minSeconds(), gates, 1.0, 0));
-        double pearson = 2 * Math.sin(Math.PI * s.trueAgreement() / 6);
+        double pearson = s.labels() == null ? 2 * Math.sin(Math.PI * s.trueAgreement() / 6) : s.labels().candidateOnStable();
         double noise = Math.sqrt(Math.max(0, 1 - pearson * pearson));
+        double onMos = s.labels() == null ? 0 : s.labels().stablePearson();
         // a plan that passes every gate still walks its steps' minimums: bound the walk well past both
         int limit = maxVideos + s.steps().size() * (s.minVideos() + (int) s.minSeconds()) + 10;
         double[] stable = new double[limit];
         double[] candidate = new double[limit];
+        double[] mos = new double[limit];
+        Arrays.fill(mos, Double.NaN);
         int stepStart = 0;
         for (int n = 1; n <= limit; n++) {
-            double x = gaussian(random);
+            // without labels no MOS is drawn, so a seed gives the same plans as before labels existed
+            double m = s.labels() == null ? 0 : gaussian(random);
+            double x = s.labels() == null ? gaussian(random) : onMos * m + Math.sqrt(1 - onMos * onMos) * gaussian(random);
             stable[n - 1] = x;
             candidate[n - 1] = pearson * x + noise * gaussian(random);
+            if (s.labels() != null && random.nextDouble() < s.labels().fraction()) {
+                mos[n - 1] = m;
+            }
             long nowMs = n * 1000L;
-            PairedScores pairs = new PairedScores(Arrays.copyOf(stable, n), Arrays.copyOf(candidate, n), nan(n));
+            PairedScores pairs = new PairedScores(Arrays.copyOf(stable, n), Arrays.copyOf(candidate, n), Arrays.copyOf(mos, n));
             RolloutEvidence evidence = RolloutEvidence.paired(pairs, n - stepStart,
                     (nowMs - rollout.getPlan().getStepStartedAtMs()) / 1000);
             Optional<RolloutController.Decision> d = RolloutController.decide(rollout, evidence, nowMs);
@@ -152,12 +215,6 @@ public final class RolloutSimulator {
         // Box-Muller: SplittableRandom has no nextGaussian on Java 17
         double u = 1 - random.nextDouble();
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
-    }
-
-    private static double[] nan(int n) {
-        double[] m = new double[n];
-        Arrays.fill(m, Double.NaN);
-        return m;
     }
 
     private static int count(Run[] runs, End end) {

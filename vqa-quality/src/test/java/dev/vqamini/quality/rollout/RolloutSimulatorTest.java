@@ -52,6 +52,30 @@ class RolloutSimulatorTest {
         }
     }
 
+    @Test
+    void withMosTheSrccDifferenceGateKeepsItsRatesToo() {
+        // MOS on half the videos; agreement's threshold low enough that the SRCC drop is what decides
+        RolloutGates rates = RolloutGates.newBuilder().setMinAgreementSrcc(0.7).setIndifference(0.05).setAlpha(0.05)
+                .setBeta(0.05).setMaxSrccDrop(0.02).setMinLabelledPairs(30).build();
+        int replications = 200;
+        double slack = 3 * Math.sqrt(0.05 * 0.95 / replications);
+        RolloutSimulator.Result acceptable = RolloutSimulator.run(new RolloutSimulator.Settings(0, rates, STEPS, 20, 0,
+                replications, 21, new RolloutSimulator.Labels(0.5, 0.85, 0.02)), i -> { });
+        RolloutSimulator.Result unacceptable = RolloutSimulator.run(new RolloutSimulator.Settings(0, rates, STEPS, 20, 0,
+                replications, 22, new RolloutSimulator.Labels(0.5, 0.85, 0.07)), i -> { });
+        String rates02 = rates(acceptable);
+        String rates07 = rates(unacceptable);
+        System.out.printf("SRCC drop 0.02: %s%nSRCC drop 0.07: %s%n", rates02, rates07);
+        assertTrue(acceptable.rollBack() <= 0.05 + slack, "false rollback at the acceptable drop: " + rates02);
+        assertTrue(unacceptable.promote() <= 0.05 + slack, "false promotion at the unacceptable drop: " + rates07);
+        assertTrue(unacceptable.rollBack() >= 0.8, "an unacceptable drop is rolled back: " + rates07);
+    }
+
+    private static String rates(RolloutSimulator.Result r) {
+        return String.format("promote %.3f, roll back %.3f, pause %.3f, videos p50 %.0f p90 %.0f", r.promote(), r.rollBack(),
+                r.pause(), r.videosP50(), r.videosP90());
+    }
+
     private static RolloutSimulator.Result run(double trueAgreement, double threshold, double margin, long seed) {
         RolloutGates rates = RolloutGates.newBuilder().setMinAgreementSrcc(threshold).setIndifference(margin).setAlpha(0.05)
                 .setBeta(0.05).build();
