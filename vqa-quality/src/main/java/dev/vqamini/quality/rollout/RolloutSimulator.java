@@ -3,7 +3,6 @@ package dev.vqamini.quality.rollout;
 import dev.vqamini.quality.PairedScores;
 import dev.vqamini.release.RolloutEdits;
 import dev.vqamini.release.RolloutPlans;
-import dev.vqamini.wire.proto.PlanState;
 import dev.vqamini.wire.proto.Rollout;
 import dev.vqamini.wire.proto.RolloutGates;
 import java.util.Arrays;
