@@ -96,7 +96,7 @@ public record PairedAgreement(int n, double agreementSrcc, CorrelationInterval a
      * A correlation of two score lists; identical lists with no spread (commons-math answers NaN) agree perfectly,
      * so a candidate equal to stable on constant scores is not "unknown".
      */
-    private static double correlation(double r, double[] a, double[] b) {
+    static double correlation(double r, double[] a, double[] b) {
         if (Double.isNaN(r) && java.util.Arrays.equals(a, b)) {
             return 1;
         }

@@ -59,8 +59,8 @@ public record RankAgreementSequence(double minAgreement, double indifference, do
         if (n < MIN_PAIRS) {
             return new Look(n, Double.NaN, 1, Double.NaN, Double.NaN, Double.NaN, Double.NaN, SequentialTest.Outcome.CONTINUE);
         }
-        double rs = agreeing(new SpearmansCorrelation().correlation(stable, candidate), stable, candidate);
-        double tau = agreeing(new KendallsCorrelation().correlation(stable, candidate), stable, candidate);
+        double rs = PairedAgreement.correlation(new SpearmansCorrelation().correlation(stable, candidate), stable, candidate);
+        double tau = PairedAgreement.correlation(new KendallsCorrelation().correlation(stable, candidate), stable, candidate);
         double z = Math.min(z(unbiased(rs, tau, n), n), FastMath.atanh(minAgreement) + Z_CAP);
         SequentialTest test = test(minAgreement, indifference, alpha, beta);
         double information = 1 / variance(minAgreement, n);
@@ -95,10 +95,5 @@ public record RankAgreementSequence(double minAgreement, double indifference, do
 
     private static SequentialTest test(double minAgreement, double indifference, double alpha, double beta) {
         return new SequentialTest(FastMath.atanh(minAgreement), FastMath.atanh(minAgreement - indifference), alpha, beta);
-    }
-
-    /** Identical lists without spread (commons-math answers NaN) agree perfectly. */
-    private static double agreeing(double r, double[] a, double[] b) {
-        return Double.isNaN(r) && java.util.Arrays.equals(a, b) ? 1 : r;
     }
 }
