@@ -14,7 +14,7 @@ import dev.vqamini.views.ViewSampler;
 import dev.vqamini.views.ViewSettings;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.kafka.TopicReader;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.FragmentClip;
 import dev.vqamini.wire.proto.VideoUpload;

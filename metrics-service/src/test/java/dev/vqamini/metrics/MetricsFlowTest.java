@@ -1,6 +1,6 @@
 package dev.vqamini.metrics;
 
-import dev.vqamini.release.ModelManifest;
+import dev.vqamini.bundle.ModelManifest;
 import dev.vqamini.kafka.KafkaClientSettings;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -15,7 +15,7 @@ import dev.vqamini.release.ModelPublisher;
 import dev.vqamini.release.RolloutEdits;
 import dev.vqamini.release.RolloutWriter;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.VideoLabel;
 import dev.vqamini.wire.proto.VideoScoreRecord;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -1,12 +1,12 @@
 package dev.vqamini.pruning;
 
-import dev.vqamini.release.ServingBundle;
+import dev.vqamini.bundle.ServingBundle;
 import dev.vqamini.kafka.KafkaClientSettings;
 import com.google.protobuf.ByteString;
 import dev.vqamini.spec.FusionConstants;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.RandomWeights;
-import dev.vqamini.release.BundleChunks;
+import dev.vqamini.bundle.BundleChunks;
 import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.spec.BranchSpec;
 import dev.vqamini.spec.ModelComplexity;
@@ -14,7 +14,7 @@ import dev.vqamini.spec.ModelSpec;
 import dev.vqamini.testkit.KafkaBrokerTestResource;
 import dev.vqamini.clips.View;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.WireViews;
 import dev.vqamini.wire.proto.FragmentClip;
 import dev.vqamini.wire.proto.ModelChunk;

@@ -1,6 +1,6 @@
 package dev.vqamini.scorer;
 
-import dev.vqamini.release.ManifestSignature;
+import dev.vqamini.bundle.ManifestSignature;
 import dev.vqamini.serving.RefusalCheck;
 import dev.vqamini.model.runtime.RunnerOptions;
 import dev.vqamini.kafka.KafkaClientSettings;

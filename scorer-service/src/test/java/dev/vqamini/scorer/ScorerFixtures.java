@@ -1,8 +1,9 @@
 package dev.vqamini.scorer;
 
-import dev.vqamini.model.bundle.ModelRelease;
-import dev.vqamini.release.ServingBundle;
+import dev.vqamini.release.ModelRelease;
+import dev.vqamini.bundle.ServingBundle;
 import dev.vqamini.kafka.KafkaClientSettings;
+import dev.vqamini.kafka.serde.WireSerdes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
@@ -15,7 +16,7 @@ import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.model.onnx.InputFormat;
 import dev.vqamini.spec.BranchSpec;
 import dev.vqamini.spec.ModelSpec;
-import dev.vqamini.release.BundleChunks;
+import dev.vqamini.bundle.BundleChunks;
 import dev.vqamini.release.ModelPublisher;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireViews;
@@ -57,7 +58,7 @@ final class ScorerFixtures {
 
     /** A good version, as a prune job or {@code vqa publish} would put it on vqa.models. */
     static void publish(String servers, String version, int seed) throws Exception {
-        ModelRelease.publish(KafkaClientSettings.plaintext(servers, "scorer-test"), bundleDir(tiny(version, seed)));
+        ModelRelease.publish(KafkaClientSettings.plaintext(servers, "scorer-test"), bundleDir(tiny(version, seed)), null);
     }
 
     /** Chunks whose data was altered after the checksum was taken. */
@@ -75,7 +76,7 @@ final class ScorerFixtures {
     static void publishNotOnnx(String servers, String version) throws Exception {
         Path dir = bundleDir(tiny(version, 6));
         replace(dir, ModelBundle.onnxFile(View.TECHNICAL), "this is not an ONNX model".getBytes());
-        ModelRelease.publish(KafkaClientSettings.plaintext(servers, "scorer-test"), dir);
+        ModelRelease.publish(KafkaClientSettings.plaintext(servers, "scorer-test"), dir, null);
     }
 
     /** A bundle whose aesthetic graph takes normalised float input instead of uint8 pixels. */
@@ -83,7 +84,7 @@ final class ScorerFixtures {
         ModelDefinition def = tiny(version, 7);
         Path dir = bundleDir(def);
         replace(dir, ModelBundle.onnxFile(View.AESTHETIC), QualityModel.onnx(def, View.AESTHETIC, InputFormat.NORMALISED_FLOAT));
-        ModelRelease.publish(KafkaClientSettings.plaintext(servers, "scorer-test"), dir);
+        ModelRelease.publish(KafkaClientSettings.plaintext(servers, "scorer-test"), dir, null);
     }
 
     /** Replaces a bundle file and its checksum in the manifest, so only the content is wrong. */
@@ -98,7 +99,7 @@ final class ScorerFixtures {
     private static void send(String servers, String version, List<ModelChunk> chunks) throws Exception {
         Map<String, Object> settings = KafkaClientSettings.plaintext(servers, "scorer-test").largeRecordProducer("models");
         try (KafkaProducer<String, ModelChunk> p = new KafkaProducer<>(settings, new org.apache.kafka.common.serialization.StringSerializer(),
-                dev.vqamini.wire.WireSerdes.models().serializer())) {
+                WireSerdes.models().serializer())) {
             for (ModelChunk c : chunks) {
                 p.send(new ProducerRecord<>(TopicCatalog.MODELS.name(), TopicCatalog.modelChunkKey(version, c.getChunkIndex()), c)).get();
             }

@@ -13,7 +13,7 @@ import dev.vqamini.release.RolloutEdits;
 import dev.vqamini.release.RolloutWriter;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.kafka.TopicReader;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.FragmentClip;
 import dev.vqamini.wire.proto.Rollout;

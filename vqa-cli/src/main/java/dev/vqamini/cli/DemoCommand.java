@@ -1,7 +1,7 @@
 package dev.vqamini.cli;
 
-import dev.vqamini.release.ManifestSignature;
-import dev.vqamini.model.bundle.ModelRelease;
+import dev.vqamini.bundle.ManifestSignature;
+import dev.vqamini.release.ModelRelease;
 import dev.vqamini.kafka.KafkaClientSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -132,7 +132,7 @@ public final class DemoCommand implements Callable<Integer> {
                 token.token = operatorToken;
             }
             Path jwtKey = keys.resolve("jwt-public.pem");
-            ModelRelease.publishStable(clients, stable, stableBundle, signing.getPrivate());
+            ModelRelease.publishStable(clients, ModelBundle.write(stable, stableBundle).serving(), signing.getPrivate());
             say("    " + stable.version() + (weights.path() == null ? " (bootstrap model: not the published DOVER-Mobile)" : ""));
 
             current = "starting the four services";
@@ -281,8 +281,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         void walk(ModelDefinition model, String expected) throws Exception {
             Path dir = work.resolve("models").resolve(model.version());
-            ModelBundle.write(model, dir);
-            ModelRelease.publish(clients, dir, signKey);
+            ModelRelease.publish(clients, ModelBundle.write(model, dir).serving(), signKey);
             // Cost gates off (a margin of 0): five videos a step on a shared machine are too few to judge latency by,
             // and a gate without evidence pauses the plan. Quality decides here; the controller's tests cover cost.
             var gates = RolloutPlans.DEFAULT_GATES.toBuilder().setMaxP99LatencyIncrease(0).setMaxThroughputDecrease(0).build();

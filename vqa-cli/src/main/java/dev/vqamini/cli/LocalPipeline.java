@@ -3,7 +3,8 @@ package dev.vqamini.cli;
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.kafka.TopicBootstrap;
 import dev.vqamini.model.ModelDefinition;
-import dev.vqamini.model.bundle.ModelRelease;
+import dev.vqamini.model.bundle.ModelBundle;
+import dev.vqamini.release.ModelRelease;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +41,7 @@ record LocalPipeline(Path work, BrokerProcess broker, ServiceProcesses services,
         try {
             KafkaClientSettings kafka = KafkaClientSettings.plaintext(broker.address(), "vqa-" + who);
             TopicBootstrap.ensureCatalog(kafka, Duration.ofSeconds(30), (short) 1);
-            ModelRelease.publishStable(kafka, stable, work.resolve("models").resolve(stable.version()), null);
+            ModelRelease.publishStable(kafka, ModelBundle.servingOf(stable, work.resolve("models").resolve(stable.version())), null);
             System.err.println(who + ": stable version " + stable.version() + " published");
             services.start("ingest-service", "ingest", Map.of("vqa.ingest.allowed-roots",
                     Files.createDirectories(work.resolve("videos")).toString(), "vqa.ingest.workers", "1",

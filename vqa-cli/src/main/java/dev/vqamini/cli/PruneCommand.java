@@ -2,7 +2,7 @@ package dev.vqamini.cli;
 
 import dev.vqamini.clips.View;
 import dev.vqamini.prune.PruneReplay;
-import dev.vqamini.release.ServingBundle;
+import dev.vqamini.bundle.ServingBundle;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.dataset.DatasetFolder;

@@ -1,8 +1,8 @@
 package dev.vqamini.cli;
 
 import dev.vqamini.model.bundle.ModelBundle;
-import dev.vqamini.model.bundle.ModelRelease;
-import dev.vqamini.release.ManifestSignature;
+import dev.vqamini.release.ModelRelease;
+import dev.vqamini.bundle.ManifestSignature;
 import dev.vqamini.wire.TopicCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;

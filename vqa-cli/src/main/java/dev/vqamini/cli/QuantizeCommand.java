@@ -10,7 +10,7 @@ import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.onnx.Int8Layer;
 import dev.vqamini.quantize.Int8Quantization;
 import dev.vqamini.quantize.QuantizationGate;
-import dev.vqamini.release.Provenance;
+import dev.vqamini.bundle.Provenance;
 import dev.vqamini.views.ViewSampler;
 import java.nio.file.Files;
 import java.nio.file.Path;

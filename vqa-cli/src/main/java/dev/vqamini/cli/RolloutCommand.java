@@ -8,7 +8,7 @@ import dev.vqamini.release.RolloutPlans;
 import dev.vqamini.release.RolloutViews;
 import dev.vqamini.release.RolloutWriter;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.GateValue;
 import dev.vqamini.wire.proto.Rollout;
 import dev.vqamini.wire.proto.RolloutCandidate;

@@ -1,6 +1,6 @@
 package dev.vqamini.cli;
 
-import dev.vqamini.model.bundle.ModelRelease;
+import dev.vqamini.release.ModelRelease;
 import dev.vqamini.kafka.KafkaClientSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vqamini.broker.LocalKafkaBroker;
@@ -22,7 +22,7 @@ import dev.vqamini.release.RolloutWriter;
 import dev.vqamini.kafka.TopicBootstrap;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.kafka.TopicReader;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.FragmentClip;
 import dev.vqamini.wire.proto.SourceMetadata;
 import java.net.URI;
@@ -122,7 +122,7 @@ final class ServiceBench {
             String kafka = broker.bootstrapServers();
             KafkaClientSettings clients = KafkaClientSettings.plaintext(kafka, "vqa-bench");
             TopicBootstrap.ensureCatalog(clients, Duration.ofSeconds(30), (short) 1);
-            ModelRelease.publishStable(clients, model, bundle != null ? bundle : work.resolve("models").resolve(model.version()), null);
+            ModelRelease.publishStable(clients, ModelBundle.servingOf(model, bundle != null ? bundle : work.resolve("models").resolve(model.version())), null);
             if (!pipeline) {
                 preload(kafka, views);
             }

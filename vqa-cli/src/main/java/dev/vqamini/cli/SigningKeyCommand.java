@@ -1,6 +1,6 @@
 package dev.vqamini.cli;
 
-import dev.vqamini.release.ManifestSignature;
+import dev.vqamini.bundle.ManifestSignature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -14,7 +14,7 @@ import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.RandomWeights;
 import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.model.runtime.RunnerOptions;
-import dev.vqamini.release.ServingBundle;
+import dev.vqamini.bundle.ServingBundle;
 import dev.vqamini.serving.ClipShape;
 import dev.vqamini.serving.ServingModel;
 import dev.vqamini.spec.BranchSpec;

@@ -1,6 +1,7 @@
 package dev.vqamini.cli;
 
 import dev.vqamini.kafka.KafkaClientSettings;
+import dev.vqamini.kafka.serde.WireSerdes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,7 +109,7 @@ class RolloutCommandsTest {
         // what metrics-service's controller would write after its first round
         KafkaClientSettings kafka = KafkaClientSettings.plaintext(broker.bootstrapServers(), "test");
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(kafka.producer("test"),
-                new org.apache.kafka.common.serialization.StringSerializer(), dev.vqamini.wire.WireSerdes.rolloutDecisions().serializer())) {
+                new org.apache.kafka.common.serialization.StringSerializer(), WireSerdes.rolloutDecisions().serializer())) {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.vqamini.wire.TopicCatalog.ROLLOUT_DECISIONS.name(), "planned",
                     dev.vqamini.wire.proto.RolloutDecision.newBuilder().setModelName("planned").setCandidateVersion("tiny-q")
                             .setStableVersion("tiny-p").setStep(0).setTrafficWeight(0.05)

@@ -1,6 +1,6 @@
 package dev.vqamini.files;
 
-import dev.vqamini.release.Provenance;
+import dev.vqamini.bundle.Provenance;
 import dev.vqamini.heads.FittedModel;
 import dev.vqamini.heads.VideoFeatures;
 import dev.vqamini.dataset.CalibrationVideo;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vqamini.io.NpyArray;
-import dev.vqamini.release.BundleChunks;
+import dev.vqamini.bundle.BundleChunks;
 import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.model.runtime.RunnerOptions;
 import dev.vqamini.model.weights.WeightFileException;

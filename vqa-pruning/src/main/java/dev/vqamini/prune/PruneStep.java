@@ -1,6 +1,6 @@
 package dev.vqamini.prune;
 
-import dev.vqamini.release.Provenance;
+import dev.vqamini.bundle.Provenance;
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,6 @@
 package dev.vqamini.quality;
 
-import dev.vqamini.release.ModelManifest;
+import dev.vqamini.bundle.ModelManifest;
 import dev.vqamini.release.RolloutPlans;
 import dev.vqamini.stats.Agreement;
 import dev.vqamini.stats.CorrelationInterval;

@@ -1,8 +1,9 @@
 package dev.vqamini.release;
 
+import dev.vqamini.bundle.BundleChunks;
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.ModelChunk;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

@@ -3,7 +3,7 @@ package dev.vqamini.release;
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.kafka.TopicReader;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.Rollout;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,6 +1,7 @@
 /**
- * Releasing model versions, without ONNX Runtime: the typed manifest, the serving bundle (manifest and graphs) that
- * vqa.models carries, Ed25519 manifest signatures, chunking and publishing, following vqa.models and vqa.rollouts,
- * rollout edits, the rollout writer (read-modify-write) and the sticky rollout policy.
+ * Releasing model versions over Kafka, without ONNX Runtime: {@link dev.vqamini.release.ModelRelease} (the one publish
+ * sequence), chunking and publishing on vqa.models, following vqa.models and vqa.rollouts, rollout edits and plans,
+ * the rollout writer (read-modify-write) and the sticky rollout policy. The bundle format itself is
+ * {@code dev.vqamini.bundle}'s.
  */
 package dev.vqamini.release;

@@ -1,6 +1,6 @@
 package dev.vqamini.serving;
 
-import dev.vqamini.release.BundleChunks;
+import dev.vqamini.bundle.BundleChunks;
 import dev.vqamini.release.RolloutEdits;
 import dev.vqamini.wire.proto.ModelChunk;
 import dev.vqamini.wire.proto.Rollout;

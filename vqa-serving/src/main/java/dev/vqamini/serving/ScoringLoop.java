@@ -7,7 +7,7 @@ import dev.vqamini.wire.ClipAssembler;
 import dev.vqamini.kafka.PendingOffsets;
 import dev.vqamini.kafka.Acks;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.FragmentClip;
 import java.time.Duration;

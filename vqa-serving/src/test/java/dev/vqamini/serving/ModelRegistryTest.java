@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import dev.vqamini.clips.View;
-import dev.vqamini.release.BundleChunks;
+import dev.vqamini.bundle.BundleChunks;
 import dev.vqamini.wire.proto.ModelChunk;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -4,9 +4,9 @@ import static dev.vqamini.serving.TinyVersions.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vqamini.release.BundleChunks;
-import dev.vqamini.release.ManifestSignature;
-import dev.vqamini.release.ServingBundle;
+import dev.vqamini.bundle.BundleChunks;
+import dev.vqamini.bundle.ManifestSignature;
+import dev.vqamini.bundle.ServingBundle;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.vqamini.serving;
 
-import dev.vqamini.release.ServingBundle;
+import dev.vqamini.bundle.ServingBundle;
 import dev.vqamini.spec.FusionConstants;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.RandomWeights;
@@ -8,7 +8,7 @@ import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.model.runtime.RunnerOptions;
 import dev.vqamini.spec.BranchSpec;
 import dev.vqamini.spec.ModelSpec;
-import dev.vqamini.release.BundleChunks;
+import dev.vqamini.bundle.BundleChunks;
 import dev.vqamini.wire.proto.ModelChunk;
 import dev.vqamini.wire.proto.Rollout;
 import dev.vqamini.wire.proto.RolloutCandidate;

@@ -4,7 +4,7 @@ import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.service.TopicsAtStartup;
 import dev.vqamini.kafka.PendingOffsets;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.VideoUpload;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -4,7 +4,7 @@ import dev.vqamini.kafka.Acks;
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.kafka.TopicFollower;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.UploadState;
 import dev.vqamini.wire.proto.UploadStatus;
 import io.micrometer.core.instrument.MeterRegistry;

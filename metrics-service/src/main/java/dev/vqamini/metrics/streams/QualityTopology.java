@@ -6,7 +6,7 @@ import dev.vqamini.quality.PairedVideo;
 import dev.vqamini.quality.VersionStats;
 import dev.vqamini.quality.VersionWindow;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.VideoLabel;
 import dev.vqamini.wire.proto.VideoScoreRecord;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.vqamini.quality.VersionRow;
 import dev.vqamini.quality.VersionTable;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.VideoLabel;
 import dev.vqamini.wire.proto.VideoScoreRecord;

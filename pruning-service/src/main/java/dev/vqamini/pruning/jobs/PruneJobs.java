@@ -1,8 +1,8 @@
 package dev.vqamini.pruning.jobs;
 
 import dev.vqamini.dataset.ServerPaths;
-import dev.vqamini.release.ManifestSignature;
-import dev.vqamini.model.bundle.ModelRelease;
+import dev.vqamini.bundle.ManifestSignature;
+import dev.vqamini.release.ModelRelease;
 import dev.vqamini.dataset.DatasetFolder;
 import dev.vqamini.model.BootstrapModel;
 import dev.vqamini.model.ModelDefinition;
@@ -153,11 +153,11 @@ public class PruneJobs {
             Path bundle = workDir.resolve(version);
             Map<String, Object> evaluation = new LinkedHashMap<>(
                     new com.fasterxml.jackson.databind.ObjectMapper().convertValue(outcome.report(), Map.class));
-            ModelBundle.write(outcome.model(), bundle, outcome.provenance(), evaluation);
+            ModelBundle written = ModelBundle.write(outcome.model(), bundle, outcome.provenance(), evaluation);
             job.report = outcome.report();
             job.version = version;
             if (r.publish() == null || r.publish()) {
-                publish(job, outcome, bundle, parent);
+                publish(job, outcome, written, parent);
             }
             end = PruneJobStatus.State.SUCCEEDED;
         } catch (Throwable e) {
@@ -186,9 +186,9 @@ public class PruneJobs {
      * A model with no rollout yet first gets its parent as the stable version, published as loaded (not
      * {@code outcome.parent()}, which for a random-headed parent is an in-memory "-fitted" copy no scorer has).
      */
-    private void publish(Job job, PruningJob.Outcome outcome, Path bundle, ModelDefinition parent) throws Exception {
+    private void publish(Job job, PruningJob.Outcome outcome, ModelBundle bundle, ModelDefinition parent) throws Exception {
         String name = outcome.model().name();
-        ModelRelease.Published published = ModelRelease.publish(kafka, bundle, signKey);
+        ModelRelease.Published published = ModelRelease.publish(kafka, bundle.serving(), signKey);
         job.chunks = published.chunks();
         job.log(String.format("published %s on %s: %d chunks, %.1f MB", job.version, TopicCatalog.MODELS.name(), job.chunks,
                 published.bytes() / 1e6));
@@ -200,7 +200,7 @@ public class PruneJobs {
             if (rollouts.publishedVersions().contains(parent.version())) {
                 rollouts.apply(name, RolloutEdits.promote(parent.version()));
             } else {
-                ModelRelease.publishStable(kafka, parent, workDir.resolve(parent.version()), signKey);
+                ModelRelease.publishStable(kafka, ModelBundle.servingOf(parent, workDir.resolve(parent.version())), signKey);
                 job.log("published the parent " + parent.version() + " as the stable version of " + name);
             }
         }

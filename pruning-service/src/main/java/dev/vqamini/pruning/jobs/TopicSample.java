@@ -4,7 +4,7 @@ import dev.vqamini.dataset.CalibrationVideo;
 import dev.vqamini.prune.FragmentCalibration;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.kafka.TopicReader;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package dev.vqamini.model.bundle;
 
-import dev.vqamini.release.ModelManifest;
-import dev.vqamini.release.Provenance;
-import dev.vqamini.release.Quantization;
-import dev.vqamini.release.ServingBundle;
+import dev.vqamini.bundle.ModelManifest;
+import dev.vqamini.bundle.Provenance;
+import dev.vqamini.bundle.Quantization;
+import dev.vqamini.bundle.ServingBundle;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.QualityModel;
@@ -99,6 +99,16 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition, Ma
                 c.parameters() + classifiers, c.flops(), definition.fusion(), evaluation, provenance, files, quantization);
         Files.write(dir.resolve(MANIFEST), manifest.toJson());
         return new ModelBundle(manifest, definition, Map.copyOf(graphs));
+    }
+
+    /** The serving part (the manifest as written, the graphs) that vqa.models carries, from memory. */
+    public ServingBundle serving() {
+        return new ServingBundle(manifest, manifest.toJson(), null, graphs);
+    }
+
+    /** The serving part of {@code definition}'s bundle in {@code dir}: read if one is there, written first if not. */
+    public static ServingBundle servingOf(ModelDefinition definition, Path dir) throws IOException {
+        return Files.isRegularFile(dir.resolve(MANIFEST)) ? ServingBundle.read(dir) : write(definition, dir).serving();
     }
 
     /** Reads a bundle directory or zip archive, checking checksums and architecture. */

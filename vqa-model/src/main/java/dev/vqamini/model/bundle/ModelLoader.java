@@ -4,7 +4,7 @@ import dev.vqamini.model.BootstrapModel;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.runtime.RunnerOptions;
-import dev.vqamini.release.Digests;
+import dev.vqamini.bundle.Digests;
 import dev.vqamini.spec.FusionConstants;
 import dev.vqamini.spec.ModelSpec;
 import dev.vqamini.model.weights.SpecInference;

@@ -6,7 +6,7 @@ import dev.vqamini.clips.View;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.RandomWeights;
-import dev.vqamini.release.Digests;
+import dev.vqamini.bundle.Digests;
 import dev.vqamini.spec.BranchSpec;
 import dev.vqamini.spec.FusionConstants;
 import dev.vqamini.spec.ModelSpec;

@@ -6,7 +6,7 @@ import dev.vqamini.kafka.TopicFollower;
 import dev.vqamini.release.RolloutPlans;
 import dev.vqamini.release.RolloutWriter;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.Rollout;
 import dev.vqamini.wire.proto.RolloutAction;
 import dev.vqamini.wire.proto.RolloutDecision;

@@ -10,7 +10,7 @@ import dev.vqamini.release.RolloutPlans;
 import dev.vqamini.release.RolloutWriter;
 import dev.vqamini.testkit.SharedKafkaBroker;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.wire.WireSerdes;
+import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.ModelChunk;
 import dev.vqamini.wire.proto.Rollout;
 import dev.vqamini.wire.proto.RolloutAction;

@@ -1,4 +1,4 @@
-package dev.vqamini.release;
+package dev.vqamini.bundle;
 
 import dev.vqamini.spec.FusionConstants;
 import dev.vqamini.spec.ModelSpec;

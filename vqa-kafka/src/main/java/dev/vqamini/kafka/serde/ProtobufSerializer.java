@@ -1,4 +1,4 @@
-package dev.vqamini.wire;
+package dev.vqamini.kafka.serde;
 
 import com.google.protobuf.MessageLite;
 import org.apache.kafka.common.serialization.Serializer;

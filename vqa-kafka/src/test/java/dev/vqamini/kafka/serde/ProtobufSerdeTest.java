@@ -1,4 +1,4 @@
-package dev.vqamini.wire;
+package dev.vqamini.kafka.serde;
 
 import dev.vqamini.wire.proto.ClipScore;
 import dev.vqamini.wire.proto.ViewKind;

@@ -1,4 +1,4 @@
-package dev.vqamini.release;
+package dev.vqamini.bundle;
 
 import com.google.protobuf.ByteString;
 import dev.vqamini.wire.proto.ModelChunk;

@@ -1,5 +1,7 @@
-package dev.vqamini.wire;
+package dev.vqamini.kafka.serde;
 
+import dev.vqamini.wire.WireViews;
+import dev.vqamini.wire.ClipAssembler;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vqamini.wire.proto.ClipScore;

@@ -1,4 +1,4 @@
-package dev.vqamini.release;
+package dev.vqamini.bundle;
 
 import java.io.IOException;
 import java.io.InputStream;

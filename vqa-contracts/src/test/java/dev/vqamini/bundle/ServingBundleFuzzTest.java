@@ -1,4 +1,4 @@
-package dev.vqamini.release;
+package dev.vqamini.bundle;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Timeout;

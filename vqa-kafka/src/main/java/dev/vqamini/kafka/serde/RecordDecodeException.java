@@ -1,4 +1,4 @@
-package dev.vqamini.wire;
+package dev.vqamini.kafka.serde;
 
 import org.apache.kafka.common.errors.SerializationException;
 

@@ -1,4 +1,4 @@
-package dev.vqamini.release;
+package dev.vqamini.bundle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

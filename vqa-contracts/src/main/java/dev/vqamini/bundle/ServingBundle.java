@@ -1,11 +1,14 @@
-package dev.vqamini.release;
+package dev.vqamini.bundle;
 
 import dev.vqamini.clips.View;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,17 +37,45 @@ public record ServingBundle(ModelManifest manifest, byte[] manifestJson, String 
         return view.key() + ".onnx";
     }
 
-    /** The serving archive of a bundle directory (manifest and graphs; weights left out). */
+    /** The serving archive of a bundle directory (manifest, signature if any, graphs; weights left out). */
     public static byte[] archive(Path bundleDir) throws IOException {
+        Path signature = bundleDir.resolve(ManifestSignature.FILE);
+        Map<View, byte[]> graphs = new EnumMap<>(View.class);
+        for (View view : View.values()) {
+            graphs.put(view, Files.readAllBytes(bundleDir.resolve(onnxFile(view))));
+        }
+        return archive(Files.readAllBytes(bundleDir.resolve(MANIFEST)),
+                Files.isRegularFile(signature) ? Files.readString(signature, StandardCharsets.US_ASCII) : null, graphs);
+    }
+
+    /** Reads the serving part of a bundle directory, checked as {@link #read(byte[])} checks an archive. */
+    public static ServingBundle read(Path bundleDir) throws IOException {
+        return read(archive(bundleDir));
+    }
+
+    /** This bundle zipped as vqa.models carries it, straight from memory. */
+    public byte[] archive() {
+        try {
+            return archive(manifestJson, signature, graphs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("zipping in memory", e);
+        }
+    }
+
+    /** This bundle with its manifest signed by {@code key} (Ed25519). */
+    public ServingBundle signed(PrivateKey key) {
+        return new ServingBundle(manifest, manifestJson, ManifestSignature.sign(manifestJson, key), graphs);
+    }
+
+    private static byte[] archive(byte[] manifestJson, String signature, Map<View, byte[]> graphs) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            put(zip, MANIFEST, Files.readAllBytes(bundleDir.resolve(MANIFEST)));
-            Path signature = bundleDir.resolve(ManifestSignature.FILE);
-            if (Files.isRegularFile(signature)) {
-                put(zip, ManifestSignature.FILE, Files.readAllBytes(signature));
+            put(zip, MANIFEST, manifestJson);
+            if (signature != null) {
+                put(zip, ManifestSignature.FILE, (signature.strip() + "\n").getBytes(StandardCharsets.US_ASCII));
             }
             for (View view : View.values()) {
-                put(zip, onnxFile(view), Files.readAllBytes(bundleDir.resolve(onnxFile(view))));
+                put(zip, onnxFile(view), graphs.get(view));
             }
         }
         return bytes.toByteArray();
@@ -106,6 +137,6 @@ public record ServingBundle(ModelManifest manifest, byte[] manifestJson, String 
         }
         byte[] signature = entries.get(ManifestSignature.FILE);
         return new ServingBundle(manifest, manifestJson,
-                signature == null ? null : new String(signature, java.nio.charset.StandardCharsets.US_ASCII), graphs);
+                signature == null ? null : new String(signature, StandardCharsets.US_ASCII), graphs);
     }
 }

@@ -1,5 +1,6 @@
-package dev.vqamini.wire;
+package dev.vqamini.kafka.serde;
 
+import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.proto.ClipScore;
 import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.FragmentClip;

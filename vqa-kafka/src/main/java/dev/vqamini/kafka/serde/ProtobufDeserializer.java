@@ -1,4 +1,4 @@
-package dev.vqamini.wire;
+package dev.vqamini.kafka.serde;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;

@@ -1,4 +1,4 @@
-package dev.vqamini.wire;
+package dev.vqamini.kafka.serde;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
