@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The scorer's Micrometer meters ({@code vqa.scorer.*}, tagged by model version and view); README lists them. */
+/** The scorer's Micrometer meters ({@code vqa.scorer.*}, tagged by model version and view); docs/metrics.md lists them. */
 @ApplicationScoped
 public class ScorerMetrics implements DynamicBatcher.BatchListener {
 
