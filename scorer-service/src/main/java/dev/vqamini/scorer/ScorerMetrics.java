@@ -1,5 +1,6 @@
 package dev.vqamini.scorer;
 
+import dev.vqamini.wire.DeadLetters;
 import dev.vqamini.clips.View;
 import dev.vqamini.serving.DynamicBatcher;
 import dev.vqamini.serving.ModelRefusedException;
@@ -105,8 +106,8 @@ public class ScorerMetrics implements DynamicBatcher.BatchListener {
         endToEnd(version).record((long) (endToEndSeconds * 1e9), TimeUnit.NANOSECONDS);
     }
 
-    void deadLettered(String reason) {
-        meters.counter("vqa.scorer.dead.letters", "reason", reason).increment();
+    void deadLettered(DeadLetters.ErrorKind kind) {
+        meters.counter("vqa.scorer.dead.letters", "reason", kind.tag()).increment();
     }
 
     void fellBack(String wanted) {

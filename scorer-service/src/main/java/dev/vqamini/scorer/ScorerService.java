@@ -1,5 +1,6 @@
 package dev.vqamini.scorer;
 
+import dev.vqamini.wire.DeadLetters;
 import dev.vqamini.bundle.ManifestSignature;
 import dev.vqamini.serving.RefusalCheck;
 import dev.vqamini.model.runtime.RunnerOptions;
@@ -246,10 +247,8 @@ public class ScorerService {
         public void refused(ModelRefusedException e) {
             LOG.errorf("%s; the versions in service keep serving", e.getMessage());
             metrics.refused(e);
-            DeadLetter dl = DeadLetter.newBuilder().setStage("scorer-model").setReason(e.getMessage())
-                    .setOriginalTopic(TopicCatalog.MODELS.name()).setErrorType(e.check().tag())
-                    .setOriginalKey(com.google.protobuf.ByteString.copyFromUtf8(e.version()))
-                    .setFailedAtMs(System.currentTimeMillis()).build();
+            DeadLetter dl = DeadLetters.of(DeadLetters.Stage.SCORER_MODEL, e.check(), e.version(), e.getMessage())
+                    .setOriginalTopic(TopicCatalog.MODELS.name()).build();
             producer.send(new ProducerRecord<>(TopicCatalog.DLQ.name(), e.version(), dl.toByteArray()));
         }
 
@@ -266,8 +265,8 @@ public class ScorerService {
         }
 
         @Override
-        public void deadLettered(String stage, String reason) {
-            metrics.deadLettered(reason);
+        public void deadLettered(DeadLetters.Kind kind, String reason) {
+            metrics.deadLettered(kind);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.vqamini.kafka;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
@@ -43,7 +44,7 @@ public final class PendingOffsets {
     }
 
     /** Forgets partitions this consumer no longer owns. */
-    public void forget(java.util.Collection<TopicPartition> partitions) {
+    public void forget(Collection<TopicPartition> partitions) {
         partitions.forEach(tp -> {
             pending.remove(tp);
             next.remove(tp);

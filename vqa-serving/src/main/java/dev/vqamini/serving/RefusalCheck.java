@@ -1,9 +1,10 @@
 package dev.vqamini.serving;
 
+import dev.vqamini.wire.DeadLetters;
 import java.util.Locale;
 
 /** The check a refused model version failed; its {@link #tag()} is the {@code check} label of the refusal metrics. */
-public enum RefusalCheck {
+public enum RefusalCheck implements DeadLetters.ErrorKind {
     /** Its chunks on vqa.models do not join into the announced archive. */
     CHUNKS,
     /** The archive is not a bundle, or a file does not match the manifest's sha256. */
@@ -21,6 +22,7 @@ public enum RefusalCheck {
     /** Anything else that kept it from loading. */
     LOAD;
 
+    @Override
     public String tag() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -1,5 +1,6 @@
 package dev.vqamini.serving;
 
+import dev.vqamini.wire.DeadLetters;
 import dev.vqamini.kafka.KafkaClientSettings;
 import static dev.vqamini.serving.TinyVersions.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -148,8 +149,8 @@ class ScoringLoopTest {
                     }
 
                     @Override
-                    public void deadLettered(String stage, String reason) {
-                        deadLetters.add(stage + "/" + reason);
+                    public void deadLettered(DeadLetters.Kind kind, String reason) {
+                        deadLetters.add(kind.tag());
                     }
 
                     @Override
@@ -244,7 +245,7 @@ class ScoringLoopTest {
             await("video b scored", () -> l.videosScored() == 1);
             // the junk record is dead-lettered (finished), b is scored and acknowledged: a, below b, is still in work
             awaitCommitted(aFirst);
-            assertEquals(List.of("scorer/record"), deadLetters);
+            assertEquals(List.of("undecodable"), deadLetters);
             assertTrue(aFirst == junk + 1);
             assertStaysCommitted(aFirst);
 

@@ -1,5 +1,6 @@
 package dev.vqamini.video;
 
+import dev.vqamini.wire.DeadLetters;
 import java.nio.file.Path;
 
 /**
@@ -10,9 +11,10 @@ import java.nio.file.Path;
 public class VideoInputException extends RuntimeException {
 
     /** What kind of unusable it is: a closed set, for metric tags and dead-letter error types. */
-    public enum Kind {
+    public enum Kind implements DeadLetters.ErrorKind {
         EMPTY, TOO_LONG, RESOLUTION, NOT_A_VIDEO, TRUNCATED, UNREADABLE;
 
+        @Override
         public String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }

@@ -9,7 +9,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import dev.vqamini.ingest.UploadIntake;
+import dev.vqamini.ingest.UploadSource;
 import dev.vqamini.ingest.UploadSpool;
+import dev.vqamini.ingest.UploadStatusTable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.resteasy.reactive.RestForm;
@@ -29,12 +32,12 @@ public class VideosResource {
     public record UriUpload(String uri, String id, Double mos, String dataset) {
     }
 
-    private final IngestSettings settings;
+    private final IngestConfig settings;
     private final UploadIntake intake;
     private final UploadStatusTable status;
     private final UploadSource source;
 
-    VideosResource(IngestSettings settings, UploadIntake intake, UploadStatusTable status, UploadSource source) {
+    VideosResource(IngestConfig settings, UploadIntake intake, UploadStatusTable status, UploadSource source) {
         this.settings = settings;
         this.intake = intake;
         this.status = status;

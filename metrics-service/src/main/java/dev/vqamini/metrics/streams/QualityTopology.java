@@ -1,5 +1,6 @@
 package dev.vqamini.metrics.streams;
 
+import dev.vqamini.wire.DeadLetters;
 import dev.vqamini.quality.LabelledVideo;
 import dev.vqamini.quality.PairWindow;
 import dev.vqamini.quality.PairedVideo;
@@ -51,9 +52,6 @@ public final class QualityTopology {
     public static final String STATS = "stats-by-version";
     public static final String PAIRS = "pairs-by-versions";
     public static final String REFUSALS = "refusals-by-version";
-
-    /** The dead-letter stage of a scorer refusing a model version (keyed by the version). */
-    static final String REFUSAL_STAGE = "scorer-model";
 
     private QualityTopology() {
     }
@@ -112,7 +110,7 @@ public final class QualityTopology {
                 .filter((key, d) -> d != null);
         deadLetters.foreach((key, d) -> deadLettered.accept(d));
         // a scorer's refusal of a version is keyed by the version: counted for the rollout controller's gate
-        deadLetters.filter((key, d) -> key != null && REFUSAL_STAGE.equals(d.getStage()))
+        deadLetters.filter((key, d) -> key != null && DeadLetters.Stage.of(d).orElse(null) == DeadLetters.Stage.SCORER_MODEL)
                 .groupByKey(Grouped.with(Serdes.String(), WireSerdes.deadLetters()))
                 .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(REFUSALS)
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));

@@ -1,4 +1,4 @@
-package dev.vqamini.ingest.service;
+package dev.vqamini.ingest;
 
 import dev.vqamini.ingest.UploadSpool;
 import dev.vqamini.kafka.Acks;
@@ -7,8 +7,6 @@ import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.proto.UploadState;
 import dev.vqamini.wire.proto.VideoUpload;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,17 +17,17 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.jboss.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Acceptance: an upload is accepted only once it can no longer be lost: its bytes in the {@link UploadSpool} (fsync)
  * and its record on vqa.uploads acknowledged by all in-sync replicas. Only then may the caller answer 202. Decoding is
  * driven from that topic ({@link UploadEvents}), so whichever instance is alive finishes it.
  */
-@ApplicationScoped
-public class UploadIntake {
+public class UploadIntake implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(UploadIntake.class);
+    private static final Logger LOG = LoggerFactory.getLogger(UploadIntake.class);
 
     /** Why an upload was not accepted; the caller answers 503 with Retry-After. */
     public static final class NotAccepted extends Exception {
@@ -44,7 +42,7 @@ public class UploadIntake {
     private final MeterRegistry meters;
     private final Duration timeout;
 
-    UploadIntake(IngestSettings settings, KafkaClientSettings kafka, UploadStatusTable status, MeterRegistry meters)
+    public UploadIntake(IngestSettings settings, KafkaClientSettings kafka, UploadStatusTable status, MeterRegistry meters)
             throws IOException {
         this.spool = new UploadSpool(settings.spoolDir().orElse(Path.of(System.getProperty("java.io.tmpdir"),
                 "vqa-ingest-spool")), settings.spoolMaxBytes());
@@ -91,8 +89,8 @@ public class UploadIntake {
                 spool.giveBack(spooled, file);
             }
             meters.counter("vqa.ingest.videos.refused", "reason", "kafka").increment();
-            LOG.warnf("upload %s of %s not accepted: Kafka did not acknowledge its record: %s", uploadId,
-                    u.getVideoId(), e);
+            LOG.warn(String.format("upload %s of %s not accepted: Kafka did not acknowledge its record: %s", uploadId,
+                    u.getVideoId(), e));
             throw new NotAccepted("Kafka did not acknowledge the upload record within " + timeout.toSeconds()
                     + " s: retry later");
         }
@@ -100,8 +98,8 @@ public class UploadIntake {
         return uploadId;
     }
 
-    @PreDestroy
-    void stop() {
+    @Override
+    public void close() {
         producer.close(Duration.ofSeconds(5));
     }
 }

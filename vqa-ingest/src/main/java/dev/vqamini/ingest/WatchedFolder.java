@@ -1,10 +1,6 @@
-package dev.vqamini.ingest.service;
+package dev.vqamini.ingest;
 
 import dev.vqamini.wire.proto.VideoUpload;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,32 +12,33 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.jboss.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The optional watched folder ({@code vqa.ingest.watch-dir}): a file whose size stayed the same over two scans is
  * accepted like a REST upload (moved into the spool, its record on vqa.uploads), and once cut it is moved to
  * {@code done/}, or to {@code failed/} beside a {@code .reason.txt} saying why.
  */
-@ApplicationScoped
-public class WatchedFolder {
+public class WatchedFolder implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(WatchedFolder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(WatchedFolder.class);
 
     /** {@code VideoUpload.source} of uploads from the watched folder. */
-    static final String SOURCE = "watch-dir";
+    public static final String SOURCE = "watch-dir";
 
     private final IngestSettings settings;
     private final UploadIntake intake;
     private final Map<Path, Long> lastSize = new HashMap<>();
     private ScheduledExecutorService scanner;
 
-    WatchedFolder(IngestSettings settings, UploadIntake intake) {
+    public WatchedFolder(IngestSettings settings, UploadIntake intake) {
         this.settings = settings;
         this.intake = intake;
     }
 
-    void onStart(@Observes StartupEvent event) throws IOException {
+    /** Starts scanning, when a folder is configured. */
+    public void start() throws IOException {
         if (settings.watchDir().isEmpty()) {
             return;
         }
@@ -51,10 +48,11 @@ public class WatchedFolder {
         scanner = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "watch-dir"));
         long every = settings.watchInterval().toMillis();
         scanner.scheduleWithFixedDelay(() -> scan(dir), every, every, TimeUnit.MILLISECONDS);
-        LOG.infof("watching %s for videos every %d ms", dir, every);
+        LOG.info(String.format("watching %s for videos every %d ms", dir, every));
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    @Override
+    public void close() {
         if (scanner != null) {
             scanner.shutdownNow();
         }
@@ -65,7 +63,7 @@ public class WatchedFolder {
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
         } catch (IOException e) {
-            LOG.warnf("cannot list %s: %s", dir, e.getMessage());
+            LOG.warn(String.format("cannot list %s: %s", dir, e.getMessage()));
             return;
         }
         lastSize.keySet().retainAll(files);
@@ -86,7 +84,7 @@ public class WatchedFolder {
                 intake.accept(upload, f, name, SOURCE);
                 lastSize.remove(f);
             } catch (UploadIntake.NotAccepted | IOException e) {
-                LOG.warnf("%s stays in %s for now: %s", name, dir, e.getMessage()); // next scan
+                LOG.warn(String.format("%s stays in %s for now: %s", name, dir, e.getMessage())); // next scan
             }
         }
     }

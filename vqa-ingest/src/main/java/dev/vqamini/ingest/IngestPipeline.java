@@ -1,6 +1,6 @@
-package dev.vqamini.ingest.service;
+package dev.vqamini.ingest;
 
-import com.google.protobuf.ByteString;
+import dev.vqamini.wire.DeadLetters;
 import com.google.protobuf.MessageLite;
 import dev.vqamini.ingest.VideoIngest;
 import dev.vqamini.kafka.KafkaClientSettings;
@@ -19,8 +19,6 @@ import dev.vqamini.wire.proto.UploadState;
 import dev.vqamini.ingest.UploadSpool;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +35,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.jboss.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one path every upload record takes: a bounded pool decodes and cuts it ({@link VideoIngest}), its records go to
@@ -47,10 +46,9 @@ import org.jboss.logging.Logger;
  * that ends exceptionally, so its record is read again after a restart. When the pool and its queue are full,
  * {@link #submit} refuses, so memory stays bounded whatever the upload rate.
  */
-@ApplicationScoped
-public class IngestPipeline {
+public class IngestPipeline implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(IngestPipeline.class);
+    private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
     private static final Duration RETRY_EVERY = Duration.ofSeconds(2);
 
     /** What happened to an upload. */
@@ -71,7 +69,7 @@ public class IngestPipeline {
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile boolean stopping;
 
-    IngestPipeline(IngestSettings settings, KafkaClientSettings kafka, MeterRegistry meters, UploadStatusTable status,
+    public IngestPipeline(IngestSettings settings, KafkaClientSettings kafka, MeterRegistry meters, UploadStatusTable status,
                    UploadIntake intake) {
         this.settings = settings;
         this.meters = meters;
@@ -125,9 +123,9 @@ public class IngestPipeline {
     }
 
     /** A failure before the job could run (a refused URI, a bad event): dead-lettered the same way. */
-    public Outcome fail(String source, VideoUpload upload, String uploadId, String stage, String reason)
+    public Outcome fail(String source, VideoUpload upload, String uploadId, DeadLetters.Stage stage, String reason)
             throws InterruptedException {
-        return failed(new Job(source, upload, uploadId, null, false), stage, "refused", reason);
+        return failed(new Job(source, upload, uploadId, null, false), stage, DeadLetters.Kind.REFUSED, reason);
     }
 
     /** Cuts, publishes and then releases; ends exceptionally (nothing released) when stopped before the acks. */
@@ -142,7 +140,7 @@ public class IngestPipeline {
         long t0 = System.nanoTime();
         try {
             if (Files.size(job.file()) > settings.maxUploadBytes()) {
-                return failed(job, "limits", "too_large", job.file().getFileName() + ": " + Files.size(job.file())
+                return failed(job, DeadLetters.Stage.INGEST_LIMITS, DeadLetters.Kind.TOO_LARGE, job.file().getFileName() + ": " + Files.size(job.file())
                         + " bytes, over the limit of " + settings.maxUploadBytes() + " (vqa.ingest.max-upload-bytes)");
             }
             VideoIngest.Cut cut = ingest.cut(new VideoIngest.Upload(u.getVideoId(), job.uploadId(), job.file(),
@@ -165,13 +163,13 @@ public class IngestPipeline {
                     UploadState.UPLOAD_STATE_PUBLISHED, null, cut.clips().size()));
             meters.counter("vqa.ingest.videos.published", "source", job.source()).increment();
             meters.counter("vqa.ingest.bytes.published").increment(bytes);
-            LOG.infof("%s %s (%s): %d records, %.2f s", job.source(), u.getVideoId(), job.uploadId(), cut.clips().size(),
-                    cut.seconds());
+            LOG.info(String.format("%s %s (%s): %d records, %.2f s", job.source(), u.getVideoId(), job.uploadId(), cut.clips().size(),
+                    cut.seconds()));
             return new Outcome(job.uploadId(), u.getVideoId(), "published", null, cut.clips().size());
         } catch (VideoInputException e) {
-            return failed(job, "decode", e.kind().tag(), e.getMessage());
+            return failed(job, DeadLetters.Stage.INGEST_DECODE, e.kind(), e.getMessage());
         } catch (java.io.IOException e) {
-            return failed(job, "read", "unreadable", e.getClass().getSimpleName() + ": " + e.getMessage());
+            return failed(job, DeadLetters.Stage.INGEST_READ, DeadLetters.Kind.UNREADABLE, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
@@ -191,8 +189,8 @@ public class IngestPipeline {
                 return;
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 meters.counter("vqa.ingest.publish.retries").increment();
-                LOG.warnf("%s not acknowledged (attempt %d), retrying in %d s: %s", what, attempt,
-                        RETRY_EVERY.toSeconds(), e.getCause() == null ? e : e.getCause());
+                LOG.warn(String.format("%s not acknowledged (attempt %d), retrying in %d s: %s", what, attempt,
+                        RETRY_EVERY.toSeconds(), e.getCause() == null ? e : e.getCause()));
                 Thread.sleep(RETRY_EVERY.toMillis());
             }
         }
@@ -219,17 +217,17 @@ public class IngestPipeline {
                 Files.deleteIfExists(job.file());
             }
         } catch (java.io.IOException | RuntimeException e) {
-            LOG.warnf("cannot release %s: %s", job.file(), e.getMessage());
+            LOG.warn(String.format("cannot release %s: %s", job.file(), e.getMessage()));
         }
     }
 
-    private Outcome failed(Job job, String stage, String kind, String reason) throws InterruptedException {
+    private Outcome failed(Job job, DeadLetters.Stage stage, DeadLetters.ErrorKind kind, String reason)
+            throws InterruptedException {
         VideoUpload u = job.upload();
-        LOG.warnf("%s %s failed at %s: %s", job.source(), u.getVideoId(), stage, reason);
-        meters.counter("vqa.ingest.videos.failed", "reason", kind).increment();
-        DeadLetter dl = DeadLetter.newBuilder().setStage("ingest-" + stage).setReason(reason).setOriginalTopic(job.source())
-                .setOriginalKey(ByteString.copyFromUtf8(u.getVideoId())).setOriginalValue(u.toByteString())
-                .setErrorType(kind).setFailedAtMs(System.currentTimeMillis()).build();
+        LOG.warn(String.format("%s %s failed at %s: %s", job.source(), u.getVideoId(), stage.tag(), reason));
+        meters.counter("vqa.ingest.videos.failed", "reason", kind.tag()).increment();
+        DeadLetter dl = DeadLetters.of(stage, kind, u.getVideoId(), reason).setOriginalTopic(job.source())
+                .setOriginalValue(u.toByteString()).build();
         untilAcked("the dead letter of " + u.getVideoId(), () -> send(TopicCatalog.DLQ.name(), u.getVideoId(), dl));
         untilAcked(job.uploadId() + "'s status", () -> status.put(job.uploadId(), u.getVideoId(),
                 UploadState.UPLOAD_STATE_FAILED, reason, 0));
@@ -240,8 +238,9 @@ public class IngestPipeline {
         return Acks.send(producer, topic, key, value);
     }
 
-    @PreDestroy
-    void stop() throws InterruptedException {
+    /** Stops taking jobs, waits up to 30 s for those running, then closes the producer. */
+    @Override
+    public void close() throws InterruptedException {
         stopping = true;
         pool.shutdown();
         pool.awaitTermination(30, TimeUnit.SECONDS);

@@ -1,4 +1,4 @@
-package dev.vqamini.ingest.service;
+package dev.vqamini.ingest;
 
 import dev.vqamini.kafka.Acks;
 import dev.vqamini.kafka.KafkaClientSettings;
@@ -8,8 +8,6 @@ import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.UploadState;
 import dev.vqamini.wire.proto.UploadStatus;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,17 +18,17 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.jboss.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Upload status, kept in Kafka (vqa.upload-status, compacted, keyed by upload id) rather than in memory, so
  * {@code GET /uploads/{id}} answers on every instance and after a restart. Each instance follows the topic into a
  * bounded table of the newest states.
  */
-@ApplicationScoped
-public class UploadStatusTable {
+public class UploadStatusTable implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(UploadStatusTable.class);
+    private static final Logger LOG = LoggerFactory.getLogger(UploadStatusTable.class);
     private static final int KEPT = 100_000;
 
     /** An upload's state as the REST API shows it. */
@@ -51,7 +49,7 @@ public class UploadStatusTable {
     private final KafkaProducer<String, byte[]> producer;
     private final TopicFollower<UploadStatus> follower;
 
-    UploadStatusTable(KafkaClientSettings kafka, MeterRegistry meters) {
+    public UploadStatusTable(KafkaClientSettings kafka, MeterRegistry meters) {
         this.producer = new KafkaProducer<>(kafka.producer("upload-status"), new StringSerializer(), new ByteArraySerializer());
         this.follower = new TopicFollower<>(kafka.consumer("upload-status"), TopicCatalog.UPLOAD_STATUS.name(),
                 WireSerdes.uploadStatus().deserializer(), (k, s) -> remember(s), problem -> {
@@ -92,8 +90,8 @@ public class UploadStatusTable {
         table.merge(s.getUploadId(), s, (old, now) -> finished(old) && !finished(now) ? old : now);
     }
 
-    @PreDestroy
-    void stop() throws InterruptedException {
+    @Override
+    public void close() throws InterruptedException {
         follower.close();
         producer.close(Duration.ofSeconds(5));
     }

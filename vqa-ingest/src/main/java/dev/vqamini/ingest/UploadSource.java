@@ -1,7 +1,6 @@
-package dev.vqamini.ingest.service;
+package dev.vqamini.ingest;
 
 import dev.vqamini.ingest.UriPolicy;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,7 +19,6 @@ import java.util.UUID;
  * requests and upload events ({@link UriPolicy}): a {@code file:} is read in place, an {@code http(s):} body is
  * streamed to the work folder with the size limit enforced while it arrives.
  */
-@ApplicationScoped
 public class UploadSource {
 
     /** A file to ingest; {@code owned} ones are ours to delete afterwards. */
@@ -33,7 +31,7 @@ public class UploadSource {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
-    UploadSource(IngestSettings settings) throws IOException {
+    public UploadSource(IngestSettings settings) throws IOException {
         this.settings = settings;
         this.policy = new UriPolicy(settings.allowedRoots().orElse(List.of()), settings.allowedHosts().orElse(List.of()));
         this.workDir = Files.createDirectories(settings.workDir()
