@@ -8,7 +8,6 @@ import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.onnx.Int8Layer;
 import dev.vqamini.model.onnx.StaticInt8;
-import dev.vqamini.model.quantize.Int8Calibrator;
 import dev.vqamini.model.runtime.RunnerOptions;
 import dev.vqamini.bundle.Digests;
 import dev.vqamini.bundle.Provenance;

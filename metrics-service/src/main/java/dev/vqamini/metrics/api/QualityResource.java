@@ -1,7 +1,7 @@
 package dev.vqamini.metrics.api;
 
 import dev.vqamini.quality.Comparison;
-import dev.vqamini.metrics.quality.QualityService;
+import dev.vqamini.metrics.streams.QualityStore;
 import dev.vqamini.quality.PairedVideo;
 import dev.vqamini.quality.VersionRow;
 import dev.vqamini.wire.proto.VideoScoreRecord;
@@ -26,9 +26,9 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class QualityResource {
 
-    private final QualityService quality;
+    private final QualityStore quality;
 
-    QualityResource(QualityService quality) {
+    QualityResource(QualityStore quality) {
         this.quality = quality;
     }
 

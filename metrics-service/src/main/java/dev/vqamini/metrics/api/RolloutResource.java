@@ -1,7 +1,7 @@
 package dev.vqamini.metrics.api;
 
-import dev.vqamini.metrics.quality.QualityService;
-import dev.vqamini.metrics.rollout.RolloutControllerService;
+import dev.vqamini.metrics.streams.QualityStore;
+import dev.vqamini.metrics.service.RolloutControllerService;
 import dev.vqamini.release.RolloutViews;
 import dev.vqamini.wire.proto.Rollout;
 import dev.vqamini.wire.proto.RolloutDecision;
@@ -24,10 +24,10 @@ import java.util.TreeMap;
 @Produces(MediaType.APPLICATION_JSON)
 public class RolloutResource {
 
-    private final QualityService quality;
+    private final QualityStore quality;
     private final RolloutControllerService controller;
 
-    RolloutResource(QualityService quality, RolloutControllerService controller) {
+    RolloutResource(QualityStore quality, RolloutControllerService controller) {
         this.quality = quality;
         this.controller = controller;
     }

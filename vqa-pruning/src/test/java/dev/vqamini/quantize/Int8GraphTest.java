@@ -1,4 +1,4 @@
-package dev.vqamini.model.onnx;
+package dev.vqamini.quantize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +9,11 @@ import dev.vqamini.clips.View;
 import dev.vqamini.clips.ViewClips;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.RandomWeights;
-import dev.vqamini.model.quantize.Int8Calibrator;
+import dev.vqamini.model.onnx.BranchGraph;
+import dev.vqamini.model.onnx.GraphNames;
+import dev.vqamini.model.onnx.InputFormat;
+import dev.vqamini.model.onnx.Int8Layer;
+import dev.vqamini.model.onnx.StaticInt8;
 import dev.vqamini.model.runtime.BranchOutput;
 import dev.vqamini.model.runtime.BranchRunner;
 import dev.vqamini.model.runtime.RunnerOptions;

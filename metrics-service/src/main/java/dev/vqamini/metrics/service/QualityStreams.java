@@ -1,11 +1,9 @@
-package dev.vqamini.metrics.streams;
+package dev.vqamini.metrics.service;
 
 import dev.vqamini.kafka.KafkaClientSettings;
-import dev.vqamini.metrics.quality.MetricsSettings;
+import dev.vqamini.metrics.gauges.QualityGauges;
 import dev.vqamini.service.TopicsAtStartup;
-import dev.vqamini.wire.proto.DeadLetter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -17,7 +15,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.Topology;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -52,28 +49,9 @@ public class QualityStreams {
                 config.getOptionalValue(name, String.class).ifPresent(v -> props.put(name.substring(PASS_THROUGH.length()), v));
             }
         }
-        this.streams = new KafkaStreams(topology(settings, meters), props);
+        this.streams = new KafkaStreams(QualityGauges.instrumentedTopology(settings.window(), meters), props);
         this.metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(meters);
-    }
-
-    static Topology topology(MetricsSettings settings, MeterRegistry meters) {
-        return QualityTopology.build(settings.window(), s -> {
-            Timer.builder("vqa.video.end.to.end").description("ingest of a video's first clip to its score")
-                    .tag("model_version", s.getModelVersion()).publishPercentileHistogram().register(meters)
-                    .record(Duration.ofMillis((long) s.getEndToEndMs()));
-            Timer.builder("vqa.video.inference").description("model time of a whole video")
-                    .tag("model_version", s.getModelVersion()).publishPercentileHistogram().register(meters)
-                    .record(Duration.ofNanos((long) (s.getInferenceMs() * 1e6)));
-            meters.counter("vqa.video.scores", "model_version", s.getModelVersion()).increment();
-            meters.counter("vqa.video.clips", "model_version", s.getModelVersion()).increment(s.getClips());
-        }, d -> meters.counter("vqa.dead.letters", "stage", d.getStage(), "reason", reason(d)).increment());
-    }
-
-    /** A bounded tag: the writer's error category (a class name loses its package), never the free-text reason. */
-    static String reason(DeadLetter d) {
-        String type = d.getErrorType();
-        return type.isBlank() ? "unknown" : type.substring(type.lastIndexOf('.') + 1);
     }
 
     @Produces

@@ -1,4 +1,4 @@
-package dev.vqamini.metrics.rollout;
+package dev.vqamini.metrics.service;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,5 +1,6 @@
 package dev.vqamini.metrics.streams;
 
+import dev.vqamini.metrics.gauges.QualityGauges;
 import dev.vqamini.quality.VersionStats;
 import dev.vqamini.quality.VersionWindow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,7 +89,7 @@ class QualityTopologyTest {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         List<String> told = new ArrayList<>();
         try (TopologyTestDriver driver = new TopologyTestDriver(QualityTopology.build(500, s -> { },
-                d -> told.add(d.getStage() + "/" + QualityStreams.reason(d))), p)) {
+                d -> told.add(d.getStage() + "/" + QualityGauges.reason(d))), p)) {
             TestInputTopic<String, DeadLetter> dlq = driver.createInputTopic(TopicCatalog.DLQ.name(),
                     Serdes.String().serializer(), WireSerdes.deadLetters().serializer());
             dlq.pipeInput("a.mp4", DeadLetter.newBuilder().setStage("ingest-decode").setErrorType("unreadable").build());

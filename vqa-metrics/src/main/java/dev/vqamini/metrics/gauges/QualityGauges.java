@@ -1,146 +1,75 @@
-package dev.vqamini.metrics.quality;
+package dev.vqamini.metrics.gauges;
 
+import dev.vqamini.metrics.streams.QualityStore;
+import dev.vqamini.metrics.streams.QualityTopology;
 import dev.vqamini.quality.Comparison;
-import dev.vqamini.quality.PairWindow;
 import dev.vqamini.quality.PairedComparison;
 import dev.vqamini.quality.VersionRow;
-import dev.vqamini.quality.VersionTable;
-import dev.vqamini.metrics.streams.QualityTopology;
-import dev.vqamini.quality.VersionStats;
-import dev.vqamini.quality.VersionWindow;
-import dev.vqamini.kafka.KafkaClientSettings;
-import dev.vqamini.release.ReleaseFollower;
-import dev.vqamini.wire.proto.ModelChunk;
-import dev.vqamini.wire.proto.Rollout;
-import dev.vqamini.wire.proto.VideoScoreRecord;
+import dev.vqamini.wire.proto.DeadLetter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.util.HashMap;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.jboss.logging.Logger;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Serves the per-version table from the Kafka Streams stores (interactive queries), fed with costs and rollout weights
- * by followers of vqa.models and vqa.rollouts, and mirrors it into Prometheus gauges tagged {@code model_version}.
+ * The quality topology's numbers as Micrometer meters: per-score timers and counters as the topology sees them
+ * ({@link #instrumentedTopology}), and gauges tagged {@code model_version} that mirror the per-version table and the
+ * comparisons ({@link #refresh}, called on a schedule).
  */
-@ApplicationScoped
-public class QualityService {
+public final class QualityGauges {
 
-    private static final Logger LOG = Logger.getLogger(QualityService.class);
+    private static final Logger LOG = LoggerFactory.getLogger(QualityGauges.class);
 
-    private final KafkaStreams streams;
-    private final KafkaClientSettings kafka;
+    private final QualityStore store;
     private final MeterRegistry meters;
-    private final MetricsSettings settings;
-    private final VersionTable table = new VersionTable();
     private final Map<String, VersionRow> latest = new ConcurrentHashMap<>();
     private final Map<String, Comparison> latestComparison = new ConcurrentHashMap<>();
     private final Set<String> gauged = new HashSet<>();
-    private ReleaseFollower releases;
-    private ScheduledExecutorService refresher;
 
-    QualityService(KafkaStreams streams, KafkaClientSettings kafka, MeterRegistry meters, MetricsSettings settings) {
-        this.streams = streams;
-        this.kafka = kafka;
+    public QualityGauges(QualityStore store, MeterRegistry meters) {
+        this.store = store;
         this.meters = meters;
-        this.settings = settings;
     }
 
-    void onStart(@Observes StartupEvent event) {
-        releases = ReleaseFollower.start(kafka, new ReleaseFollower.Listener() {
-            @Override
-            public void chunk(ModelChunk chunk) {
-                table.offer(chunk);
-            }
-
-            @Override
-            public void rollout(Rollout rollout) {
-                table.offer(rollout);
-            }
-        }, LOG::warn);
-        refresher = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "quality-gauges"));
-        long every = settings.refresh().toMillis();
-        refresher.scheduleWithFixedDelay(this::refreshGauges, every, every, TimeUnit.MILLISECONDS);
+    /** The topology over a window of {@code window} labelled videos, telling {@code meters} of each score and dead letter. */
+    public static Topology instrumentedTopology(int window, MeterRegistry meters) {
+        return QualityTopology.build(window, s -> {
+            Timer.builder("vqa.video.end.to.end").description("ingest of a video's first clip to its score")
+                    .tag("model_version", s.getModelVersion()).publishPercentileHistogram().register(meters)
+                    .record(Duration.ofMillis((long) s.getEndToEndMs()));
+            Timer.builder("vqa.video.inference").description("model time of a whole video")
+                    .tag("model_version", s.getModelVersion()).publishPercentileHistogram().register(meters)
+                    .record(Duration.ofNanos((long) (s.getInferenceMs() * 1e6)));
+            meters.counter("vqa.video.scores", "model_version", s.getModelVersion()).increment();
+            meters.counter("vqa.video.clips", "model_version", s.getModelVersion()).increment(s.getClips());
+        }, d -> meters.counter("vqa.dead.letters", "stage", d.getStage(), "reason", reason(d)).increment());
     }
 
-    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        if (refresher != null) {
-            refresher.shutdownNow();
-            releases.close();
-        }
-    }
-
-    /** The per-version table; empty while the streams are not running yet. */
-    public List<VersionRow> versions() {
-        return table.rows(all(QualityTopology.WINDOWS), all(QualityTopology.STATS));
-    }
-
-    public List<Comparison> comparisons() {
-        return table.comparisons(all(QualityTopology.WINDOWS), all(QualityTopology.PAIRS));
-    }
-
-    /** The rollouts as the service last saw them on vqa.rollouts, by model name. */
-    public Map<String, Rollout> rollouts() {
-        return table.rollouts();
-    }
-
-    /** The shadow-paired videos of two versions (either order); empty while none. */
-    public PairWindow pairs(String a, String b) {
-        PairWindow w = this.<PairWindow>all(QualityTopology.PAIRS).get(PairWindow.key(a, b));
-        return w == null ? PairWindow.empty() : w;
-    }
-
-    /** How many times scorers refused {@code version} (0 when never). */
-    public long refusals(String version) {
-        Long n = this.<Long>all(QualityTopology.REFUSALS).get(version);
-        return n == null ? 0 : n;
-    }
-
-    /** Throughput and latency statistics per version. */
-    public Map<String, VersionStats> stats() {
-        return all(QualityTopology.STATS);
-    }
-
-    /** A video's score, the answer an uploader polls for. */
-    public Optional<VideoScoreRecord> score(String videoId) {
-        try {
-            ReadOnlyKeyValueStore<String, VideoScoreRecord> store = streams.store(
-                    StoreQueryParameters.fromNameAndType(QualityTopology.SCORES, QueryableStoreTypes.keyValueStore()));
-            return Optional.ofNullable(store.get(videoId));
-        } catch (InvalidStateStoreException e) {
-            return Optional.empty();
-        }
+    /** A bounded tag: the writer's error category (a class name loses its package), never the free-text reason. */
+    public static String reason(DeadLetter d) {
+        String type = d.getErrorType();
+        return type.isBlank() ? "unknown" : type.substring(type.lastIndexOf('.') + 1);
     }
 
     /** Recomputes the table and registers gauges for versions seen for the first time. */
-    synchronized void refreshGauges() {
+    public synchronized void refresh() {
         try {
-            for (VersionRow r : versions()) {
+            for (VersionRow r : store.versions()) {
                 latest.put(r.modelVersion(), r);
                 if (gauged.add(r.modelVersion())) {
                     register(r.modelVersion());
                 }
             }
-            for (Comparison c : comparisons()) {
+            for (Comparison c : store.comparisons()) {
                 latestComparison.put(c.candidate(), c);
                 if (gauged.add("comparison:" + c.candidate())) {
                     Gauge.builder("vqa.comparison.srcc.difference", () -> nan(latestComparison.get(c.candidate()).srccDifference()))
@@ -152,7 +81,7 @@ public class QualityService {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.debugf("gauges not refreshed: %s", e.getMessage());
+            LOG.debug("gauges not refreshed: {}", e.getMessage());
         }
     }
 
@@ -205,20 +134,6 @@ public class QualityService {
     private void gauge(String name, String version, String help, ToDoubleFunction<VersionRow> f) {
         Gauge.builder(name, () -> f.applyAsDouble(latest.get(version))).description(help).tag("model_version", version)
                 .register(meters);
-    }
-
-    private <T> Map<String, T> all(String storeName) {
-        Map<String, T> out = new HashMap<>();
-        try {
-            ReadOnlyKeyValueStore<String, T> store = streams.store(
-                    StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
-            try (KeyValueIterator<String, T> it = store.all()) {
-                it.forEachRemaining(kv -> out.put(kv.key, kv.value));
-            }
-        } catch (InvalidStateStoreException e) {
-            // not running yet (starting or restoring from the changelog)
-        }
-        return out;
     }
 
     private static double nan(Number n) {

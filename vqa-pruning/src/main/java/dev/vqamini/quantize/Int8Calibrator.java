@@ -1,4 +1,4 @@
-package dev.vqamini.model.quantize;
+package dev.vqamini.quantize;
 
 import ai.onnxruntime.OrtException;
 import dev.vqamini.clips.View;
