@@ -49,7 +49,7 @@ public final class CheckQueriesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = deploy != null ? deploy : ServiceProcesses.root().resolve("deploy");
+        Path dir = deploy != null ? deploy : VqaCommand.root().resolve("deploy");
         List<Query> queries = DeployQueries.collect(dir);
         PrometheusApi api = new PrometheusApi(prometheus);
         Map<Query, Check> checks = new LinkedHashMap<>();

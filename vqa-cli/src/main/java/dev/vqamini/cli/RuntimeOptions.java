@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 public final class RuntimeOptions {
 
     @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (default: all cores).")
-    int threads;
+    public int threads;
 
     @Option(names = "--cpu", description = "Do not try the CUDA provider.")
     boolean cpu;

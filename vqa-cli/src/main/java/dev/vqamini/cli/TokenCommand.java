@@ -116,7 +116,7 @@ public final class TokenCommand implements Runnable {
     }
 
     /** A compact RS256 JWS: iss, sub, upn, groups, iat, exp, jti. */
-    static String sign(PrivateKey key, String issuer, String subject, List<String> roles, Duration lifetime) throws JoseException {
+    public static String sign(PrivateKey key, String issuer, String subject, List<String> roles, Duration lifetime) throws JoseException {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
         claims.setSubject(subject);
@@ -135,7 +135,7 @@ public final class TokenCommand implements Runnable {
         return jws.getCompactSerialization();
     }
 
-    static KeyPair generate() throws GeneralSecurityException {
+    public static KeyPair generate() throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         return g.generateKeyPair();

@@ -14,7 +14,7 @@ public final class TokenOption {
 
     @Option(names = "--token", paramLabel = "JWT", defaultValue = "${env:VQA_TOKEN}",
             description = "Bearer token for services with vqa.auth.enabled=true (default: $VQA_TOKEN; vqa token mint makes one).")
-    String token;
+    public String token;
 
     public Optional<String> token() {
         return Optional.ofNullable(token).map(String::strip).filter(t -> !t.isEmpty());

@@ -68,9 +68,7 @@ class OperatorErrorsTest {
         Path random = Files.write(dir.resolve("random.pth"), noise);
         assertOneLineError(importWeights(random, dir), "random.pth: " + NOT_WEIGHTS + "binary data of 4096 bytes starting a5");
 
-        VideoCommandsTest.Run synth = VideoCommandsTest.run("synth", "--out", dir.resolve("videos").toString(), "--count", "1",
-                "--seconds", "1", "--width", "64", "--height", "64");
-        assertEquals(0, synth.exit(), synth.err());
+        SynthVideos.write(dir.resolve("videos"), 1, 1, 64, 64);
         Path mp4 = Files.list(dir.resolve("videos")).filter(p -> p.toString().endsWith(".mp4")).findFirst().orElseThrow();
         Path renamed = Files.copy(mp4, dir.resolve("dover_mobile.pth"));
         assertOneLineError(importWeights(renamed, dir), "dover_mobile.pth: " + NOT_WEIGHTS + "an MP4/QuickTime video");

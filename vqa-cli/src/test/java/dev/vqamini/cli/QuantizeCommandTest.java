@@ -35,8 +35,7 @@ class QuantizeCommandTest {
     @Test
     void writesAnInt8VersionThatScorersServeOnlyWhenTheGatePasses() throws Exception {
         Path videos = dir.resolve("synth");
-        assertEquals(0, VideoCommandsTest.run("synth", "--out", videos.toString(), "--count", "4", "--seconds", "1",
-                "--width", "96", "--height", "64").exit());
+        SynthVideos.write(videos, 4, 1, 96, 64);
         BranchSpec b = BranchSpec.of(new int[] {8, 16, 24, 32}, new int[] {1, 1, 2, 1}, 8);
         ModelSpec spec = new ModelSpec(b, b);
         Path fp32 = dir.resolve("fp32");

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.vqamini.cli.VqaCommand;
+import dev.vqamini.harness.HarnessCommands;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,7 @@ class DemoEndToEndTest {
         PrintStream out = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         AtomicInteger exit = new AtomicInteger(-1);
-        Thread demo = new Thread(() -> exit.set(VqaCommand.commandLine().execute(args.toArray(String[]::new))), "demo");
+        Thread demo = new Thread(() -> exit.set(HarnessCommands.commandLine().execute(args.toArray(String[]::new))), "demo");
         try {
             System.setOut(new PrintStream(new TeeStream(out, captured), true, StandardCharsets.UTF_8));
             demo.start();
@@ -66,7 +66,7 @@ class DemoEndToEndTest {
             if (prometheus) {
                 Matcher m = PROMETHEUS.matcher(text);
                 assertTrue(m.find(), text);
-                int checked = VqaCommand.commandLine().execute("check-queries", "--prometheus", m.group(1),
+                int checked = HarnessCommands.commandLine().execute("check-queries", "--prometheus", m.group(1),
                         "--deploy", DeployTools.DEPLOY.toString(), "--wait", "180");
                 String report = captured.toString(StandardCharsets.UTF_8);
                 assertEquals(0, checked, "every dashboard and rule query valid and answered:\n" + report.substring(report.indexOf("running; Ctrl-C")));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vqamini.cli.VqaCommand;
+import dev.vqamini.harness.HarnessCommands;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,7 @@ class FaultMatrixTest {
         int exit;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exit = VqaCommand.commandLine().execute("faults", "--json", "--videos", "4", "--dir", work.toString());
+            exit = HarnessCommands.commandLine().execute("faults", "--json", "--videos", "4", "--dir", work.toString());
         } finally {
             System.setOut(out);
         }

@@ -1,12 +1,14 @@
-package dev.vqamini.cli;
+package dev.vqamini.harness;
 
 import dev.vqamini.bundle.ManifestSignature;
+import dev.vqamini.cli.RuntimeOptions;
+import dev.vqamini.cli.TokenOption;
+import dev.vqamini.cli.WeightsOption;
 import dev.vqamini.release.ModelRelease;
 import dev.vqamini.kafka.KafkaClientSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vqamini.broker.LocalKafkaBroker;
-import dev.vqamini.deploy.LocalPrometheus;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.video.synth.SynthGenerator;

@@ -1,10 +1,11 @@
-package dev.vqamini.deploy;
+package dev.vqamini.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vqamini.deploy.PrometheusApi;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package dev.vqamini.cli;
+package dev.vqamini.harness;
 
+import dev.vqamini.cli.VqaCommand;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -42,7 +43,7 @@ final class ServiceProcesses implements AutoCloseable {
 
     /** The repository root: {@code -Dvqa.root} (set by the launcher), else the working folder. */
     static Path root() {
-        return Path.of(System.getProperty("vqa.root", ".")).toAbsolutePath().normalize();
+        return VqaCommand.root();
     }
 
     /** Missing service builds, named (the launcher builds them; from an IDE: ./mvnw package -DskipTests). */

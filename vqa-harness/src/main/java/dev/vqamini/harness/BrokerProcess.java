@@ -1,5 +1,6 @@
-package dev.vqamini.cli;
+package dev.vqamini.harness;
 
+import dev.vqamini.cli.VqaCommand;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

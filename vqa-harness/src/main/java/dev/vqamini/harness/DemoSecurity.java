@@ -1,5 +1,6 @@
-package dev.vqamini.cli;
+package dev.vqamini.harness;
 
+import dev.vqamini.cli.TokenCommand;
 import dev.vqamini.io.Pem;
 import dev.vqamini.broker.BrokerSecurity;
 import dev.vqamini.broker.LocalKafkaBroker;

@@ -1,7 +1,9 @@
-package dev.vqamini.cli;
+package dev.vqamini.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vqamini.cli.RuntimeOptions;
+import dev.vqamini.cli.WeightsOption;
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.kafka.ServiceAcls;
 import dev.vqamini.video.synth.SynthGenerator;

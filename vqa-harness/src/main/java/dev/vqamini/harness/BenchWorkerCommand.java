@@ -1,6 +1,7 @@
-package dev.vqamini.cli;
+package dev.vqamini.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vqamini.cli.RuntimeOptions;
 import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.QualityModel;

@@ -1,5 +1,6 @@
-package dev.vqamini.cli;
+package dev.vqamini.harness;
 
+import dev.vqamini.cli.TokenOption;
 import dev.vqamini.release.ModelRelease;
 import dev.vqamini.kafka.KafkaClientSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,7 @@
-package dev.vqamini.cli;
+package dev.vqamini.harness;
 
+import dev.vqamini.cli.RuntimeOptions;
+import dev.vqamini.cli.WeightsOption;
 import dev.vqamini.model.runtime.OpProfile;
 import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.onnx.GraphNames;

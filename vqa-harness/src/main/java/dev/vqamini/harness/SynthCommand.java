@@ -1,4 +1,4 @@
-package dev.vqamini.cli;
+package dev.vqamini.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,8 +1,10 @@
-package dev.vqamini.cli;
+package dev.vqamini.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vqamini.cli.TokenOption;
+import dev.vqamini.cli.WeightsOption;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.bundle.ModelBundle;
@@ -185,7 +187,7 @@ public final class BenchCommand implements Callable<Integer> {
     private JsonNode runWorker(Path model) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // A fixed, pre-touched heap keeps Java's own growth out of the resident-memory measurement.
-        List<String> cmd = List.of(java, "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"), VqaCommand.class.getName(),
+        List<String> cmd = List.of(java, "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"), HarnessCommands.class.getName(),
                 "bench-worker", model.toString(), "--cpu", "--threads", String.valueOf(threads), "--repeats", String.valueOf(repeats));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

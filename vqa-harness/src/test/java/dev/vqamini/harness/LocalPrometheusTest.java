@@ -1,4 +1,4 @@
-package dev.vqamini.deploy;
+package dev.vqamini.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.vqamini.cli;
+package dev.vqamini.harness;
 
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.kafka.TopicBootstrap;
