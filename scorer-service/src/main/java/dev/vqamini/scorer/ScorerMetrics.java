@@ -77,7 +77,7 @@ public class ScorerMetrics implements DynamicBatcher.BatchListener {
     }
 
     void loaded(ServingModel model) {
-        String device = model.provider().startsWith("CUDA") ? "cuda" : "cpu";
+        String device = model.device().tag();
         currentDevice = device;
         // registered once per device (Micrometer keeps the first registration of an id)
         meters.gauge("vqa.scorer.device", Tags.of("device", device), this, m -> device.equals(m.currentDevice) ? 1 : 0);

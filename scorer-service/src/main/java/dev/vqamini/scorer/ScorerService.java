@@ -1,44 +1,84 @@
 package dev.vqamini.scorer;
 
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.wire.DeadLetters;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.bundle.ManifestSignature;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.serving.RefusalCheck;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.model.runtime.RunnerOptions;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.kafka.KafkaClientSettings;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.service.TopicsAtStartup;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.serving.ClipShape;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.serving.DynamicBatcher;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.serving.ModelRefusedException;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.serving.ModelRegistry;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.serving.ScoringLoop;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.serving.ServingModel;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.release.ReleaseFollower;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.wire.TopicCatalog;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.wire.proto.DeadLetter;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.wire.proto.ModelChunk;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.wire.proto.Rollout;
+import dev.vqamini.model.runtime.Device;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.vqamini.model.runtime.Device;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import dev.vqamini.model.runtime.Device;
 import io.quarkus.runtime.ShutdownEvent;
+import dev.vqamini.model.runtime.Device;
 import io.quarkus.runtime.StartupEvent;
+import dev.vqamini.model.runtime.Device;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.vqamini.model.runtime.Device;
 import jakarta.enterprise.event.Observes;
+import dev.vqamini.model.runtime.Device;
 import java.net.InetAddress;
+import dev.vqamini.model.runtime.Device;
 import java.time.Duration;
+import dev.vqamini.model.runtime.Device;
 import java.util.Map;
+import dev.vqamini.model.runtime.Device;
 import java.io.IOException;
+import dev.vqamini.model.runtime.Device;
 import java.nio.file.Path;
+import dev.vqamini.model.runtime.Device;
 import java.security.PublicKey;
+import dev.vqamini.model.runtime.Device;
 import java.util.Optional;
+import dev.vqamini.model.runtime.Device;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import dev.vqamini.model.runtime.Device;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import dev.vqamini.model.runtime.Device;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import dev.vqamini.model.runtime.Device;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import dev.vqamini.model.runtime.Device;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.vqamini.model.runtime.Device;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import dev.vqamini.model.runtime.Device;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import dev.vqamini.model.runtime.Device;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import dev.vqamini.model.runtime.Device;
 import org.apache.kafka.common.serialization.StringSerializer;
+import dev.vqamini.model.runtime.Device;
 import org.jboss.logging.Logger;
 
 /**
@@ -164,7 +204,7 @@ public class ScorerService {
 
     /** With {@code vqa.scorer.provider=cuda} a version that came up on CPU is refused: a GPU scorer never idles on CPU. */
     private ServingModel onRequiredDevice(ServingModel model) throws ModelRefusedException {
-        if (settings.provider() == ScorerSettings.Provider.CUDA && !model.provider().startsWith("CUDA")) {
+        if (settings.provider() == ScorerSettings.Provider.CUDA && model.device() != Device.CUDA) {
             String on = model.provider();
             model.close();
             throw new ModelRefusedException(model.version(), RefusalCheck.DEVICE, "vqa.scorer.provider=cuda but the model runs on " + on, null);

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -66,11 +65,6 @@ public final class BrokerSecurity {
 
     String adminPassword() {
         return adminPassword;
-    }
-
-    /** Names of the ordinary (non-admin) users. */
-    public Set<String> users() {
-        return users.keySet();
     }
 
     /** The formatter's SCRAM arguments: one per user, admin first. */

@@ -99,10 +99,9 @@ public final class PruneCommand implements Callable<Integer> {
         if (labels != null) {
             Inputs.labels(labels, "--labels", "--calibration");
         }
-        PruneRecipe r = PruneRecipe.parse(recipe);
-        PruneConfig config = new PruneConfig(r, targetParams, targetFlops != null ? targetFlops : targetParams,
-                PruneConfig.ImportanceKind.valueOf(importance.toUpperCase()), global, 8, scanVideos,
-                PruneConfig.RefitTarget.valueOf(refitTarget.toUpperCase()));
+        PruneConfig config = PruneConfig.builder(recipe, targetParams).targetFlops(targetFlops).importance(importance)
+                .globalSparsity(global).scanVideos(scanVideos).refitTarget(refitTarget).build();
+        PruneRecipe r = config.recipe();
         ModelDefinition parent = weights.definition(runtime.options());
         ViewSampler sampler = new ViewSampler();
         List<CalibrationVideo> videos = DatasetFolder.list(calibration, DatasetFolder.defaultLabels(calibration, labels)).stream()

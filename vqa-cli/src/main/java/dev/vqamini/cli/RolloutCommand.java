@@ -240,47 +240,46 @@ public final class RolloutCommand implements Runnable {
         @Option(names = "--steps", required = true, split = ",", paramLabel = "PERCENT",
                 description = "Traffic per step in percent, increasing, e.g. 5,25,50,100; a first step 0 is shadow only.")
         List<Double> steps;
-        @Option(names = "--min-videos", defaultValue = "50", paramLabel = "N",
+        @Option(names = "--min-videos", defaultValue = "" + RolloutPlans.DEFAULT_MIN_VIDEOS, paramLabel = "N",
                 description = "Paired videos each step needs before it is passed (default ${DEFAULT-VALUE}).")
         int minVideos;
-        @Option(names = "--min-seconds", defaultValue = "300", paramLabel = "S",
+        @Option(names = "--min-seconds", defaultValue = "" + RolloutPlans.DEFAULT_MIN_SECONDS, paramLabel = "S",
                 description = "Seconds each step lasts at least (default ${DEFAULT-VALUE}).")
         long minSeconds;
-        @Option(names = "--shadow-fraction", defaultValue = "0.2", paramLabel = "F",
+        @Option(names = "--shadow-fraction", defaultValue = "" + RolloutPlans.DEFAULT_SHADOW_FRACTION, paramLabel = "F",
                 description = "Share of videos scored by both versions (default ${DEFAULT-VALUE}).")
         double shadowFraction;
         @Mixin
         RolloutErrorRateOptions rates;
-        @Option(names = "--max-srcc-drop", defaultValue = "0.02", paramLabel = "D",
+        @Option(names = "--max-srcc-drop", defaultValue = "" + RolloutPlans.DEFAULT_MAX_SRCC_DROP, paramLabel = "D",
                 description = "With MOS: a paired SRCC drop of at most D is acceptable, one of D plus --indifference is not;"
                         + " 0 turns the gate off (default ${DEFAULT-VALUE}).")
         double maxSrccDrop;
-        @Option(names = "--min-labelled", defaultValue = "30", paramLabel = "N",
+        @Option(names = "--min-labelled", defaultValue = "" + RolloutPlans.DEFAULT_MIN_LABELLED, paramLabel = "N",
                 description = "Labelled paired videos before the SRCC difference is judged (default ${DEFAULT-VALUE}).")
         int minLabelled;
-        @Option(names = "--max-latency-increase", defaultValue = "0.5", paramLabel = "M",
+        @Option(names = "--max-latency-increase", defaultValue = "" + RolloutPlans.DEFAULT_MAX_LATENCY_INCREASE, paramLabel = "M",
                 description = "Median end-to-end latency at most (1 + M) x the stable's (rolled back only when an anytime-valid"
                         + " interval is past it); 0 turns it off (default ${DEFAULT-VALUE}).")
         double maxLatencyIncrease;
-        @Option(names = "--max-throughput-decrease", defaultValue = "0.3", paramLabel = "M",
+        @Option(names = "--max-throughput-decrease", defaultValue = "" + RolloutPlans.DEFAULT_MAX_THROUGHPUT_DECREASE, paramLabel = "M",
                 description = "Throughput (median model seconds per video, the stable's over the candidate's) at least 1 - M;"
                         + " 0 turns it off (default ${DEFAULT-VALUE}).")
         double maxThroughputDecrease;
 
         @Override
         public Integer call() throws Exception {
-            RolloutGates gates = rates.gates().setMaxSrccDrop(maxSrccDrop).setMinLabelledPairs(minLabelled).setMaxP99LatencyIncrease(maxLatencyIncrease)
-                    .setMaxThroughputDecrease(maxThroughputDecrease).build();
-            List<Double> fractions = steps.stream().map(p -> p / 100).toList();
-            int status = target.edit(() -> RolloutPlans.plan(version, fractions, minVideos, minSeconds, gates, shadowFraction,
-                    System.currentTimeMillis()));
+            RolloutPlans.Request request = rates.applyTo(RolloutPlans.request(version, steps)).minVideos(minVideos)
+                    .minSeconds(minSeconds).shadowFraction(shadowFraction).maxSrccDrop(maxSrccDrop).minLabelled(minLabelled)
+                    .maxLatencyIncrease(maxLatencyIncrease).maxThroughputDecrease(maxThroughputDecrease);
+            int status = target.edit(() -> request.edit(System.currentTimeMillis()));
             if (status == 0 && !target.json) {
-                RolloutGateJudge judge = new RolloutGateJudge(RolloutPlans.withDefaults(gates));
+                RolloutGateJudge judge = new RolloutGateJudge(request.gates());
                 System.out.printf(Locale.ROOT, "  promise over the whole plan: agreement >= %.3f rolled back with probability <= %.4f"
                                 + " (alpha %.4f split over the gates in force); agreement <= %.3f promoted with probability <= %.4f;"
                                 + " undecided after %d paired videos: paused (a fixed-sample test would need %d)%n",
                         rates.minAgreement, judge.gateAlpha(), rates.alpha, rates.minAgreement - rates.indifference, rates.beta,
-                        judge.maxVideos(fractions.size(), minVideos), judge.agreementTest().fixedSampleSize());
+                        judge.maxVideos(steps.size(), minVideos), judge.agreementTest().fixedSampleSize());
             }
             return status;
         }

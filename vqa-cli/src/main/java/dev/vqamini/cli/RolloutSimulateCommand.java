@@ -1,5 +1,6 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.release.RolloutPlans;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vqamini.quality.rollout.RolloutSimulator;
@@ -42,11 +43,11 @@ public final class RolloutSimulateCommand implements Callable<Integer> {
     @Option(names = "--labelled-fraction", defaultValue = "1", paramLabel = "F",
             description = "With --true-srcc-drop: share of the paired videos with MOS (default ${DEFAULT-VALUE}).")
     double labelledFraction;
-    @Option(names = "--max-srcc-drop", defaultValue = "0.02", paramLabel = "D",
+    @Option(names = "--max-srcc-drop", defaultValue = "" + RolloutPlans.DEFAULT_MAX_SRCC_DROP, paramLabel = "D",
             description = "With --true-srcc-drop: a drop of at most D is acceptable, one of D plus --indifference is not"
                     + " (default ${DEFAULT-VALUE}).")
     double maxSrccDrop;
-    @Option(names = "--min-labelled", defaultValue = "30", paramLabel = "N",
+    @Option(names = "--min-labelled", defaultValue = "" + RolloutPlans.DEFAULT_MIN_LABELLED, paramLabel = "N",
             description = "With --true-srcc-drop: labelled pairs before the SRCC difference is judged (default ${DEFAULT-VALUE}).")
     int minLabelled;
     @Mixin

@@ -142,14 +142,6 @@ public record Provenance(String specHash, String parentVersion, String parentSpe
         }
     }
 
-    public static Provenance fromCanonicalJson(String json) {
-        try {
-            return CANONICAL.readValue(json, Provenance.class);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("unreadable provenance: " + e.getMessage(), e);
-        }
-    }
-
     /** This build's version (from the jar), "dev" when run from classes. */
     public static String currentBuild() {
         try (InputStream in = Provenance.class.getResourceAsStream("/vqa-build.properties")) {

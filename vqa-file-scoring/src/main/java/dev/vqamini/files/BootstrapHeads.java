@@ -63,7 +63,7 @@ public final class BootstrapHeads {
                 features = VideoFeatures.extract(model, calibration, progress);
             }
             FittedModel fitted = FittedModel.fit(raw, features, v -> v.mos().getAsDouble(), v -> v.mos().getAsDouble());
-            Map<String, String> provenance = new LinkedHashMap<>(raw.provenance());
+            Map<String, String> provenance = new LinkedHashMap<>(raw.notes());
             provenance.put("heads", "ridge fit to the pseudo-MOS of " + FIT_VIDEOS + " synthetic videos (vqa synth, seed "
                     + FIT_SEED + ")");
             ModelDefinition definition = fitted.definition().withVersion(VERSION, provenance);

@@ -164,8 +164,8 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", model.toString());
         r.put("version", d.version());
-        String recipe = d.provenance().getOrDefault("recipe", "none");
-        r.put("recipe", d.provenance().containsKey("quantization") ? recipe + " + int8" : recipe);
+        String recipe = d.notes().getOrDefault("recipe", "none");
+        r.put("recipe", d.notes().containsKey("quantization") ? recipe + " + int8" : recipe);
         r.put("params_present", ModelComplexity.of(d.spec(), 32, 224, 224).parameters());
         r.put("params_nonzero", UnstructuredPruner.nonZero(d.weights()));
         r.put("flops_per_clip", ModelComplexity.of(d.spec(), 32, 224, 224).flops());

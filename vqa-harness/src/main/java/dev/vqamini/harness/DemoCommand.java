@@ -1,5 +1,6 @@
 package dev.vqamini.harness;
 
+import dev.vqamini.wire.proto.RolloutGates;
 import dev.vqamini.bundle.ManifestSignature;
 import dev.vqamini.cli.RuntimeOptions;
 import dev.vqamini.cli.TokenOption;
@@ -286,9 +287,10 @@ public final class DemoCommand implements Callable<Integer> {
             ModelRelease.publish(clients, ModelBundle.write(model, dir).serving(), signKey);
             // Cost gates off (a margin of 0): five videos a step on a shared machine are too few to judge latency by,
             // and a gate without evidence pauses the plan. Quality decides here; the controller's tests cover cost.
-            var gates = RolloutPlans.DEFAULT_GATES.toBuilder().setMaxP99LatencyIncrease(0).setMaxThroughputDecrease(0).build();
-            writer.apply(model.name(), RolloutPlans.plan(model.version(), List.of(0.0, 0.5), STEP_VIDEOS, 0, gates, 1.0,
-                    System.currentTimeMillis()));
+            RolloutPlans.Request plan = RolloutPlans.request(model.version(), List.of(0.0, 50.0)).minVideos(STEP_VIDEOS)
+                    .minSeconds(0L).maxLatencyIncrease(0.0).maxThroughputDecrease(0.0).shadowFraction(1.0);
+            writer.apply(model.name(), plan.edit(System.currentTimeMillis()));
+            RolloutGates gates = plan.gates();
             say("    " + model.version() + ": planned 0 % (shadow only) -> 50 %, at least " + STEP_VIDEOS
                     + " paired videos per step; agreement >= " + gates.getMinAgreementSrcc() + " rolled back with probability <= "
                     + gates.getAlpha() + ", <= " + (gates.getMinAgreementSrcc() - gates.getIndifference())

@@ -99,7 +99,7 @@ public final class QualityModel implements AutoCloseable {
     }
 
     private static Map<String, String> metadata(ModelDefinition definition, View view, InputFormat format, Map<String, String> extra) {
-        Map<String, String> metadata = new java.util.TreeMap<>(definition.provenance()); // sorted: the same model gives the same bytes
+        Map<String, String> metadata = new java.util.TreeMap<>(definition.notes()); // sorted: the same model gives the same bytes
         metadata.putAll(extra);
         metadata.put("model.name", definition.name());
         metadata.put("model.version", definition.version());

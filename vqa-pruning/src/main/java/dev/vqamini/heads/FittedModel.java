@@ -49,7 +49,7 @@ public record FittedModel(ModelDefinition definition, HeadRefit.LinearHead techn
         FusionConstants fusion = fitFusion(train.stream().mapToDouble(v -> t.predict(v.technical().features())).toArray(),
                 train.stream().mapToDouble(v -> a.predict(v.aesthetic().features())).toArray());
         ModelDefinition def = new ModelDefinition(model.name(), model.version(), model.spec(),
-                new StateDict(model.weights().source(), w), fusion, model.provenance());
+                new StateDict(model.weights().source(), w), fusion, model.notes());
         return new FittedModel(def, t, a);
     }
 

@@ -1,5 +1,10 @@
 package dev.vqamini.prune;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+import java.util.Locale;
+
 /**
  * What to prune and how far: an immutable configuration record.
  *
@@ -26,15 +31,15 @@ public record PruneConfig(PruneRecipe recipe, double targetParams, double target
         TEACHER, LABELS;
 
         /** As JSON, reports and requests name it: "teacher", "labels". */
-        @com.fasterxml.jackson.annotation.JsonValue
+        @JsonValue
         public String key() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         /** From either spelling ("teacher" or "TEACHER"), as requests and older manifests give it. */
-        @com.fasterxml.jackson.annotation.JsonCreator
+        @JsonCreator
         public static RefitTarget of(String name) {
-            return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
         }
     }
 
@@ -49,19 +54,78 @@ public record PruneConfig(PruneRecipe recipe, double targetParams, double target
     }
 
     public static PruneConfig of(PruneRecipe recipe, double targetParams) {
-        return new PruneConfig(recipe, targetParams, targetParams, ImportanceKind.ACTIVATION, false, 8, 3, RefitTarget.TEACHER);
+        return builder(recipe.cliName(), targetParams).build();
     }
 
-    public PruneConfig withImportance(ImportanceKind kind) {
-        return new PruneConfig(recipe, targetParams, targetFlops, kind, globalSparsity, channelMultiple, scanVideos, refitTarget);
+    /** The one way a configuration is made from what a user wrote (CLI options, a job request). */
+    public static Builder builder(String recipe, Double targetParams) {
+        return new Builder(recipe, targetParams);
     }
 
-    public PruneConfig withTargetFlops(double flops) {
-        return new PruneConfig(recipe, targetParams, flops, importance, globalSparsity, channelMultiple, scanVideos, refitTarget);
-    }
+    /**
+     * A configuration from names and numbers as users give them; what is left null takes its default (FLOPs: the
+     * parameters' fraction, activation importance, per-layer sparsity, multiples of 8, 3 scan videos, the teacher).
+     */
+    public static final class Builder {
+        private final String recipe;
+        private final Double targetParams;
+        private Double targetFlops;
+        private String importance;
+        private boolean globalSparsity;
+        private int scanVideos = 3;
+        private String refitTarget;
 
-    public PruneConfig withRefitTarget(RefitTarget target) {
-        return new PruneConfig(recipe, targetParams, targetFlops, importance, globalSparsity, channelMultiple, scanVideos, target);
+        private Builder(String recipe, Double targetParams) {
+            this.recipe = recipe;
+            this.targetParams = targetParams;
+        }
+
+        public Builder targetFlops(Double fraction) {
+            this.targetFlops = fraction;
+            return this;
+        }
+
+        /** "activation" or "magnitude", either case. */
+        public Builder importance(String kind) {
+            this.importance = kind;
+            return this;
+        }
+
+        public Builder globalSparsity(boolean global) {
+            this.globalSparsity = global;
+            return this;
+        }
+
+        public Builder scanVideos(int videos) {
+            this.scanVideos = videos;
+            return this;
+        }
+
+        /** "teacher" or "labels", either case. */
+        public Builder refitTarget(String target) {
+            this.refitTarget = target;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the field and the values it takes */
+        public PruneConfig build() {
+            if (recipe == null || targetParams == null) {
+                throw new IllegalArgumentException(recipe == null ? "recipe is required" : "targetParams is required");
+            }
+            return new PruneConfig(PruneRecipe.parse(recipe), targetParams, targetFlops != null ? targetFlops : targetParams,
+                    importance == null ? ImportanceKind.ACTIVATION : parse(ImportanceKind.class, "importance", importance),
+                    globalSparsity, 8, scanVideos,
+                    refitTarget == null ? RefitTarget.TEACHER : parse(RefitTarget.class, "refitTarget", refitTarget));
+        }
+
+        private static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {
+            try {
+                return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(field + " must be one of " + Arrays.stream(type.getEnumConstants())
+                        .map(c -> c.name().toLowerCase(Locale.ROOT)).toList() + ", got '" + value + "'", e);
+            }
+        }
     }
 
     /** Channels kept out of {@code n} at keep fraction {@code f}, rounded to the channel multiple. */

@@ -94,13 +94,13 @@ public final class PruningJob {
             parentTest = VideoFeatures.extract(model, test, progress);
         }
         FittedModel fittedParent = null;
-        if ("random".equals(parent.provenance().get("heads"))) {
+        if (parent.heads() == Provenance.HeadsSource.RANDOM) {
             if (!labelled) {
                 throw new IllegalArgumentException(parent.version() + " has random heads; fitting them needs labelled calibration videos");
             }
             progress.accept("fitting the unpruned model's heads on the calibration labels (its heads were random)");
             fittedParent = FittedModel.fit(parent, parentTrain, v -> v.mos().getAsDouble(), v -> v.mos().getAsDouble());
-            Map<String, String> prov = new LinkedHashMap<>(parent.provenance());
+            Map<String, String> prov = new LinkedHashMap<>(parent.notes());
             prov.put("heads", "ridge refit on " + train.size() + " labelled calibration videos");
             parent = fittedParent.definition().withVersion(parent.version() + "-fitted", prov);
             fittedParent = new FittedModel(parent, fittedParent.technical(), fittedParent.aesthetic());
@@ -124,7 +124,7 @@ public final class PruningJob {
             history.addAll(new StructuralPlanner(config, importance, new SensitivityScan(clips, options), progress).plan(full));
             pruned = ChannelSurgery.apply(full.spec(), full.weights(), history);
         }
-        Map<String, String> provenance = new LinkedHashMap<>(parent.provenance());
+        Map<String, String> provenance = new LinkedHashMap<>(parent.notes());
         provenance.put("parent", parent.version());
         provenance.put("recipe", config.recipe().cliName());
         provenance.put("prune.config", config.toString());

@@ -53,7 +53,7 @@ class PruneReplayTest {
 
         // other parent weights of the same architecture: replay runs, but the graphs differ
         ModelDefinition other = new ModelDefinition("tiny", "tiny-v1", parent.spec(), RandomWeights.generate(parent.spec(), 12),
-                parent.fusion(), parent.provenance());
+                parent.fusion(), parent.notes());
         ModelBundle wrong = ModelBundle.write(PruneReplay.replay(read, other), dir.resolve("wrong"),
                 read.manifest().provenance(), Map.of());
         assertNotEquals(written.manifest().files().get(ServingBundle.onnxFile(View.TECHNICAL)),
@@ -62,7 +62,7 @@ class PruneReplayTest {
         BranchSpec narrow = BranchSpec.of(new int[] {8, 16, 24, 32}, new int[] {2, 2, 4, 2}, 8);
         ModelSpec otherSpec = new ModelSpec(narrow, narrow);
         ModelDefinition otherArchitecture = new ModelDefinition("tiny", "tiny-v0", otherSpec, RandomWeights.generate(otherSpec, 1),
-                parent.fusion(), parent.provenance());
+                parent.fusion(), parent.notes());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PruneReplay.replay(read, otherArchitecture));
         assertTrue(e.getMessage().contains("not the architecture"), e.getMessage());
         assertFalse(p.calibrationDigest().isBlank());

@@ -20,12 +20,148 @@ import java.util.Optional;
  */
 public final class RolloutPlans {
 
+    // The defaults of a plan, written once: the CLI's options, pruning-service's requests and the gates use these.
+    public static final double DEFAULT_MIN_AGREEMENT = 0.9;
+    public static final double DEFAULT_MAX_SRCC_DROP = 0.02;
+    public static final int DEFAULT_MIN_LABELLED = 30;
+    public static final double DEFAULT_MAX_LATENCY_INCREASE = 0.5;
+    public static final double DEFAULT_MAX_THROUGHPUT_DECREASE = 0.3;
+    public static final double DEFAULT_INDIFFERENCE = 0.05;
+    public static final double DEFAULT_ALPHA = 0.05;
+    public static final double DEFAULT_BETA = 0.05;
+    public static final int DEFAULT_MIN_VIDEOS = 50;
+    public static final long DEFAULT_MIN_SECONDS = 300;
+    public static final double DEFAULT_SHADOW_FRACTION = 0.2;
+
     /** Gate thresholds and error rates when an operator names none (max_videos 0: derived from the error rates). */
     public static final RolloutGates DEFAULT_GATES = RolloutGates.newBuilder()
-            .setMinAgreementSrcc(0.9).setMaxSrccDrop(0.02).setMinLabelledPairs(30)
-            .setMaxP99LatencyIncrease(0.5).setMaxThroughputDecrease(0.3)
-            .setIndifference(0.05).setAlpha(0.05).setBeta(0.05).build();
-    public static final double DEFAULT_SHADOW_FRACTION = 0.2;
+            .setMinAgreementSrcc(DEFAULT_MIN_AGREEMENT).setMaxSrccDrop(DEFAULT_MAX_SRCC_DROP)
+            .setMinLabelledPairs(DEFAULT_MIN_LABELLED).setMaxP99LatencyIncrease(DEFAULT_MAX_LATENCY_INCREASE)
+            .setMaxThroughputDecrease(DEFAULT_MAX_THROUGHPUT_DECREASE)
+            .setIndifference(DEFAULT_INDIFFERENCE).setAlpha(DEFAULT_ALPHA).setBeta(DEFAULT_BETA).build();
+
+    /**
+     * The one way a plan is asked for: steps in percent, and whatever else the caller names; what it leaves null
+     * takes the default above. {@link #edit} checks it all.
+     */
+    public static final class Request {
+        private final String version;
+        private final List<Double> stepsPercent;
+        private final RolloutGates.Builder gates = DEFAULT_GATES.toBuilder();
+        private int minVideos = DEFAULT_MIN_VIDEOS;
+        private long minSeconds = DEFAULT_MIN_SECONDS;
+        private double shadowFraction = DEFAULT_SHADOW_FRACTION;
+
+        private Request(String version, List<Double> stepsPercent) {
+            this.version = version;
+            this.stepsPercent = stepsPercent;
+        }
+
+        public Request minVideos(Integer n) {
+            if (n != null) {
+                minVideos = n;
+            }
+            return this;
+        }
+
+        public Request minSeconds(Long seconds) {
+            if (seconds != null) {
+                minSeconds = seconds;
+            }
+            return this;
+        }
+
+        public Request shadowFraction(Double fraction) {
+            if (fraction != null) {
+                shadowFraction = fraction;
+            }
+            return this;
+        }
+
+        public Request minAgreement(Double a) {
+            if (a != null) {
+                gates.setMinAgreementSrcc(a);
+            }
+            return this;
+        }
+
+        public Request indifference(Double d) {
+            if (d != null) {
+                gates.setIndifference(d);
+            }
+            return this;
+        }
+
+        public Request alpha(Double p) {
+            if (p != null) {
+                gates.setAlpha(p);
+            }
+            return this;
+        }
+
+        public Request beta(Double p) {
+            if (p != null) {
+                gates.setBeta(p);
+            }
+            return this;
+        }
+
+        public Request maxVideos(Integer n) {
+            if (n != null) {
+                gates.setMaxVideos(n);
+            }
+            return this;
+        }
+
+        public Request maxSrccDrop(Double d) {
+            if (d != null) {
+                gates.setMaxSrccDrop(d);
+            }
+            return this;
+        }
+
+        public Request minLabelled(Integer n) {
+            if (n != null) {
+                gates.setMinLabelledPairs(n);
+            }
+            return this;
+        }
+
+        /** 0 turns the latency gate off. */
+        public Request maxLatencyIncrease(Double m) {
+            if (m != null) {
+                gates.setMaxP99LatencyIncrease(m);
+            }
+            return this;
+        }
+
+        /** 0 turns the throughput gate off. */
+        public Request maxThroughputDecrease(Double m) {
+            if (m != null) {
+                gates.setMaxThroughputDecrease(m);
+            }
+            return this;
+        }
+
+        /** The gates in force, defaults filled. */
+        public RolloutGates gates() {
+            return withDefaults(gates.build());
+        }
+
+        /** The plan's edit; refuses missing or bad steps, rates and margins now, before anything is written. */
+        public RolloutEdits.Edit edit(long nowMs) {
+            if (stepsPercent == null || stepsPercent.isEmpty()) {
+                throw new IllegalArgumentException("a plan needs its steps, in percent, e.g. 5,25,50,100");
+            }
+            return plan(version, stepsPercent.stream().map(p -> p / 100).toList(), minVideos, minSeconds, gates.build(),
+                    shadowFraction, nowMs);
+        }
+    }
+
+    /** A plan for {@code version} stepping through {@code stepsPercent} (percent of traffic). */
+    public static Request request(String version, List<Double> stepsPercent) {
+        return new Request(version, stepsPercent);
+    }
 
     private static final double SAME_WEIGHT = 1e-9;
 

@@ -1,20 +1,36 @@
 package dev.vqamini.serving;
 
+import dev.vqamini.model.runtime.Device;
 import ai.onnxruntime.NodeInfo;
+import dev.vqamini.model.runtime.Device;
 import ai.onnxruntime.OnnxJavaType;
+import dev.vqamini.model.runtime.Device;
 import ai.onnxruntime.OrtException;
+import dev.vqamini.model.runtime.Device;
 import ai.onnxruntime.TensorInfo;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.clips.View;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.spec.FusionConstants;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.bundle.ModelManifest;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.bundle.ManifestSignature;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.bundle.Provenance;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.bundle.ServingBundle;
+import dev.vqamini.model.runtime.Device;
 import java.security.PublicKey;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.model.onnx.GraphNames;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.model.runtime.BranchRunner;
+import dev.vqamini.model.runtime.Device;
 import dev.vqamini.model.runtime.RunnerOptions;
+import dev.vqamini.model.runtime.Device;
 import java.util.EnumMap;
+import dev.vqamini.model.runtime.Device;
 import java.util.Map;
 
 /**
@@ -170,6 +186,10 @@ public final class ServingModel implements AutoCloseable {
 
     public String provider() {
         return branches.get(View.TECHNICAL).provider();
+    }
+
+    public Device device() {
+        return branches.get(View.TECHNICAL).device();
     }
 
     /** Per-clip scores of {@code clips} clips of one view, packed uint8 N x 3 x T x H x W. */

@@ -1,5 +1,9 @@
 package dev.vqamini.pruning.jobs;
 
+import dev.vqamini.release.RolloutEdits;
+import dev.vqamini.release.RolloutPlans;
+import java.util.List;
+
 /**
  * A pruning job as a client posts it. Calibration comes from a dataset named by {@code dataset} (a folder under
  * {@code vqa.prune.allowed-roots}), a folder below those roots ({@code calibrationDir}, optional {@code labels}) or,
@@ -24,38 +28,18 @@ public record PruneJobRequest(String recipe, double targetParams, Double targetF
      * @param beta         most probable promotion of an unacceptable one (null: 0.05)
      * @param maxVideos    paired videos before an undecided plan pauses (null: from the error rates)
      */
-    public record RolloutPlanRequest(java.util.List<Double> steps, Integer minVideos, Long minSeconds, Double shadowFraction,
+    public record RolloutPlanRequest(List<Double> steps, Integer minVideos, Long minSeconds, Double shadowFraction,
                                      Double minAgreement, Double maxSrccDrop, Double indifference, Double alpha, Double beta,
                                      Integer maxVideos) {
 
         /** The plan's edit for {@code version}; checks the steps now, so a bad plan is refused before any work. */
-        public dev.vqamini.release.RolloutEdits.Edit edit(String version) {
+        public RolloutEdits.Edit edit(String version) {
             if (steps == null || steps.isEmpty()) {
                 throw new IllegalArgumentException("rolloutPlan.steps is required, e.g. [5, 25, 50, 100]");
             }
-            var gates = dev.vqamini.release.RolloutPlans.DEFAULT_GATES.toBuilder();
-            if (minAgreement != null) {
-                gates.setMinAgreementSrcc(minAgreement);
-            }
-            if (maxSrccDrop != null) {
-                gates.setMaxSrccDrop(maxSrccDrop);
-            }
-            if (indifference != null) {
-                gates.setIndifference(indifference);
-            }
-            if (alpha != null) {
-                gates.setAlpha(alpha);
-            }
-            if (beta != null) {
-                gates.setBeta(beta);
-            }
-            if (maxVideos != null) {
-                gates.setMaxVideos(maxVideos);
-            }
-            return dev.vqamini.release.RolloutPlans.plan(version, steps.stream().map(p -> p / 100).toList(),
-                    minVideos == null ? 50 : minVideos, minSeconds == null ? 300 : minSeconds, gates.build(),
-                    shadowFraction == null ? dev.vqamini.release.RolloutPlans.DEFAULT_SHADOW_FRACTION : shadowFraction,
-                    System.currentTimeMillis());
+            return RolloutPlans.request(version, steps).minVideos(minVideos).minSeconds(minSeconds)
+                    .shadowFraction(shadowFraction).minAgreement(minAgreement).maxSrccDrop(maxSrccDrop)
+                    .indifference(indifference).alpha(alpha).beta(beta).maxVideos(maxVideos).edit(System.currentTimeMillis());
         }
     }
 }

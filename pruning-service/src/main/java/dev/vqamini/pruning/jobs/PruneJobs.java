@@ -119,20 +119,8 @@ public class PruneJobs {
     }
 
     static PruneConfig config(PruneJobRequest r) {
-        if (r.recipe() == null) {
-            throw new IllegalArgumentException("recipe is required");
-        }
-        PruneConfig base = PruneConfig.of(PruneRecipe.parse(r.recipe()), r.targetParams());
-        if (r.targetFlops() != null) {
-            base = base.withTargetFlops(r.targetFlops());
-        }
-        if (r.importance() != null) {
-            base = base.withImportance(PruneConfig.ImportanceKind.valueOf(r.importance().toUpperCase()));
-        }
-        if (r.refitTarget() != null) {
-            base = base.withRefitTarget(PruneConfig.RefitTarget.valueOf(r.refitTarget().toUpperCase()));
-        }
-        return base;
+        return PruneConfig.builder(r.recipe(), r.targetParams()).targetFlops(r.targetFlops()).importance(r.importance())
+                .refitTarget(r.refitTarget()).build();
     }
 
     private void run(Job job) {

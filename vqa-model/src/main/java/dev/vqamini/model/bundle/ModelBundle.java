@@ -47,7 +47,7 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition, Ma
 
     /** The provenance of a definition that was not pruned, from what its notes say of its heads. */
     public static Provenance unprunedProvenance(ModelDefinition definition) {
-        return Provenance.unpruned(definition.spec(), headsOf(definition), definition.provenance());
+        return Provenance.unpruned(definition.spec(), definition.heads(), definition.notes());
     }
 
     /**
@@ -193,12 +193,5 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition, Ma
                 throw new IOException("empty or not a zip archive");
             }
         }
-    }
-
-    /** Where an unpruned definition's heads came from, by what its notes say. */
-    static Provenance.HeadsSource headsOf(ModelDefinition definition) {
-        String heads = definition.provenance().getOrDefault("heads", "");
-        return heads.equals("random") ? Provenance.HeadsSource.RANDOM
-                : heads.startsWith("ridge") ? Provenance.HeadsSource.FITTED_ON_LABELS : Provenance.HeadsSource.AS_LOADED;
     }
 }

@@ -61,6 +61,10 @@ public final class BranchRunner implements AutoCloseable {
         return session.provider();
     }
 
+    public Device device() {
+        return session.device();
+    }
+
     /** Runs uint8 RGB clips, N x 3 x T x H x W. */
     public BranchOutput runPixels(byte[] pixels, long[] shape) throws OrtException {
         ByteBuffer buf = staging(pixels.length);

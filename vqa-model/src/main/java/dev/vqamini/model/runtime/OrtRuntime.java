@@ -76,17 +76,19 @@ public final class OrtRuntime {
                 so.enableProfiling(profile); // per-operator timings as Chrome trace JSON, for performance work
             }
             String provider = "CPU";
+            Device device = Device.CPU;
             if (options.preferGpu()) {
                 try {
                     // Listing providers does not detect a GPU; only adding CUDA tells (it throws when unusable).
                     so.addCUDA(options.gpuDevice());
                     provider = "CUDA:" + options.gpuDevice();
+                    device = Device.CUDA;
                 } catch (OrtException | UnsatisfiedLinkError | IllegalArgumentException e) {
                     provider = "CPU (CUDA unavailable: " + firstLine(e.getMessage()) + ")";
                 }
             }
             OrtSession session;
-            if (cache != null && provider.startsWith("CPU")) {
+            if (cache != null && device == Device.CPU) {
                 session = cache.open(onnx, so);
             } else {
                 session = environment().createSession(onnx, so);
@@ -95,7 +97,7 @@ public final class OrtRuntime {
                 LOG.info("ONNX Runtime " + environment().getVersion() + " on " + provider
                         + ", " + options.intraOpThreads() + " intra-op threads" + (options.spinning() ? "" : ", not spinning"));
             }
-            return new Session(session, provider);
+            return new Session(session, provider, device);
         } finally {
             so.close();
         }
@@ -149,7 +151,7 @@ public final class OrtRuntime {
     }
 
     /** An open session and the provider it runs on. */
-    public record Session(OrtSession session, String provider) implements AutoCloseable {
+    public record Session(OrtSession session, String provider, Device device) implements AutoCloseable {
         @Override
         public void close() throws OrtException {
             session.close();
