@@ -13,7 +13,6 @@ import dev.vqamini.video.synth.VideoWriter;
 import dev.vqamini.views.ViewSampler;
 import dev.vqamini.views.ViewSettings;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.kafka.TopicReader;
 import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.FragmentClip;

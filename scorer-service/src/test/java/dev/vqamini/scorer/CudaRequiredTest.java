@@ -9,7 +9,6 @@ import dev.vqamini.testkit.KafkaBrokerTestResource;
 import dev.vqamini.release.RolloutEdits;
 import dev.vqamini.release.RolloutWriter;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.kafka.TopicReader;
 import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -17,7 +17,6 @@ import dev.vqamini.model.onnx.InputFormat;
 import dev.vqamini.spec.BranchSpec;
 import dev.vqamini.spec.ModelSpec;
 import dev.vqamini.bundle.BundleChunks;
-import dev.vqamini.release.ModelPublisher;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.WireViews;
 import dev.vqamini.wire.proto.FragmentClip;

@@ -12,7 +12,6 @@ import dev.vqamini.kafka.LargeRecordSettings;
 import dev.vqamini.release.RolloutEdits;
 import dev.vqamini.release.RolloutWriter;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.kafka.TopicReader;
 import dev.vqamini.kafka.serde.WireSerdes;
 import dev.vqamini.wire.proto.DeadLetter;
 import dev.vqamini.wire.proto.FragmentClip;

@@ -1,6 +1,5 @@
 package dev.vqamini.bundle;
 
-import dev.vqamini.bundle.Digests;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.ByteString;

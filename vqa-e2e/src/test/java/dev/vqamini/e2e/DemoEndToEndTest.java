@@ -53,7 +53,9 @@ class DemoEndToEndTest {
             }
             String text = captured.toString(StandardCharsets.UTF_8);
             assertTrue(demo.isAlive(), "the demo stopped (exit " + exit.get() + ") before it was running:\n" + text);
-            List<String> rows = text.lines().filter(l -> l.matches("^\\S+\\s+(stable|candidate)\\s.*")).toList();
+            // the last table, after both batches (the first, after the first batch, shows the stable version alone)
+            String lastTable = text.substring(text.lastIndexOf("model version"));
+            List<String> rows = lastTable.lines().filter(l -> l.matches("^\\S+\\s+(stable|candidate)\\s.*")).toList();
             assertEquals(2, rows.size(), "one row per version:\n" + text);
             int videos = rows.stream().mapToInt(l -> Integer.parseInt(l.trim().split("\\s+")[3])).sum();
             assertEquals(20, videos, "exactly one score per video in the metrics table:\n" + text);

@@ -31,6 +31,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,7 +53,10 @@ import picocli.CommandLine.Option;
                 "  file uploaded as a video goes to vqa.dlq, and a damaged version (shadow) is refused while the others serve.",
                 "With --prometheus, Debian's prometheus runs with deploy/prometheus (scrape config and rules) pointed at the",
                 "services, from their start, so every dashboard and alert query has data (`vqa check-queries`).",
-                "Progress is one line per stage; each service logs to a file in the folder printed at the start.",
+                "The first per-version table (the stable version alone) comes right after the first batch; the pruning job,",
+                "the canary and the rollout walks follow. Progress is one line per stage, stamped with the seconds since",
+                "the start, and the stages' times are printed at the end; each service logs to a file in the folder",
+                "printed at the start.",
                 "With --once everything stops at the end (exit 0, or 1 with the failed stage); without it the system",
                 "keeps running and every endpoint is printed; Ctrl-C stops it all."},
         exitCodeListHeading = "Exit codes:%n", exitCodeList = {"0:the demo ran (or was stopped)", "1:a stage failed (named on stderr)", "2:too few --videos"})
@@ -95,6 +99,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private int stage;
+    /** When the demo and the current stage began, and each finished stage's seconds (printed at the end). */
+    private final long started = System.nanoTime();
+    private long stageStarted = started;
+    private final List<String> stageTimes = new java.util.ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -154,7 +162,7 @@ public final class DemoCommand implements Callable<Integer> {
                         "vqa.prune.sign-key", keys.resolve("signing.pem").toString()),
                         security.environment("pruning-service", broker, jwtKey));
                 String metrics = services.start("metrics-service", "metrics-service", Map.of("vqa.metrics.refresh", "2s",
-                        "kafka-streams.state.dir", work.resolve("streams").toString()),
+                        "kafka-streams.state.dir", work.resolve("streams").toString(), "vqa.rollout.controller.interval", "1s"),
                         security.environment("metrics-service", broker, jwtKey));
                 services.awaitReady(Duration.ofMinutes(5));
                 say("    ready: ingest " + ingest + ", scorer " + scorer + ", pruning " + pruning + ", metrics " + metrics);
@@ -178,6 +186,10 @@ public final class DemoCommand implements Callable<Integer> {
                 JsonNode dead = awaitSettled(ingest + brokenStatus, Duration.ofMinutes(1));
                 say("    " + broken.getFileName() + " (a text file): " + dead.path("state").asText() + ", on vqa.dlq: "
                         + dead.path("reason").asText());
+                Thread.sleep(2500); // one table refresh
+                current = "reading the per-version table (the stable version alone)";
+                say(current);
+                printTable(get(metrics + "/versions"), JSON.createArrayNode());
 
                 current = "pruning a layer-specific+channel candidate (pruning-service)";
                 say(current);
@@ -199,7 +211,8 @@ public final class DemoCommand implements Callable<Integer> {
                 say("    " + awaitRefused(scorer, damaged, Duration.ofMinutes(2)));
                 Thread.sleep(2500); // one gauge refresh, so /q/metrics shows the same numbers
 
-                current = "reading the per-version table";
+                current = "reading the per-version table (stable and the pruned canary)";
+                say(current);
                 printTable(get(metrics + "/versions"), get(metrics + "/comparison"));
 
                 current = "automatic rollouts (the rollout controller in metrics-service)";
@@ -210,6 +223,8 @@ public final class DemoCommand implements Callable<Integer> {
                 rollouts.walk(stable.withVersion(stable.version() + "-rerelease",
                         Map.of("notes", "the stable weights as a new version: the demo's good candidate")), "promote");
                 rollouts.walk(invertedHeads(stable), "roll_back");
+                endStage();
+                System.out.printf(Locale.ROOT, "demo: %.0f s in all; stages %s%n", seconds(started), String.join(", ", stageTimes));
                 if (!once) {
                     say("running; Ctrl-C stops everything. Endpoints:");
                     for (String s : List.of(ingest, scorer, pruning, metrics)) {
@@ -303,7 +318,8 @@ public final class DemoCommand implements Callable<Integer> {
                     uploaded++;
                 }
                 awaitScored(metrics, uploaded, Duration.ofMinutes(5));
-                for (long until = System.nanoTime() + 15_000_000_000L; System.nanoTime() < until; ) {
+                // the controller decides every second once the pairs are in its store: a few ticks are enough
+                for (long until = System.nanoTime() + 5_000_000_000L; System.nanoTime() < until; ) {
                     String action = newDecisions(model.name(), model.version());
                     if (action != null) {
                         if (!action.equals(expected)) {
@@ -312,7 +328,7 @@ public final class DemoCommand implements Callable<Integer> {
                         }
                         return;
                     }
-                    Thread.sleep(1000);
+                    Thread.sleep(500);
                 }
             }
             throw new IllegalStateException(model.version() + ": no " + expected + " after " + uploaded + " videos");
@@ -514,11 +530,25 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** Prints a line; an unindented one starts the next numbered stage, stamped with the seconds since the start. */
     private void say(String line) {
         if (line.startsWith("    ")) {
             System.out.println(line);
-        } else {
-            System.out.println(++stage + ". " + line);
+            return;
         }
+        endStage();
+        System.out.printf(Locale.ROOT, "%d. [%5.1f s] %s%n", ++stage, seconds(started), line);
+    }
+
+    /** Records how long the current stage took. */
+    private void endStage() {
+        if (stage > 0) {
+            stageTimes.add(String.format(Locale.ROOT, "%d: %.1f s", stage, seconds(stageStarted)));
+        }
+        stageStarted = System.nanoTime();
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
     }
 }

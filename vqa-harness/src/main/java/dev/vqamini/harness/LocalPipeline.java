@@ -5,7 +5,6 @@ import dev.vqamini.kafka.TopicBootstrap;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.release.ModelRelease;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

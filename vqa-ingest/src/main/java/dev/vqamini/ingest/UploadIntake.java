@@ -1,6 +1,5 @@
 package dev.vqamini.ingest;
 
-import dev.vqamini.ingest.UploadSpool;
 import dev.vqamini.kafka.Acks;
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.wire.TopicCatalog;

@@ -1,6 +1,5 @@
 package dev.vqamini.ingest;
 
-import dev.vqamini.ingest.UriPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

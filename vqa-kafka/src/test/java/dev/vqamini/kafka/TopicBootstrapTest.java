@@ -2,10 +2,7 @@ package dev.vqamini.kafka;
 
 import dev.vqamini.testkit.KafkaBrokerExtension;
 import dev.vqamini.testkit.TestKafka;
-import dev.vqamini.kafka.TopicBootstrap;
-import dev.vqamini.kafka.TopicBootstrapReport;
 import dev.vqamini.wire.TopicCatalog;
-import dev.vqamini.kafka.TopicMismatch;
 import dev.vqamini.wire.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

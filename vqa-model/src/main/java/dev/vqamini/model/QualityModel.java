@@ -10,7 +10,6 @@ import dev.vqamini.model.runtime.RunnerOptions;
 import dev.vqamini.model.weights.BranchKeys;
 import dev.vqamini.clips.View;
 import dev.vqamini.clips.ViewClips;
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 

@@ -3,7 +3,6 @@ package dev.vqamini.release;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vqamini.release.RolloutEdits;
 import dev.vqamini.wire.proto.Rollout;
 import java.util.HashMap;
 import java.util.Map;

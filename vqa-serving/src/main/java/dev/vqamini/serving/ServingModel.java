@@ -2,35 +2,20 @@ package dev.vqamini.serving;
 
 import dev.vqamini.model.runtime.Device;
 import ai.onnxruntime.NodeInfo;
-import dev.vqamini.model.runtime.Device;
 import ai.onnxruntime.OnnxJavaType;
-import dev.vqamini.model.runtime.Device;
 import ai.onnxruntime.OrtException;
-import dev.vqamini.model.runtime.Device;
 import ai.onnxruntime.TensorInfo;
-import dev.vqamini.model.runtime.Device;
 import dev.vqamini.clips.View;
-import dev.vqamini.model.runtime.Device;
 import dev.vqamini.spec.FusionConstants;
-import dev.vqamini.model.runtime.Device;
 import dev.vqamini.bundle.ModelManifest;
-import dev.vqamini.model.runtime.Device;
 import dev.vqamini.bundle.ManifestSignature;
-import dev.vqamini.model.runtime.Device;
 import dev.vqamini.bundle.Provenance;
-import dev.vqamini.model.runtime.Device;
 import dev.vqamini.bundle.ServingBundle;
-import dev.vqamini.model.runtime.Device;
 import java.security.PublicKey;
-import dev.vqamini.model.runtime.Device;
 import dev.vqamini.model.onnx.GraphNames;
-import dev.vqamini.model.runtime.Device;
 import dev.vqamini.model.runtime.BranchRunner;
-import dev.vqamini.model.runtime.Device;
 import dev.vqamini.model.runtime.RunnerOptions;
-import dev.vqamini.model.runtime.Device;
 import java.util.EnumMap;
-import dev.vqamini.model.runtime.Device;
 import java.util.Map;
 
 /**

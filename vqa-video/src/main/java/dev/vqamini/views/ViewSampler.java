@@ -5,7 +5,6 @@ import dev.vqamini.clips.ViewClips;
 import dev.vqamini.clips.VideoViews;
 import dev.vqamini.video.DecodeResult;
 import dev.vqamini.video.FrameReader;
-import dev.vqamini.video.RgbFrame;
 import dev.vqamini.video.VideoFile;
 import dev.vqamini.video.VideoInfo;
 import dev.vqamini.video.VideoInputException;

@@ -13,7 +13,6 @@ import dev.vqamini.kafka.TopicBootstrap;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.wire.proto.VideoLabel;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -5,7 +5,6 @@ import dev.vqamini.bundle.Provenance;
 import dev.vqamini.bundle.Quantization;
 import dev.vqamini.bundle.ServingBundle;
 import dev.vqamini.model.ModelDefinition;
-import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.onnx.InputFormat;
 import dev.vqamini.spec.ModelComplexity;

@@ -4,8 +4,6 @@ import dev.vqamini.spec.BlockSpec;
 import dev.vqamini.spec.BranchSpec;
 import dev.vqamini.spec.ModelSpec;
 import dev.vqamini.spec.StageSpec;
-import dev.vqamini.model.weights.StateDict;
-import dev.vqamini.model.weights.WeightFileException;
 import dev.vqamini.clips.View;
 import java.util.ArrayList;
 import java.util.List;
