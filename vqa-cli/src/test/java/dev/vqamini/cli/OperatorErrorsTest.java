@@ -1,5 +1,6 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.testkit.CapturedRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,11 +39,11 @@ class OperatorErrorsTest {
 
     private static final String NOT_WEIGHTS = "not a PyTorch checkpoint (.pth zip or legacy pickle) nor safetensors: ";
 
-    private static VideoCommandsTest.Run importWeights(Path file, Path dir) {
+    private static CapturedRun importWeights(Path file, Path dir) {
         return VideoCommandsTest.run("import-weights", file.toString(), "--out", dir.resolve("bundle").toString());
     }
 
-    private static void assertOneLineError(VideoCommandsTest.Run r, String... parts) {
+    private static void assertOneLineError(CapturedRun r, String... parts) {
         assertEquals(1, r.exit(), r.err());
         for (String p : parts) {
             assertTrue(r.err().contains(p), "expected '" + p + "' in: " + r.err());
@@ -113,7 +114,7 @@ class OperatorErrorsTest {
             List<String> args = new java.util.ArrayList<>(command);
             args.addAll(List.of("--kafka", kafka));
             long t0 = System.nanoTime();
-            VideoCommandsTest.Run r = VideoCommandsTest.run(args.toArray(String[]::new));
+            CapturedRun r = VideoCommandsTest.run(args.toArray(String[]::new));
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertOneLineError(r, "cannot reach Kafka at " + kafka + " (PLAINTEXT) within 5 s: is the broker running?"
                     + " set --kafka HOST:PORT or VQA_KAFKA (TLS/SASL: VQA_KAFKA_SECURITY_PROTOCOL, VQA_KAFKA_USERNAME");
@@ -135,7 +136,7 @@ class OperatorErrorsTest {
             KafkaOption.environment = env;
             try {
                 long t0 = System.nanoTime();
-                VideoCommandsTest.Run r = VideoCommandsTest.run("rollout", "show", "--kafka", broker.bootstrapServers());
+                CapturedRun r = VideoCommandsTest.run("rollout", "show", "--kafka", broker.bootstrapServers());
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 assertOneLineError(r, "Kafka at " + broker.bootstrapServers() + " refused the credentials of user vqa-admin"
                         + " (SASL SCRAM-SHA-512): check VQA_KAFKA_USERNAME/VQA_KAFKA_PASSWORD");
@@ -146,7 +147,7 @@ class OperatorErrorsTest {
                 env.put(KafkaSecurity.ENV_PREFIX + "PASSWORD", "the-password");
                 TopicBootstrap.ensureCatalog(KafkaClientSettings.fromEnvironment(broker.bootstrapServers(), "test", env),
                         Duration.ofSeconds(30), (short) 1);
-                VideoCommandsTest.Run ok = VideoCommandsTest.run("rollout", "show", "--kafka", broker.bootstrapServers());
+                CapturedRun ok = VideoCommandsTest.run("rollout", "show", "--kafka", broker.bootstrapServers());
                 assertTrue(ok.err().contains("has no rollout yet"), "right credentials get through the probe: " + ok.err());
             } finally {
                 KafkaOption.environment = before;

@@ -1,5 +1,6 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.testkit.CapturedRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -44,14 +45,14 @@ class QuantizeCommandTest {
 
         // a gate no quantised model can pass: refused, nothing written
         Path refused = dir.resolve("refused");
-        VideoCommandsTest.Run strict = VideoCommandsTest.run("quantize", fp32.toString(), "--calibration", videos.toString(),
+        CapturedRun strict = VideoCommandsTest.run("quantize", fp32.toString(), "--calibration", videos.toString(),
                 "--calibration-videos", "2", "--max-fused-diff", "0", "--out", refused.toString(), "--cpu", "--threads", "2");
         assertEquals(1, strict.exit(), strict.err());
         assertTrue(strict.out().contains("FAILED") && strict.out().contains("nothing written"), strict.out());
         assertFalse(Files.exists(refused));
 
         Path int8 = dir.resolve("int8");
-        VideoCommandsTest.Run ok = VideoCommandsTest.run("quantize", fp32.toString(), "--calibration", videos.toString(),
+        CapturedRun ok = VideoCommandsTest.run("quantize", fp32.toString(), "--calibration", videos.toString(),
                 "--calibration-videos", "2", "--layers", "pwconv1,pwconv2,stem", "--min-srcc", "-1", "--max-fused-diff", "1",
                 "--out", int8.toString(), "--json", "--cpu", "--threads", "2");
         assertEquals(0, ok.exit(), ok.err());
@@ -79,17 +80,17 @@ class QuantizeCommandTest {
             assertTrue(Float.isFinite(scores[0]));
         }
         String video = Files.list(videos).filter(p -> p.toString().endsWith(".mp4")).sorted().findFirst().orElseThrow().toString();
-        VideoCommandsTest.Run scored = VideoCommandsTest.run("score", "--weights", int8.toString(), video, "--json", "--cpu", "--threads", "2");
+        CapturedRun scored = VideoCommandsTest.run("score", "--weights", int8.toString(), video, "--json", "--cpu", "--threads", "2");
         assertEquals(0, scored.exit(), scored.err());
         assertTrue(scored.out().contains("tiny-int8"), scored.out());
-        VideoCommandsTest.Run reference = VideoCommandsTest.run("score", "--weights", fp32.toString(), video, "--json", "--cpu", "--threads", "2");
+        CapturedRun reference = VideoCommandsTest.run("score", "--weights", fp32.toString(), video, "--json", "--cpu", "--threads", "2");
         assertEquals(0, reference.exit(), reference.err());
         double int8Fused = new ObjectMapper().readTree(scored.out()).get("results").get(0).get("fused").asDouble();
         double fp32Fused = new ObjectMapper().readTree(reference.out()).get("results").get(0).get("fused").asDouble();
         assertNotEquals(fp32Fused, int8Fused, "vqa score runs the bundle's INT8 graphs, not fp32 graphs rebuilt from its weights");
         assertEquals(fp32Fused, int8Fused, 0.1);
 
-        VideoCommandsTest.Run again = VideoCommandsTest.run("quantize", int8.toString(), "--calibration", videos.toString(),
+        CapturedRun again = VideoCommandsTest.run("quantize", int8.toString(), "--calibration", videos.toString(),
                 "--out", dir.resolve("twice").toString());
         assertEquals(1, again.exit());
         assertTrue(again.err().contains("already quantised"), again.err());

@@ -1,5 +1,6 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.testkit.CapturedRun;
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.kafka.serde.WireSerdes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,7 +40,7 @@ class RolloutCommandsTest {
         broker.close();
     }
 
-    private static VideoCommandsTest.Run vqa(String... args) {
+    private static CapturedRun vqa(String... args) {
         String[] all = new String[args.length + 2];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--kafka";
@@ -60,7 +61,7 @@ class RolloutCommandsTest {
     @Test
     void publishPromoteCanaryShowAndRollBack(@TempDir Path dir) throws Exception {
         for (String v : new String[] {"tiny-a", "tiny-b", "tiny-c"}) {
-            VideoCommandsTest.Run p = vqa("publish", bundle(dir, v, v.hashCode()).toString());
+            CapturedRun p = vqa("publish", bundle(dir, v, v.hashCode()).toString());
             assertEquals(0, p.exit(), p.err());
             assertTrue(p.out().contains("published " + v), p.out());
         }
@@ -70,7 +71,7 @@ class RolloutCommandsTest {
         assertEquals(0, vqa("rollout", "canary", "tiny-b", "0.25").exit());
         assertEquals(0, vqa("rollout", "canary", "tiny-c", "0.5").exit());
 
-        VideoCommandsTest.Run refused = vqa("rollout", "canary", "tiny-b", "0.75");
+        CapturedRun refused = vqa("rollout", "canary", "tiny-b", "0.75");
         assertEquals(1, refused.exit());
         assertTrue(refused.err().contains("sum to 1.2500, more than 1"), refused.err());
         assertTrue(vqa("rollout", "canary", "not-published", "0.1").err().contains("not-published is not on vqa.models"));
@@ -99,10 +100,10 @@ class RolloutCommandsTest {
         }
         String[] model = {"--model", "planned"};
         assertEquals(0, vqa(cat(new String[] {"rollout", "promote", "tiny-p"}, model)).exit());
-        VideoCommandsTest.Run badSteps = vqa(cat(new String[] {"rollout", "plan", "tiny-q", "--steps", "50,25"}, model));
+        CapturedRun badSteps = vqa(cat(new String[] {"rollout", "plan", "tiny-q", "--steps", "50,25"}, model));
         assertEquals(1, badSteps.exit());
         assertTrue(badSteps.err().contains("steps must increase"), badSteps.err());
-        VideoCommandsTest.Run planned = vqa(cat(new String[] {"rollout", "plan", "tiny-q", "--steps", "5,25,50,100",
+        CapturedRun planned = vqa(cat(new String[] {"rollout", "plan", "tiny-q", "--steps", "5,25,50,100",
                 "--min-videos", "40", "--min-seconds", "60", "--min-agreement", "0.95"}, model));
         assertEquals(0, planned.exit(), planned.err());
 
@@ -131,7 +132,7 @@ class RolloutCommandsTest {
         assertEquals(0.95, plan.get("gates").get("min_agreement_srcc").asDouble());
         assertEquals("hold", shown.get("last_decision").get("action").asText());
         assertEquals("pass", shown.get("last_decision").get("gates").get(0).get("outcome").asText());
-        VideoCommandsTest.Run text = vqa(cat(new String[] {"rollout", "show"}, model));
+        CapturedRun text = vqa(cat(new String[] {"rollout", "show"}, model));
         assertTrue(text.out().contains("plan for tiny-q: active, step 0 of 5 -> 25 -> 50 -> 100 %"), text.out());
         assertTrue(text.out().contains("last decision: hold tiny-q at step 0"), text.out());
 
@@ -149,7 +150,7 @@ class RolloutCommandsTest {
         assertEquals("aborted", aborted.get("plan").get("state").asText());
         assertEquals(0, aborted.get("candidates").size());
         assertEquals("", aborted.get("shadow").asText());
-        VideoCommandsTest.Run again = vqa(cat(new String[] {"rollout", "resume", "tiny-q"}, model));
+        CapturedRun again = vqa(cat(new String[] {"rollout", "resume", "tiny-q"}, model));
         assertEquals(1, again.exit());
         assertTrue(again.err().contains("has ended (aborted)"), again.err());
     }

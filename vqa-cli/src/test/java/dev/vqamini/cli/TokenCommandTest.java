@@ -1,5 +1,6 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.testkit.CapturedRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,17 +39,17 @@ class TokenCommandTest {
     @Test
     void keysThenMintGivesATokenTheServicesCanVerify() throws Exception {
         Path keys = dir.resolve("keys");
-        VideoCommandsTest.Run k = VideoCommandsTest.run("token", "keys", "--out", keys.toString());
+        CapturedRun k = VideoCommandsTest.run("token", "keys", "--out", keys.toString());
         assertEquals(0, k.exit(), k.err());
         assertTrue(Files.readString(keys.resolve("private.pem")).startsWith("-----BEGIN PRIVATE KEY-----"));
         assertTrue(Files.readString(keys.resolve("public.pem")).startsWith("-----BEGIN PUBLIC KEY-----"));
         if (Files.getFileStore(keys).supportsFileAttributeView("posix")) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve("private.pem"))));
         }
-        VideoCommandsTest.Run again = VideoCommandsTest.run("token", "keys", "--out", keys.toString());
+        CapturedRun again = VideoCommandsTest.run("token", "keys", "--out", keys.toString());
         assertEquals(1, again.exit(), "an existing pair is kept without --force");
 
-        VideoCommandsTest.Run m = VideoCommandsTest.run("token", "mint", "--key", keys.resolve("private.pem").toString(),
+        CapturedRun m = VideoCommandsTest.run("token", "mint", "--key", keys.resolve("private.pem").toString(),
                 "--role", "uploader", "--subject", "alice", "--ttl", "30m");
         assertEquals(0, m.exit(), m.err());
         String token = m.out().strip();
@@ -58,7 +59,7 @@ class TokenCommandTest {
         long ttl = claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue();
         assertEquals(1800, ttl, 2);
 
-        VideoCommandsTest.Run other = VideoCommandsTest.run("token", "keys", "--out", dir.resolve("other").toString());
+        CapturedRun other = VideoCommandsTest.run("token", "keys", "--out", dir.resolve("other").toString());
         assertEquals(0, other.exit());
         assertThrows(InvalidJwtException.class,
                 () -> consumer(publicKey(dir.resolve("other").resolve("public.pem")), "vqa-mini").processToClaims(token));
@@ -69,7 +70,7 @@ class TokenCommandTest {
         Path keys = dir.resolve("k2");
         assertEquals(0, VideoCommandsTest.run("token", "keys", "--out", keys.toString()).exit());
         String key = keys.resolve("private.pem").toString();
-        VideoCommandsTest.Run m = VideoCommandsTest.run("token", "mint", "--key", key, "--role", "uploader", "--role", "operator",
+        CapturedRun m = VideoCommandsTest.run("token", "mint", "--key", key, "--role", "uploader", "--role", "operator",
                 "--issuer", "https://id.example.org");
         assertEquals(0, m.exit(), m.err());
         JwtClaims claims = consumer(publicKey(keys.resolve("public.pem")), "https://id.example.org").processToClaims(m.out().strip());

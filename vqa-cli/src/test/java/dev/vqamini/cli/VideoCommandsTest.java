@@ -1,12 +1,11 @@
 package dev.vqamini.cli;
 
+import dev.vqamini.testkit.CapturedRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,23 +23,8 @@ class VideoCommandsTest {
     static Path dir;
     static Path data;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = VqaCommand.commandLine().execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CapturedRun run(String... args) {
+        return CapturedRun.of(() -> VqaCommand.commandLine().execute(args));
     }
 
     @BeforeAll
@@ -53,7 +37,7 @@ class VideoCommandsTest {
     void viewsWritesTheArraysAndIndicesTheModelSees() throws Exception {
         Path video = Files.list(data).filter(p -> p.toString().endsWith(".mp4")).sorted().findFirst().orElseThrow();
         Path out = dir.resolve("views");
-        Run r = run("views", video.toString(), "--out", out.toString(), "--offsets", "centre");
+        CapturedRun r = run("views", video.toString(), "--out", out.toString(), "--offsets", "centre");
         assertEquals(0, r.exit(), r.err());
         JsonNode json = new ObjectMapper().readTree(out.resolve("views.json").toFile());
         int frames = json.get("frames").asInt();
@@ -79,7 +63,7 @@ class VideoCommandsTest {
         List<String> lines = Files.readAllLines(data.resolve("labels.txt"));
         String a = data.resolve(lines.get(0).split(",")[0]).toString();
         String b = data.resolve(lines.get(1).split(",")[0]).toString();
-        Run r = run("score", a, broken.toString(), b, "--json", "--threads", "2", "--cpu");
+        CapturedRun r = run("score", a, broken.toString(), b, "--json", "--threads", "2", "--cpu");
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().contains(broken + ": not a readable video"), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
@@ -91,14 +75,14 @@ class VideoCommandsTest {
         }
         assertEquals(broken.toString(), json.get("failures").get(0).get("file").asText());
 
-        Run ok = run("score", a, "--seed", "3", "--threads", "2", "--cpu");
+        CapturedRun ok = run("score", a, "--seed", "3", "--threads", "2", "--cpu");
         assertEquals(0, ok.exit(), ok.err());
         assertTrue(ok.out().contains("technical") && ok.out().contains(a), ok.out());
     }
 
     @Test
     void evalPrintsAllAgreementMeasures() throws Exception {
-        Run r = run("eval", "--dataset", data.toString(), "--labels", data.resolve("labels.txt").toString(),
+        CapturedRun r = run("eval", "--dataset", data.toString(), "--labels", data.resolve("labels.txt").toString(),
                 "--json", "--threads", "2", "--cpu", "--offsets", "centre");
         assertEquals(0, r.exit(), r.err());
         JsonNode m = new ObjectMapper().readTree(r.out()).get("metrics").get("fused");
@@ -151,7 +135,7 @@ class VideoCommandsTest {
         }
 
         Files.writeString(dir.resolve("bad-labels.txt"), "missing.mp4, 0, 0, 3.0\n");
-        Run bad = run("eval", "--dataset", data.toString(), "--labels", dir.resolve("bad-labels.txt").toString());
+        CapturedRun bad = run("eval", "--dataset", data.toString(), "--labels", dir.resolve("bad-labels.txt").toString());
         assertEquals(1, bad.exit());
         // checked before any model loads: the label file names no video of the dataset folder
         assertTrue(bad.err().contains("none of the 1 videos in " + dir.resolve("bad-labels.txt")), bad.err());
@@ -213,13 +197,13 @@ class VideoCommandsTest {
 
     @Test
     void helpExplainsTheCommands() {
-        Run r = run("score", "--help");
+        CapturedRun r = run("score", "--help");
         assertEquals(0, r.exit());
         String text = r.out().replaceAll("\\s+", " "); // picocli wraps long lines
         assertTrue(text.contains("'path: reason'") && text.contains("--seed") && text.contains("Exit codes"), r.out());
         // every command answers --help with exit code 0, whatever options it requires
         for (String command : List.of("prune", "eval", "import-weights", "model", "broker")) {
-            Run help = run(command, "--help");
+            CapturedRun help = run(command, "--help");
             assertEquals(0, help.exit(), command + ": " + help.err());
             assertTrue(help.out().startsWith("Usage: vqa " + command), help.out());
         }

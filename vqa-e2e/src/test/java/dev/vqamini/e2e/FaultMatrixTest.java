@@ -41,7 +41,7 @@ class FaultMatrixTest {
         for (String l : text.lines().filter(l -> l.startsWith("{")).toList()) {
             lines.add(json.readTree(l));
         }
-        assertEquals(List.of("ingest", "scorer-one", "scorer-all", "scorer-sigterm", "broker", "metrics-state", "poison",
+        assertEquals(List.of("ingest", "scorer-one", "scorer-all", "sigterm", "broker", "metrics-state", "poison",
                 "bad-version", "half-version"),
                 lines.stream().map(l -> l.get("scenario").asText()).toList(), text);
         for (JsonNode l : lines) {

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,16 +54,16 @@ import picocli.CommandLine.Option;
                 "service did not come back ready.",
                 "",
                 "Scenarios: ingest (killed right after its 202s), scorer-one (one of two scorers), scorer-all (every",
-                "scorer), scorer-sigterm (a scoring scorer stopped with SIGTERM 3 times: each must exit cleanly within",
-                "30 s with no JVM crash report), broker (killed and restarted on its data), metrics-state (killed and",
+                "scorer), sigterm (a scoring scorer stopped with SIGTERM 3 times, then ingest and metrics once each: each",
+                "must exit cleanly within 30 s with no JVM crash report), broker (killed and restarted on its data), metrics-state (killed and",
                 "its local state deleted: its table must come back equal), poison (undecodable records on every topic), bad-version",
                 "(an unreadable version put at 50 % mid-stream), half-version (a version whose publisher died half",
                 "way through its chunks, as a pruning-service killed mid-publish leaves it, named at 50 %)."})
 public final class FaultsCommand implements Callable<Integer> {
 
-    static final List<String> SCENARIOS = List.of("ingest", "scorer-one", "scorer-all", "scorer-sigterm", "broker",
+    static final List<String> SCENARIOS = List.of("ingest", "scorer-one", "scorer-all", "sigterm", "broker",
             "metrics-state", "poison", "bad-version", "half-version");
-    /** SIGTERMs in the scorer-sigterm scenario, and how long a scorer may take to stop after one. */
+    /** SIGTERMs to the scorer in the sigterm scenario, and how long a service may take to stop after one. */
     static final int STOPS = 3;
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -180,7 +181,7 @@ public final class FaultsCommand implements Callable<Integer> {
                     services.restart("scorer-a");
                     services.restart("scorer-b");
                 }, "");
-                case "scorer-sigterm" -> scorerSigterm();
+                case "sigterm" -> sigterm();
                 case "broker" -> fault(scenario, () -> {
                     broker.kill();
                     Thread.sleep(3000);
@@ -229,30 +230,33 @@ public final class FaultsCommand implements Callable<Integer> {
         }
 
         /**
-         * A scoring scorer stopped with SIGTERM, {@link #STOPS} times, started again after each: every stop must end
-         * within {@link #STOP_TIMEOUT} with a clean exit (143 after SIGTERM, or 0), no crash report, and nothing lost
-         * (what was in flight is left uncommitted and scored again).
+         * A scoring scorer stopped with SIGTERM, {@link #STOPS} times, then ingest (cutting) and metrics-service once
+         * each, every one started again after its stop: every stop must end within {@link #STOP_TIMEOUT} with a clean
+         * exit (143 after SIGTERM, or 0), no crash report, and nothing lost (what was in flight is left uncommitted
+         * and done again).
          */
-        private Result scorerSigterm() throws Exception {
-            String scenario = "scorer-sigterm";
+        private Result sigterm() throws Exception {
+            String scenario = "sigterm";
             List<String> ids = upload(scenario);
             awaitFirstScore(scenario);
             faultAt = System.nanoTime();
             List<String> stops = new ArrayList<>();
             boolean clean = true;
-            for (int i = 0; i < STOPS; i++) {
+            List<String> order = new ArrayList<>(Collections.nCopies(STOPS, "scorer-a"));
+            order.addAll(List.of("ingest", "metrics"));
+            for (String service : order) {
                 long t0 = System.nanoTime();
-                int exit = services.stop("scorer-a", STOP_TIMEOUT);
+                int exit = services.stop(service, STOP_TIMEOUT);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                List<Path> crashes = services.crashReports("scorer-a");
+                List<Path> crashes = services.crashReports(service);
                 clean &= (exit == 143 || exit == 0) && crashes.isEmpty(); // 143: the JVM's exit after SIGTERM
-                stops.add(String.format(Locale.ROOT, "exit %d in %.1f s%s", exit, seconds,
+                stops.add(String.format(Locale.ROOT, "%s exit %d in %.1f s%s", service, exit, seconds,
                         crashes.isEmpty() ? "" : ", crash report " + crashes.get(0)));
-                services.restart("scorer-a");
-                services.awaitReady("scorer-a", Duration.ofMinutes(2));
-                Thread.sleep(1500); // redelivered clips are in flight again: the next stop strikes mid-batch
+                services.restart(service);
+                services.awaitReady(service, Duration.ofMinutes(2));
+                Thread.sleep(1500); // redelivered work is in flight again: the next stop strikes mid-batch
             }
-            Result r = settle(scenario, ids, faultAt, "SIGTERM x" + STOPS + ": " + String.join("; ", stops));
+            Result r = settle(scenario, ids, faultAt, "SIGTERM: " + String.join("; ", stops));
             return clean ? r : new Result(r.scenario(), r.accepted(), r.scored(), r.duplicates(), r.deadLetters(), r.lost(),
                     r.recoverySeconds(), false, "a stop was not clean: " + r.note());
         }

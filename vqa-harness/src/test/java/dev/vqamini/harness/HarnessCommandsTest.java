@@ -1,14 +1,12 @@
 package dev.vqamini.harness;
 
+import dev.vqamini.testkit.CapturedRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,29 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** The launcher's command line: the operator commands and the harness's, listed apart; vqa synth on small videos. */
 class HarnessCommandsTest {
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = HarnessCommands.commandLine().execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CapturedRun run(String... args) {
+        return CapturedRun.of(() -> HarnessCommands.commandLine().execute(args));
     }
 
     @Test
     void synthWritesVideosAndKonvidStyleLabels(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("synth");
-        Run r = run("synth", "--out", data.toString(), "--count", "5", "--seconds", "1", "--width", "96", "--height", "64", "--json");
+        CapturedRun r = run("synth", "--out", data.toString(), "--count", "5", "--seconds", "1", "--width", "96", "--height", "64", "--json");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("[5/5]"), "progress on stderr: " + r.err());
         List<String> lines = Files.readAllLines(data.resolve("labels.txt"));
@@ -59,7 +42,7 @@ class HarnessCommandsTest {
 
     @Test
     void helpListsTheOperatorCommandsAndTheHarnessApart() {
-        Run r = run("--help");
+        CapturedRun r = run("--help");
         assertEquals(0, r.exit(), r.err());
         String help = r.out();
         int operators = help.indexOf("Operator commands:");
@@ -81,7 +64,7 @@ class HarnessCommandsTest {
         assertTrue(run("synth", "--help").out().contains("KoNViD"));
         // every command answers --help with exit code 0, whatever options it requires
         for (String command : List.of("bench", "demo", "bench-model", "faults", "soak", "score", "rollout")) {
-            Run help = run(command, "--help");
+            CapturedRun help = run(command, "--help");
             assertEquals(0, help.exit(), command + ": " + help.err());
             assertTrue(help.out().startsWith("Usage: vqa " + command), help.out());
         }
