@@ -6,6 +6,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 /**
  * A bundle archive cut into {@link ModelChunk}s that fit Kafka records (vqa.models), and put back together with
@@ -74,13 +79,13 @@ public final class BundleChunks {
 
     /** The archive's manifest.json, or "" when it has none (not a bundle zip). */
     static String manifest(byte[] archive) {
-        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(archive))) {
-            for (java.util.zip.ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(archive))) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
                 if (e.getName().equals("manifest.json")) {
-                    return new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    return new String(zip.readAllBytes(), StandardCharsets.UTF_8);
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // not a zip: a chunked archive without manifest
         }
         return "";

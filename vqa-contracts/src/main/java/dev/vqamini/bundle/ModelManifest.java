@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * {@code manifest.json} of a model bundle: what the version is, where it came from, what it costs, how well it
@@ -29,7 +30,7 @@ public record ModelManifest(int formatVersion, String name, String version, Stri
                             String createdAt, ModelSpec architecture, long parameters, long parametersWithClassifier,
                             long flopsPerClip, FusionConstants fusion, Map<String, Object> evaluation,
                             Provenance provenance, Map<String, String> files,
-                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                            @JsonInclude(JsonInclude.Include.NON_NULL)
                             Quantization quantization) {
 
     /** 2: typed provenance. Format 1 bundles (provenance a string map) are still read, as notes. */

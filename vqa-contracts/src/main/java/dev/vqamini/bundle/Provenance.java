@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.io.InputStreamReader;
 
 /**
  * Where a model version came from, as data that can be checked and replayed: the architecture's hash, the parent and
@@ -147,7 +148,7 @@ public record Provenance(String specHash, String parentVersion, String parentSpe
         try (InputStream in = Provenance.class.getResourceAsStream("/vqa-build.properties")) {
             Properties p = new Properties();
             if (in != null) {
-                p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+                p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
             }
             return p.getProperty("version", "dev");
         } catch (IOException e) {

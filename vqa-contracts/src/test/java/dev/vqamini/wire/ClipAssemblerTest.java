@@ -10,12 +10,13 @@ import dev.vqamini.wire.proto.FragmentClip;
 import dev.vqamini.wire.proto.ViewKind;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 class ClipAssemblerTest {
 
     private static FragmentClip clip(String id, ViewKind view, int index, int count) {
         byte[] px = new byte[3 * 2 * 4 * 4];
-        java.util.Arrays.fill(px, (byte) (10 * index + view.getNumber()));
+        Arrays.fill(px, (byte) (10 * index + view.getNumber()));
         return FragmentClip.newBuilder().setVideoId(id).setView(view).setClipIndex(index).setClipCount(count)
                 .addFrameIndices(index).addFrameIndices(index + 1).setBatch(1).setChannels(3).setFrames(2).setHeight(4)
                 .setWidth(4).setPixels(ByteString.copyFrom(px)).setIngestTimeMs(42).build();

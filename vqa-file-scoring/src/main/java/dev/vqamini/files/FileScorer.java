@@ -6,12 +6,13 @@ import dev.vqamini.serving.VideoScorer;
 import dev.vqamini.views.ViewSampler;
 import dev.vqamini.views.ViewSettings;
 import java.nio.file.Path;
+import dev.vqamini.model.VideoScore;
 
 /** Scores video files: decodes each into its views ({@link ViewSampler}), then {@link VideoScorer}. */
 public final class FileScorer {
 
     /** A scored file with timings. */
-    public record Scored(Path file, dev.vqamini.model.VideoScore score, double sampleSeconds, double modelSeconds) {
+    public record Scored(Path file, VideoScore score, double sampleSeconds, double modelSeconds) {
     }
 
     private final VideoScorer scorer;

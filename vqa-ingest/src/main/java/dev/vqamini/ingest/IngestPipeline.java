@@ -33,6 +33,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.io.IOException;
+import java.util.OptionalDouble;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The one path every upload record takes: a bounded pool decodes and cuts it ({@link VideoIngest}), its records go to
@@ -140,7 +145,7 @@ public class IngestPipeline implements AutoCloseable {
                         + " bytes, over the limit of " + settings.maxUploadBytes() + " (vqa.ingest.max-upload-bytes)");
             }
             VideoIngest.Cut cut = ingest.cut(new VideoIngest.Upload(u.getVideoId(), job.uploadId(), job.file(),
-                    u.hasMos() ? java.util.OptionalDouble.of(u.getMos()) : java.util.OptionalDouble.empty(), u.getDataset()));
+                    u.hasMos() ? OptionalDouble.of(u.getMos()) : OptionalDouble.empty(), u.getDataset()));
             Timer.builder("vqa.ingest.decode").description("decoding and view sampling of one video")
                     .publishPercentileHistogram().register(meters).record(Duration.ofNanos(System.nanoTime() - t0));
             long bytes = cut.clips().stream().mapToLong(FragmentClip::getSerializedSize).sum();
@@ -164,7 +169,7 @@ public class IngestPipeline implements AutoCloseable {
             return new Outcome(job.uploadId(), u.getVideoId(), "published", null, cut.clips().size());
         } catch (VideoInputException e) {
             return failed(job, DeadLetters.Stage.INGEST_DECODE, e.kind(), e.getMessage());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return failed(job, DeadLetters.Stage.INGEST_READ, DeadLetters.Kind.UNREADABLE, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
@@ -174,7 +179,7 @@ public class IngestPipeline implements AutoCloseable {
      *
      * @throws InterruptedException when the service stops first (the record is read again after the restart)
      */
-    private void untilAcked(String what, java.util.function.Supplier<CompletableFuture<Void>> send)
+    private void untilAcked(String what, Supplier<CompletableFuture<Void>> send)
             throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             if (stopping) {
@@ -183,7 +188,7 @@ public class IngestPipeline implements AutoCloseable {
             try {
                 send.get().get(2, TimeUnit.MINUTES);
                 return;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 meters.counter("vqa.ingest.publish.retries").increment();
                 LOG.warn(String.format("%s not acknowledged (attempt %d), retrying in %d s: %s", what, attempt,
                         RETRY_EVERY.toSeconds(), e.getCause() == null ? e : e.getCause()));
@@ -212,7 +217,7 @@ public class IngestPipeline implements AutoCloseable {
             } else {
                 Files.deleteIfExists(job.file());
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn(String.format("cannot release %s: %s", job.file(), e.getMessage()));
         }
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.io.IOException;
 
 /**
  * Which upload URIs ingest may read: {@code file:} only below the configured folders (after resolving {@code ..}
@@ -78,7 +79,7 @@ public final class UriPolicy {
                         }
                     }
                     return real.resolve(rest).normalize();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new IllegalArgumentException(p + ": cannot resolve " + prefix + ": " + e.getMessage(), e);
                 }
             }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Timeout;
+import java.util.Locale;
 
 /**
  * {@link UriPolicy#check} on arbitrary text. The property: it throws {@link IllegalArgumentException}, or the URI it
@@ -54,7 +55,7 @@ class UriPolicyFuzzTest {
         } catch (IllegalArgumentException refused) {
             return;
         }
-        String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("file")) {
             Path opened = osResolve(Path.of(uri));
             if (!opened.startsWith(ROOT)) {

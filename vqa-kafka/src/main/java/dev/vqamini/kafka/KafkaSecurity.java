@@ -3,6 +3,7 @@ package dev.vqamini.kafka;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Set;
 
 /**
  * How a client proves who it is to Kafka and how it trusts the brokers: the {@code security.protocol},
@@ -64,7 +65,7 @@ public final class KafkaSecurity {
             out.putIfAbsent("security.protocol", "SASL_SSL");
         }
         String protocol = out.getOrDefault("security.protocol", "PLAINTEXT").toUpperCase(Locale.ROOT);
-        if (!java.util.Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL").contains(protocol)) {
+        if (!Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL").contains(protocol)) {
             throw new IllegalArgumentException("Kafka security.protocol = " + protocol
                     + ": use PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL");
         }

@@ -11,6 +11,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Follows a topic that every instance reads in full (vqa.models, vqa.rollouts): from the beginning, outside any
@@ -25,7 +27,7 @@ public final class TopicFollower<T> implements AutoCloseable {
     private final TopicReader.Sink<T> sink;
     private final Consumer<String> problems;
     private final Thread thread;
-    private final java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean running = true;
 
     /** @param consumerSettings from {@link KafkaClientSettings#consumer(String)} (no group) */
@@ -79,7 +81,7 @@ public final class TopicFollower<T> implements AutoCloseable {
 
     /** Waits until everything that was on the topic when following began has been delivered. */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return caughtUp.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

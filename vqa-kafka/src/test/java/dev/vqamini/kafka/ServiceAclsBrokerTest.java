@@ -57,6 +57,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The services' ACLs on a real secured broker (SASL_SSL, SCRAM-SHA-512, StandardAuthorizer): each service does its
@@ -291,7 +292,7 @@ class ServiceAclsBrokerTest {
                     .send(new ProducerRecord<>(TopicCatalog.ROLLOUT_DECISIONS.name(), "acl-model", "forged")).get(15, TimeUnit.SECONDS));
             assertInstanceOf(TopicAuthorizationException.class, e.getCause(), String.valueOf(e.getCause()));
         }
-        List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> problems = new CopyOnWriteArrayList<>();
         try (GroupLeadership intruder = new GroupLeadership(scorer, ServiceAcls.ROLLOUT_CONTROLLER_GROUP,
                 TopicCatalog.ROLLOUT_DECISIONS.name(), Duration.ofSeconds(6), problems::add).start()) {
             await("the scorer is refused the controller's group", () -> !problems.isEmpty());

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.stream.Collectors;
 
 /** The ACL table, and deploy/kafka/acls.sh and deploy/k8s/kafka-users.yaml saying the same. */
 class ServiceAclsTest {
@@ -45,7 +46,7 @@ class ServiceAclsTest {
         // metrics-service writes its internal topics, and its rollout controller the rollouts and its decisions
         assertEquals(Set.of("WRITE TOPIC vqa-metrics-service PREFIXED", "WRITE TOPIC vqa.rollouts LITERAL",
                 "WRITE TOPIC vqa.rollout-decisions LITERAL"), lines(Service.METRICS).stream().filter(l -> l.startsWith("WRITE TOPIC"))
-                .collect(java.util.stream.Collectors.toSet()));
+                .collect(Collectors.toSet()));
         assertTrue(lines(Service.METRICS).contains("READ GROUP vqa-rollout-controller LITERAL"), "the controller's election");
         assertTrue(lines(Service.METRICS).contains("WRITE TRANSACTIONAL_ID vqa-metrics-service PREFIXED"));
 

@@ -12,6 +12,8 @@ import dev.vqamini.clips.View;
 import dev.vqamini.clips.ViewClips;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Arrays;
+import java.util.TreeMap;
 
 /**
  * A DOVER-Mobile model version ready to score: one ONNX Runtime session per branch and input format, built
@@ -66,7 +68,7 @@ public final class QualityModel implements AutoCloseable {
             return runner(clips.view(), InputFormat.RGB_UINT8).runPixels(clips.pixels(), shape);
         } catch (OrtException e) {
             throw new IllegalStateException("model " + version() + ", " + clips.view().key() + " branch failed on "
-                    + java.util.Arrays.toString(shape) + ": " + e.getMessage(), e);
+                    + Arrays.toString(shape) + ": " + e.getMessage(), e);
         }
     }
 
@@ -76,7 +78,7 @@ public final class QualityModel implements AutoCloseable {
             return runner(view, InputFormat.NORMALISED_FLOAT).runFloats(input, shape);
         } catch (OrtException e) {
             throw new IllegalStateException("model " + version() + ", " + view.key() + " branch failed on "
-                    + java.util.Arrays.toString(shape) + ": " + e.getMessage(), e);
+                    + Arrays.toString(shape) + ": " + e.getMessage(), e);
         }
     }
 
@@ -98,7 +100,7 @@ public final class QualityModel implements AutoCloseable {
     }
 
     private static Map<String, String> metadata(ModelDefinition definition, View view, InputFormat format, Map<String, String> extra) {
-        Map<String, String> metadata = new java.util.TreeMap<>(definition.notes()); // sorted: the same model gives the same bytes
+        Map<String, String> metadata = new TreeMap<>(definition.notes()); // sorted: the same model gives the same bytes
         metadata.putAll(extra);
         metadata.put("model.name", definition.name());
         metadata.put("model.version", definition.version());

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 /**
  * Checkpoints as torch.save writes them from {@code model.state_dict()} (tools/reference/weight_forms.py): each form
@@ -80,7 +81,7 @@ class CheckpointFormsTest {
     @Test
     void aTruncatedLegacyFileSaysSo(@TempDir Path dir) throws Exception {
         byte[] legacy = Files.readAllBytes(Fixtures.path("weight-forms/legacy.pth"));
-        Path cut = Files.write(dir.resolve("cut.pth"), java.util.Arrays.copyOf(legacy, legacy.length - 1000));
+        Path cut = Files.write(dir.resolve("cut.pth"), Arrays.copyOf(legacy, legacy.length - 1000));
         WeightFileException e = assertThrows(WeightFileException.class, () -> PthReader.read(cut));
         assertTrue(e.getMessage().contains("cut.pth") && e.getMessage().contains("truncated"), e.getMessage());
     }

@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import com.google.protobuf.ByteString;
+import dev.vqamini.model.runtime.OrtRuntime;
+import java.util.Arrays;
 
 class ModelBundleTest {
 
@@ -37,7 +40,7 @@ class ModelBundleTest {
                     b.runNormalised(View.TECHNICAL, input.data(), input.shape()).headMap());
         }
         // The ONNX file in the bundle is a standalone model any ONNX Runtime user can load.
-        try (var session = dev.vqamini.model.runtime.OrtRuntime.open(Files.readAllBytes(dir.resolve("b/technical.onnx")), cpu)) {
+        try (var session = OrtRuntime.open(Files.readAllBytes(dir.resolve("b/technical.onnx")), cpu)) {
             assertEquals(List.of("pixels"), List.copyOf(session.session().getInputNames()));
             assertEquals(pth.version(), session.session().getMetadata().getCustomMetadata().get("model.version"));
         }
@@ -67,8 +70,8 @@ class ModelBundleTest {
         assertArrayEquals(big, BundleChunks.join(shuffled));
         assertThrows(IllegalArgumentException.class, () -> BundleChunks.join(chunks.subList(0, 2)));
         byte[] garbage = new byte[BundleChunks.CHUNK_BYTES];
-        java.util.Arrays.fill(garbage, (byte) 7);
-        ModelChunk bad = chunks.get(1).toBuilder().setData(com.google.protobuf.ByteString.copyFrom(garbage)).build();
+        Arrays.fill(garbage, (byte) 7);
+        ModelChunk bad = chunks.get(1).toBuilder().setData(ByteString.copyFrom(garbage)).build();
         assertThrows(IllegalArgumentException.class, () -> BundleChunks.join(List.of(chunks.get(0), bad, chunks.get(2))));
 
         List<ModelChunk> small = BundleChunks.split("tiny", "v1", archive);

@@ -18,6 +18,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.vqamini.model.onnx.InputFormat;
 
 /** The Java model against PyTorch outputs of the same weights and inputs (tiny config, real key names). */
 class TinyParityTest {
@@ -74,8 +75,8 @@ class TinyParityTest {
         int plane = t * h * w;
         for (int i = 0; i < pixels.length; i++) {
             int c = (i / plane) % 3;
-            normalised[i] = (float) (((pixels[i] & 0xff) - dev.vqamini.model.onnx.InputFormat.MEAN[c])
-                    / dev.vqamini.model.onnx.InputFormat.STD[c]);
+            normalised[i] = (float) (((pixels[i] & 0xff) - InputFormat.MEAN[c])
+                    / InputFormat.STD[c]);
         }
         long[] shape = {n, 3, t, h, w};
         BranchOutput fromFloats = model.runNormalised(View.TECHNICAL, normalised, shape);

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 class WeightFilesTest {
 
@@ -77,7 +78,7 @@ class WeightFilesTest {
             assertEquals(sd.get(k), back.get(k), k);
         }
         byte[] bytes = Files.readAllBytes(file);
-        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        Files.write(file, Arrays.copyOf(bytes, bytes.length - 100));
         assertTrue(assertThrows(WeightFileException.class, () -> Safetensors.read(file)).getMessage().contains("truncated"));
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.nio.file.Files;
 
 /**
  * Which server files a remote caller may name: only paths below the configured roots (after resolving {@code ..} and
@@ -63,7 +64,7 @@ public final class ServerPaths {
         }
         for (Path root : roots) {
             Path dir = root.resolve(name);
-            if (java.nio.file.Files.isDirectory(dir)) {
+            if (Files.isDirectory(dir)) {
                 return check("dataset", dir.toString());
             }
         }

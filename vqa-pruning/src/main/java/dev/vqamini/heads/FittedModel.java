@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 
 /**
  * A model whose two heads were refitted by {@link HeadRefit} and whose fusion constants were fitted on the same
@@ -90,8 +91,8 @@ public record FittedModel(ModelDefinition definition, HeadRefit.LinearHead techn
 
     /** Fusion constants that standardise each branch with the given calibration scores, keeping upstream's weights. */
     static FusionConstants fitFusion(double[] technical, double[] aesthetic) {
-        var t = new org.apache.commons.math3.stat.descriptive.DescriptiveStatistics(technical);
-        var a = new org.apache.commons.math3.stat.descriptive.DescriptiveStatistics(aesthetic);
+        var t = new DescriptiveStatistics(technical);
+        var a = new DescriptiveStatistics(aesthetic);
         FusionConstants published = FusionConstants.PUBLISHED;
         return new FusionConstants(t.getMean(), Math.max(t.getStandardDeviation(), 1e-9), a.getMean(),
                 Math.max(a.getStandardDeviation(), 1e-9), published.technicalWeight(), published.aestheticWeight());

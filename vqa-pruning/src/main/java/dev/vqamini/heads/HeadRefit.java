@@ -12,6 +12,7 @@ import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.RealVector;
 import org.apache.commons.math3.linear.SingularValueDecomposition;
+import java.util.Arrays;
 
 /**
  * Refits a branch's regression head in closed form, without a training framework. A head is
@@ -58,7 +59,7 @@ public final class HeadRefit {
                 mean[j] += row[j] / n;
             }
         }
-        double yMean = java.util.Arrays.stream(targets).average().orElse(0);
+        double yMean = Arrays.stream(targets).average().orElse(0);
         RealMatrix x = new Array2DRowRealMatrix(n, d);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
@@ -70,7 +71,7 @@ public final class HeadRefit {
         double[] s = svd.getSingularValues();
         RealMatrix u = svd.getU();
         RealVector uty = u.transpose().operate(y);
-        double scale = java.util.Arrays.stream(s).map(v -> v * v).sum() / Math.max(1, s.length);
+        double scale = Arrays.stream(s).map(v -> v * v).sum() / Math.max(1, s.length);
         LinearHead best = null;
         for (double alpha : RIDGE_GRID) {
             double lambda = alpha * scale;

@@ -1,5 +1,7 @@
 package dev.vqamini.prune;
 
+import java.util.Arrays;
+
 /**
  * Scores the channels of a group: one number per channel, higher = more important (kept first).
  * Implementations: {@link MagnitudeImportance} (weights only) and {@link ActivationImportance} (calibration clips).
@@ -15,12 +17,12 @@ public interface Importance {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+        Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
         int[] kept = new int[keep];
         for (int i = 0; i < keep; i++) {
             kept[i] = order[i];
         }
-        java.util.Arrays.sort(kept);
+        Arrays.sort(kept);
         return kept;
     }
 }

@@ -5,6 +5,7 @@ import dev.vqamini.model.weights.BranchKeys;
 import dev.vqamini.spec.BranchSpec;
 import dev.vqamini.model.weights.StateDict;
 import dev.vqamini.model.weights.Tensor;
+import java.util.Arrays;
 
 /**
  * Channel importance from weight magnitude: for each channel, the squared L2 norm of its slice in every coupled
@@ -54,7 +55,7 @@ public final class MagnitudeImportance implements Importance {
         for (int i = 0; i < d.length; i++) {
             norms[(i / inner) % size] += (double) d[i] * d[i];
         }
-        double mean = java.util.Arrays.stream(norms).average().orElse(1);
+        double mean = Arrays.stream(norms).average().orElse(1);
         for (int c = 0; c < scores.length; c++) {
             scores[c] += mean > 0 ? norms[c] / mean : 0;
         }

@@ -13,6 +13,7 @@ import dev.vqamini.spec.ModelComplexity;
 import dev.vqamini.clips.View;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.zip.Deflater;
 
 /**
  * What a model version costs, measured on what is physically there: parameters present and non-zero, FLOPs per
@@ -85,7 +86,7 @@ public record ModelCosts(long parametersPresent, long parametersNonZero, long fl
     }
 
     private static long deflatedSize(byte[] data) {
-        java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED);
+        Deflater d = new Deflater(Deflater.BEST_SPEED);
         d.setInput(data);
         d.finish();
         byte[] buf = new byte[1 << 16];

@@ -21,6 +21,12 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
+import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 
 /**
  * One pruning run end to end: split the calibration videos, measure the unpruned model, plan and apply the
@@ -32,9 +38,9 @@ public final class PruningJob {
     /** Fraction of videos held out for evaluation (chosen by a hash of the id, so stable across runs). */
     public static final double HELD_OUT = 0.3;
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper CONFIG_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> CONFIG_MAP =
-            new com.fasterxml.jackson.core.type.TypeReference<>() { };
+    private static final ObjectMapper CONFIG_JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> CONFIG_MAP =
+            new TypeReference<>() { };
 
     private final PruneConfig config;
     private final RunnerOptions options;
@@ -177,7 +183,7 @@ public final class PruningJob {
     static String calibrationDigest(List<CalibrationVideo> videos) {
         String lines = videos.stream().map(v -> v.id() + "\t" + (v.mos().isPresent() ? v.mos().getAsDouble() : ""))
                 .sorted().collect(Collectors.joining("\n"));
-        return Digests.sha256(lines.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Digests.sha256(lines.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The unpruned model's time-averaged head map per branch (from its refitted heads if it had random ones). */
@@ -204,16 +210,16 @@ public final class PruningJob {
     }
 
     private static ViewClips firstClip(ViewClips c) {
-        byte[] one = java.util.Arrays.copyOf(c.pixels(), c.clipBytes());
+        byte[] one = Arrays.copyOf(c.pixels(), c.clipBytes());
         return new ViewClips(c.view(), 1, c.frames(), c.height(), c.width(), one, new int[][] {c.frameIndices()[0]});
     }
 
     // commons-math directly: Agreement's logistic fit needs 4+ videos, a small held-out split may have fewer.
     static double srcc(double[] a, double[] b) {
-        return new org.apache.commons.math3.stat.correlation.SpearmansCorrelation().correlation(a, b);
+        return new SpearmansCorrelation().correlation(a, b);
     }
 
     static double plcc(double[] a, double[] b) {
-        return new org.apache.commons.math3.stat.correlation.PearsonsCorrelation().correlation(a, b);
+        return new PearsonsCorrelation().correlation(a, b);
     }
 }

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import dev.vqamini.spec.FusionConstants;
+import dev.vqamini.spec.ModelSpec;
 
 class ChannelSurgeryTest {
 
@@ -75,9 +77,9 @@ class ChannelSurgeryTest {
         assertEquals(m.weights().get(p + ".pwconv1.weight").data()[2 * 32 + 5], pruned.weights().get(p + ".pwconv1.weight").data()[32 + 5]);
     }
 
-    private static float[] run(dev.vqamini.spec.ModelSpec spec, StateDict weights, ViewClips clips) {
+    private static float[] run(ModelSpec spec, StateDict weights, ViewClips clips) {
         try (QualityModel model = new QualityModel(new ModelDefinition("t", "t", spec, weights,
-                dev.vqamini.spec.FusionConstants.PUBLISHED, Map.of()), CPU)) {
+                FusionConstants.PUBLISHED, Map.of()), CPU)) {
             return model.run(clips).headMap();
         }
     }

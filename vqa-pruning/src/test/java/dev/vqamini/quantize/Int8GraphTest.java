@@ -24,6 +24,9 @@ import dev.vqamini.spec.ModelSpec;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import dev.vqamini.spec.FusionConstants;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Assertions;
 
 /** The static INT8 graph: every block's pointwise layers quantised from calibrated ranges, nothing else, and close to the fp32 graph. */
 class Int8GraphTest {
@@ -33,9 +36,9 @@ class Int8GraphTest {
         BranchSpec b = BranchSpec.of(new int[] {8, 16, 24, 32}, new int[] {1, 1, 2, 1}, 8);
         ModelSpec spec = new ModelSpec(b, b);
         StateDict w = RandomWeights.generate(spec, 11);
-        ModelDefinition def = new ModelDefinition("dover-mobile", "t", spec, w, dev.vqamini.spec.FusionConstants.PUBLISHED, Map.of());
+        ModelDefinition def = new ModelDefinition("dover-mobile", "t", spec, w, FusionConstants.PUBLISHED, Map.of());
         StaticInt8 q;
-        try (Int8Calibrator calibrator = new Int8Calibrator(def, java.util.EnumSet.allOf(Int8Layer.class), CPU)) {
+        try (Int8Calibrator calibrator = new Int8Calibrator(def, EnumSet.allOf(Int8Layer.class), CPU)) {
             for (int seed = 3; seed < 6; seed++) {
                 for (View v : View.values()) {
                     calibrator.add(new ViewClips(v, 1, 4, 64, 64, pixels(seed), new int[][] {{0, 1, 2, 3}}));
@@ -63,7 +66,7 @@ class Int8GraphTest {
         assertClose(fp, s, pixels(4)); // a calibration clip (held-out accuracy is the quantize command's gate, on videos)
 
         StaticInt8 otherArchitecture = new StaticInt8(q.layers(), 0.5, Map.of());
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class,
                 () -> BranchGraph.buildStaticInt8(b, w, keys, InputFormat.RGB_UINT8, Map.of(), otherArchitecture));
         assertTrue(e.getMessage().contains("technical_backbone.stages.0.0.pwconv1"), e.getMessage());
     }

@@ -3,6 +3,7 @@ package dev.vqamini.quality;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One model version in the table operators read: quality against human scores over its last labelled videos (with
@@ -39,7 +40,7 @@ public record VersionRow(
 
         @JsonValue
         public String text() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.ArrayList;
 
 /**
  * Publishes a model bundle archive on vqa.models as checksummed chunks, keyed so that compaction keeps the
@@ -36,7 +37,7 @@ public final class ModelPublisher {
     public static int publish(Producer<String, ModelChunk> producer, String modelName, String version, byte[] archive)
             throws InterruptedException, ExecutionException {
         List<ModelChunk> chunks = BundleChunks.split(modelName, version, archive);
-        List<Future<RecordMetadata>> acks = new java.util.ArrayList<>();
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
         for (ModelChunk c : chunks) {
             acks.add(producer.send(new ProducerRecord<>(TopicCatalog.MODELS.name(),
                     TopicCatalog.modelChunkKey(version, c.getChunkIndex()), c)));

@@ -7,6 +7,7 @@ import dev.vqamini.wire.proto.RolloutGates;
 import dev.vqamini.wire.proto.RolloutPlan;
 import java.util.List;
 import java.util.Optional;
+import java.util.Locale;
 
 /**
  * The edits of a planned rollout, as {@link RolloutEdits.Edit}s for {@link RolloutWriter}: an operator plans, pauses,
@@ -331,7 +332,7 @@ public final class RolloutPlans {
 
     /** The state as operators read it: active, paused, aborted, promoted, rolled_back. */
     public static String state(RolloutPlan p) {
-        return p.getState().name().substring("PLAN_STATE_".length()).toLowerCase(java.util.Locale.ROOT);
+        return p.getState().name().substring("PLAN_STATE_".length()).toLowerCase(Locale.ROOT);
     }
 
     private static Rollout atStep(Rollout r, RolloutPlan plan, int step, long nowMs) {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
+import java.util.function.Function;
 
 /**
  * Says at startup whether the endpoints that change something need a bearer token, and refuses to start with
@@ -43,7 +44,7 @@ public class AuthAtStartup {
     }
 
     /** Throws when auth is on and none of {@link #KEY_PROPERTIES} has a value. */
-    static void check(boolean enabled, java.util.function.Function<String, Optional<String>> lookup) {
+    static void check(boolean enabled, Function<String, Optional<String>> lookup) {
         if (enabled && KEY_PROPERTIES.stream().map(lookup).noneMatch(v -> v.filter(s -> !s.isBlank()).isPresent())) {
             throw new IllegalStateException("vqa.auth.enabled=true but no key to verify tokens: set "
                     + "mp.jwt.verify.publickey.location (MP_JWT_VERIFY_PUBLICKEY_LOCATION) to a PEM public key or a JWKS "

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 
 /**
  * Batches clips across videos, per (model version, view), like Triton's dynamic batcher: a batch runs when it holds
@@ -70,14 +71,14 @@ public final class DynamicBatcher implements AutoCloseable {
     private final Map<Key, BlockingQueue<Job>> queues = new HashMap<>();
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicInteger queued = new AtomicInteger();
-    private final java.util.concurrent.Semaphore runs;
+    private final Semaphore runs;
     private volatile boolean closed;
 
     public DynamicBatcher(Settings settings, ClipShape clip, BatchListener listener) {
         this.settings = settings;
         this.clip = clip;
         this.listener = listener;
-        this.runs = new java.util.concurrent.Semaphore(settings.concurrentRuns());
+        this.runs = new Semaphore(settings.concurrentRuns());
     }
 
     /** Queues one clip ({@code clip.bytes()} of uint8 pixels) for {@code model}'s {@code view} branch. */

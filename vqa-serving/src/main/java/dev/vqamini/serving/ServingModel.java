@@ -17,6 +17,7 @@ import dev.vqamini.model.runtime.BranchRunner;
 import dev.vqamini.model.runtime.RunnerOptions;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Arrays;
 
 /**
  * One model version in service: the two ONNX graphs of its serving bundle in ONNX Runtime sessions, checked before
@@ -136,7 +137,7 @@ public final class ServingModel implements AutoCloseable {
         float[] scores;
         try {
             byte[] grey = new byte[maxBatch * clip.bytes()];
-            java.util.Arrays.fill(grey, (byte) 128);
+            Arrays.fill(grey, (byte) 128);
             scores = runner.runPixels(grey, new long[] {maxBatch, 3, clip.frames(), clip.height(), clip.width()}).scores();
         } catch (OrtException | RuntimeException e) {
             throw new ModelRefusedException(version, RefusalCheck.PROBE, view.key() + " graph fails on " + maxBatch + " x 3 x "

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.CountDownLatch;
 
 /** The batcher over two real tiny versions; every batched score is checked against the clip run on its own. */
 class DynamicBatcherTest {
@@ -189,7 +190,7 @@ class DynamicBatcherTest {
 
     @Test
     void closeWaitsForTheBatchInFlightBeforeTheSessionsCanClose() throws Exception {
-        java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch inFlight = new CountDownLatch(1);
         long[] runEndedAt = {0};
         // the listener runs on the worker right after ONNX Runtime returns: holding it there stands for a long run
         batcher = new DynamicBatcher(new DynamicBatcher.Settings(1, Duration.ZERO, 1), TinyVersions.CLIP,

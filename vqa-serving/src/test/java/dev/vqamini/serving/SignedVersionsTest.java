@@ -20,6 +20,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import java.util.HashMap;
 
 /**
  * A scorer with a verify key serves only versions whose manifest is signed with the matching Ed25519 key: an unsigned
@@ -74,7 +75,7 @@ class SignedVersionsTest {
             }
         }
         assertEquals(3, refusals.size());
-        Map<String, String> reasons = new java.util.HashMap<>();
+        Map<String, String> reasons = new HashMap<>();
         refusals.forEach(e -> {
             assertEquals(RefusalCheck.SIGNATURE, e.check(), e.getMessage());
             reasons.put(e.version(), e.getMessage());

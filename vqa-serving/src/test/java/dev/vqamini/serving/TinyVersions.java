@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import ai.onnxruntime.OrtException;
+import dev.vqamini.clips.View;
 
 /**
  * Real, tiny model versions for the serving tests: DOVER-shaped graphs (8..32 channels) on 4 x 64 x 64 clips, as
@@ -98,11 +100,11 @@ final class TinyVersions {
     /** Whether the model's sessions are closed: ONNX Runtime refuses runs on a closed session. */
     static boolean closed(ServingModel model) {
         try {
-            model.score(dev.vqamini.clips.View.TECHNICAL, clip(0), 1, CLIP);
+            model.score(View.TECHNICAL, clip(0), 1, CLIP);
             return false;
         } catch (IllegalStateException e) {
             return true;
-        } catch (ai.onnxruntime.OrtException e) {
+        } catch (OrtException e) {
             throw new AssertionError("run failed on an open session", e);
         }
     }

@@ -10,6 +10,7 @@ import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
 import org.apache.commons.math3.stat.descriptive.rank.Max;
 import org.apache.commons.math3.stat.descriptive.rank.Min;
 import org.apache.commons.math3.stat.StatUtils;
+import java.util.Arrays;
 
 /**
  * The 4-parameter logistic that VQA papers fit from predictions to MOS before PLCC and RMSE (VQEG practice):
@@ -59,7 +60,7 @@ public record LogisticFit(double b1, double b2, double b3, double b4) {
         double[] b = SimpleCurveFitter.create(FUNCTION, guess).withMaxIterations(10_000).fit(points);
         for (double v : b) {
             if (!Double.isFinite(v)) {
-                throw new IllegalStateException("logistic fit diverged: " + java.util.Arrays.toString(b));
+                throw new IllegalStateException("logistic fit diverged: " + Arrays.toString(b));
             }
         }
         return new LogisticFit(b[0], b[1], b[2], b[3]);

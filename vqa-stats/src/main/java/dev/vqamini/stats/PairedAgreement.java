@@ -2,6 +2,7 @@ package dev.vqamini.stats;
 
 import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
 import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
+import java.util.Arrays;
 
 /**
  * How two model versions compare on the same videos (paired through shadow scoring). Label-free: how well the
@@ -97,7 +98,7 @@ public record PairedAgreement(int n, double agreementSrcc, CorrelationInterval a
      * so a candidate equal to stable on constant scores is not "unknown".
      */
     static double correlation(double r, double[] a, double[] b) {
-        if (Double.isNaN(r) && java.util.Arrays.equals(a, b)) {
+        if (Double.isNaN(r) && Arrays.equals(a, b)) {
             return 1;
         }
         return r;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
 
 class AgreementTest {
 
@@ -77,7 +78,7 @@ class AgreementTest {
         assertTrue(a.plcc() > 0.95, "plcc " + a.plcc());
         assertEquals(0.15, a.rmse(), 0.05);
         // the fit cannot do worse than the best straight line
-        double linearRmse = Math.sqrt(1 - a.plccRaw() * a.plccRaw()) * new org.apache.commons.math3.stat.descriptive.moment.StandardDeviation(false).evaluate(mos);
+        double linearRmse = Math.sqrt(1 - a.plccRaw() * a.plccRaw()) * new StandardDeviation(false).evaluate(mos);
         assertTrue(a.rmse() <= linearRmse + 1e-9, a.rmse() + " vs linear " + linearRmse);
     }
 

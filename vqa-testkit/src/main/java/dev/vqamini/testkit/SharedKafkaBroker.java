@@ -4,6 +4,7 @@ import dev.vqamini.broker.LocalKafkaBroker;
 import dev.vqamini.wire.TopicCatalog;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
+import org.apache.kafka.common.utils.Exit;
 
 /**
  * One real Kafka broker per test JVM, started on first use and stopped when the JVM exits.
@@ -45,8 +46,8 @@ public final class SharedKafkaBroker {
         // At JVM exit Kafka's own hook deletes the test kit's temporary log dirs, racing our hook that stops the
         // broker; a broker that loses its log dirs halts the JVM with status 1, which fails a build whose tests all
         // passed. Nothing may halt the test JVM from inside the in-process broker.
-        org.apache.kafka.common.utils.Exit.setHaltProcedure((status, message) -> { });
-        org.apache.kafka.common.utils.Exit.setExitProcedure((status, message) -> { });
+        Exit.setHaltProcedure((status, message) -> { });
+        Exit.setExitProcedure((status, message) -> { });
         LocalKafkaBroker broker = LocalKafkaBroker.startEphemeral();
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "vqa-testkit-kafka-stop"));
         return new TestKafka(broker.bootstrapServers(), "in-process");

@@ -126,7 +126,7 @@ public final class VideoFile implements AutoCloseable {
                 codedW = par.width();
                 codedH = par.height();
             }
-            org.bytedeco.javacpp.BytePointer name = avutil.av_get_pix_fmt_name(par.format());
+            BytePointer name = avutil.av_get_pix_fmt_name(par.format());
             pixFmt = name == null ? "unknown" : name.getString();
             vfr = differ(stream.r_frame_rate(), stream.avg_frame_rate());
         }

@@ -2,6 +2,7 @@ package dev.vqamini.video;
 
 import dev.vqamini.wire.DeadLetters;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * A video file that cannot be used: missing, empty, not a video, without a video stream, truncated to nothing,
@@ -16,7 +17,7 @@ public class VideoInputException extends RuntimeException {
 
         @Override
         public String tag() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

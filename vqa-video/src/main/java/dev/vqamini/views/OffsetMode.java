@@ -1,6 +1,7 @@
 package dev.vqamini.views;
 
 import java.util.SplittableRandom;
+import java.util.Locale;
 
 /**
  * How the samplers pick the offsets upstream DOVER draws uniformly from {@code [0, range)} (temporal segment starts
@@ -29,7 +30,7 @@ public enum OffsetMode {
 
     /** Parses {@code random} or {@code centre} (also {@code center}), case-insensitively. */
     public static OffsetMode parse(String text) {
-        String t = text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT);
+        String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         return switch (t) {
             case "random" -> RANDOM;
             case "centre", "center" -> CENTRE;

@@ -14,6 +14,7 @@ import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.nio.ByteBuffer;
 
 /** Decoding requested frames from real files: order, seeking, rotation, variable frame rate. */
 class FrameReaderTest {
@@ -113,7 +114,7 @@ class FrameReaderTest {
             Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3);
             long t = 0;
             for (int f = 0; f < 40; f++) {
-                java.nio.ByteBuffer b = (java.nio.ByteBuffer) frame.image[0];
+                ByteBuffer b = (ByteBuffer) frame.image[0];
                 byte[] rgb = TestVideos.frame(f, w, h);
                 for (int y = 0; y < h; y++) {
                     b.put(y * frame.imageStride, rgb, y * w * 3, w * 3);

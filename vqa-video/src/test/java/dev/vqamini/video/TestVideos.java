@@ -3,6 +3,9 @@ package dev.vqamini.video;
 import dev.vqamini.video.synth.VideoWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Small real videos for tests, encoded with FFmpeg: frame f is flat grey at {@link #level(int)} with a pure red
@@ -61,12 +64,12 @@ public final class TestVideos {
      */
     public static Path writeWithFfmpegProgram(Path file, int w, int h, int frames, String... encoderArgs) throws Exception {
         String ffmpeg = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(ffmpeg, "-hide_banner", "-loglevel", "error",
+        List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-loglevel", "error",
                 "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", w + "x" + h, "-r", "24", "-i", "-"));
-        cmd.addAll(java.util.List.of(encoderArgs));
+        cmd.addAll(List.of(encoderArgs));
         cmd.add(file.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try (java.io.OutputStream in = p.getOutputStream()) {
+        try (OutputStream in = p.getOutputStream()) {
             for (int f = 0; f < frames; f++) {
                 in.write(frame(f, w, h));
             }

@@ -13,6 +13,7 @@ import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 /** Probing real encoded files, and refusing bad ones with one-line reasons. */
 class VideoFileTest {
@@ -50,7 +51,7 @@ class VideoFileTest {
         Path text = Files.writeString(dir.resolve("notes.mp4"), "this is not a video\n".repeat(200));
         byte[] all = Files.readAllBytes(good);
         // no faststart: the index (moov) is at the end, so a cut file cannot be opened at all
-        Path cut = Files.write(dir.resolve("cut.mp4"), java.util.Arrays.copyOf(all, all.length / 3));
+        Path cut = Files.write(dir.resolve("cut.mp4"), Arrays.copyOf(all, all.length / 3));
         assertRefused(missing, "no such file");
         assertRefused(empty, "empty file");
         assertRefused(random, "not a readable video");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vqamini.video.RgbFrame;
 import org.junit.jupiter.api.Test;
+import java.util.Random;
 
 /**
  * Bilinear resampling against hand-computed cases and against values PyTorch 1.13 produced for the same inputs
@@ -65,7 +66,7 @@ class BilinearTorchParityTest {
 
     @Test
     void resizeWritesTheSampleFormulaBitForBitIntoEachChannelPlane() {
-        java.util.Random random = new java.util.Random(23);
+        Random random = new Random(23);
         for (int[] size : new int[][] {{97, 131}, {1080, 1920}, {150, 224}}) {
             int h = size[0];
             int w = size[1];

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 class UnifiedFrameSamplerTest {
 
@@ -76,7 +77,7 @@ class UnifiedFrameSamplerTest {
         int[] b = s.sample(300, OffsetMode.RANDOM.source(new SplittableRandom(7)));
         int[] c = s.sample(300, OffsetMode.RANDOM.source(new SplittableRandom(8)));
         assertArrayEquals(a, b);
-        assertNotEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(c));
+        assertNotEquals(Arrays.toString(a), Arrays.toString(c));
     }
 
     @Test

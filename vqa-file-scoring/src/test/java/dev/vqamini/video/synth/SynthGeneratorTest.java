@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
+import java.util.Arrays;
 
 class SynthGeneratorTest {
 
@@ -57,7 +59,7 @@ class SynthGeneratorTest {
             assertTrue(FullReference.psnr(f0, f12, 64, 48) < 40, c + " has motion");
             byte[] other = new byte[f0.length];
             c.scene(4, 64, 48).render(0, other);
-            assertNotEquals(java.util.Arrays.hashCode(f0), java.util.Arrays.hashCode(other), c + " depends on its seed");
+            assertNotEquals(Arrays.hashCode(f0), Arrays.hashCode(other), c + " depends on its seed");
         }
     }
 
@@ -102,6 +104,6 @@ class SynthGeneratorTest {
         assertEquals(entries.get(3).mos(), back.get(3).mos(), 1e-4);
         assertTrue(Files.readAllLines(labels).get(0).matches("synth_0000_\\w+\\.mp4, 1, 0, \\d\\.\\d{4}"), Files.readAllLines(labels).get(0));
         Files.writeString(labels, "a.mp4, 1, 2, x\n");
-        assertThrows(java.io.IOException.class, () -> MosLabels.read(labels));
+        assertThrows(IOException.class, () -> MosLabels.read(labels));
     }
 }

@@ -10,6 +10,7 @@ import dev.vqamini.wire.proto.RolloutDecision;
 import dev.vqamini.wire.proto.VideoLabel;
 import dev.vqamini.wire.proto.VideoScoreRecord;
 import dev.vqamini.wire.proto.VideoUpload;
+import dev.vqamini.wire.proto.UploadStatus;
 
 /** The value serde of each topic in {@link TopicCatalog}. Serdes are stateless and thread-safe. */
 public final class WireSerdes {
@@ -23,8 +24,8 @@ public final class WireSerdes {
     }
 
     /** Values of {@link TopicCatalog#UPLOAD_STATUS}. */
-    public static ProtobufSerde<dev.vqamini.wire.proto.UploadStatus> uploadStatus() {
-        return ProtobufSerde.of(dev.vqamini.wire.proto.UploadStatus.getDefaultInstance());
+    public static ProtobufSerde<UploadStatus> uploadStatus() {
+        return ProtobufSerde.of(UploadStatus.getDefaultInstance());
     }
 
     /** Values of {@link TopicCatalog#FRAGMENTS}. */

@@ -9,6 +9,7 @@ import dev.vqamini.wire.proto.FragmentClip;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.Timeout;
+import dev.vqamini.wire.proto.ViewKind;
 
 /**
  * Every protobuf decoder path of the topics: each {@link WireSerdes} deserializer on arbitrary bytes returns a
@@ -56,7 +57,7 @@ class WireDecodeFuzzTest {
         assembler.pending();
     }
 
-    private static void view(dev.vqamini.wire.proto.ViewKind kind) {
+    private static void view(ViewKind kind) {
         try {
             WireViews.fromWire(kind);
         } catch (IllegalArgumentException expected) {

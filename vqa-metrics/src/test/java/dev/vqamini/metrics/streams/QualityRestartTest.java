@@ -29,6 +29,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.junit.jupiter.api.Test;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * A restart on a machine with no local state (a new pod): the stores restore from their changelog topics on the real
@@ -90,10 +91,10 @@ class QualityRestartTest {
             try {
                 Map<String, VersionWindow> windows = new HashMap<>();
                 Map<String, VersionStats> stats = new HashMap<>();
-                streams.<org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, VersionWindow>>store(
+                streams.<ReadOnlyKeyValueStore<String, VersionWindow>>store(
                         StoreQueryParameters.fromNameAndType(QualityTopology.WINDOWS, QueryableStoreTypes.keyValueStore()))
                         .all().forEachRemaining(kv -> windows.put(kv.key, kv.value));
-                streams.<org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, VersionStats>>store(
+                streams.<ReadOnlyKeyValueStore<String, VersionStats>>store(
                         StoreQueryParameters.fromNameAndType(QualityTopology.STATS, QueryableStoreTypes.keyValueStore()))
                         .all().forEachRemaining(kv -> stats.put(kv.key, kv.value));
                 List<VersionRow> rows = new VersionTable().rows(Map.of(version, windows.getOrDefault(version, VersionWindow.empty())),

@@ -24,6 +24,9 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
+import dev.vqamini.quality.PairWindow;
+import dev.vqamini.stats.PairedAgreement;
+import dev.vqamini.wire.proto.Rollout;
 
 /**
  * Scores and labels whose correlations are known in advance: MOS ranks are the predicted ranks with neighbours
@@ -142,19 +145,19 @@ class QualityTopologyTest {
             KeyValueStore<String, VersionStats> stats = driver.getKeyValueStore(QualityTopology.STATS);
             assertEquals(10, stats.get("stable").videos());
             assertEquals(1, stats.get("cand").videos(), "shadow scores do not count for their version");
-            KeyValueStore<String, dev.vqamini.quality.PairWindow> pairs = driver.getKeyValueStore(QualityTopology.PAIRS);
-            dev.vqamini.quality.PairWindow w = pairs.get(dev.vqamini.quality.PairWindow.key("stable", "cand"));
+            KeyValueStore<String, PairWindow> pairs = driver.getKeyValueStore(QualityTopology.PAIRS);
+            PairWindow w = pairs.get(PairWindow.key("stable", "cand"));
             assertEquals(11, w.pairs().size());
-            dev.vqamini.stats.PairedAgreement a = w.agreement("stable", "cand");
+            PairedAgreement a = w.agreement("stable", "cand");
             assertEquals(11, a.n());
             assertEquals(4, a.labelled());
             assertEquals(1.0, a.agreementSrcc(), 1e-12, "the candidate ranks as the stable version does");
             assertEquals(0.5 * 10 / 11 + 0.5 / 11, a.bias(), 1e-9);
             // and the comparison served at /comparison carries the paired evidence
             VersionTable table = new VersionTable();
-            table.offer(dev.vqamini.wire.proto.Rollout.newBuilder().setModelName("m").setStableVersion("stable")
+            table.offer(Rollout.newBuilder().setModelName("m").setStableVersion("stable")
                     .setShadowVersion("cand").setShadowFraction(0.2).build());
-            Map<String, dev.vqamini.quality.PairWindow> byKey = Map.of(dev.vqamini.quality.PairWindow.key("stable", "cand"), w);
+            Map<String, PairWindow> byKey = Map.of(PairWindow.key("stable", "cand"), w);
             var comparisons = table.comparisons(Map.of(), byKey);
             assertEquals(1, comparisons.size());
             assertEquals(11, comparisons.get(0).paired().pairs());

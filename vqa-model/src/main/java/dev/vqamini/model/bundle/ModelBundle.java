@@ -24,6 +24,10 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import dev.vqamini.model.weights.FileSniff;
+import java.io.ByteArrayInputStream;
+import java.nio.file.StandardCopyOption;
+import java.util.EnumMap;
 
 /**
  * A model version on disk: a directory (or a zip of it) with {@code manifest.json}, {@code weights.safetensors}
@@ -56,7 +60,7 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition, Ma
      */
     public static ModelBundle write(ModelDefinition definition, Path dir, Provenance provenance,
                                     Map<String, Object> evaluation) throws IOException {
-        Map<View, byte[]> graphs = new java.util.EnumMap<>(View.class);
+        Map<View, byte[]> graphs = new EnumMap<>(View.class);
         for (View view : View.values()) {
             graphs.put(view, QualityModel.onnx(definition, view, InputFormat.RGB_UINT8,
                     Map.of(Provenance.METADATA_KEY, provenance.canonicalJson())));
@@ -119,13 +123,13 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition, Ma
                 return read(dir);
             } catch (IOException e) {
                 throw new WeightFileException(path + ": not a readable model bundle archive (" + e.getMessage() + "): "
-                        + dev.vqamini.model.weights.FileSniff.describe(path), e);
+                        + FileSniff.describe(path), e);
             }
         }
         Path manifestFile = path.resolve(MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
             throw new WeightFileException(path + ": not a model bundle (no " + MANIFEST + "; vqa import-weights and vqa prune"
-                    + " write bundles): " + dev.vqamini.model.weights.FileSniff.describe(path));
+                    + " write bundles): " + FileSniff.describe(path));
         }
         ModelManifest manifest;
         try {
@@ -150,7 +154,7 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition, Ma
         }
         ModelDefinition definition = new ModelDefinition(manifest.name(), manifest.version(), manifest.architecture(),
                 weights, manifest.fusion(), manifest.provenance().notes());
-        Map<View, byte[]> graphs = new java.util.EnumMap<>(View.class);
+        Map<View, byte[]> graphs = new EnumMap<>(View.class);
         for (View view : View.values()) {
             try {
                 graphs.put(view, Files.readAllBytes(path.resolve(onnxFile(view))));
@@ -177,7 +181,7 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition, Ma
     /** Unpacks an archive made by {@link #zip}; refuses entries that would escape {@code dir}. */
     public static void unzip(byte[] archive, Path dir) throws IOException {
         Files.createDirectories(dir);
-        try (ZipInputStream zip = new ZipInputStream(new java.io.ByteArrayInputStream(archive))) {
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(archive))) {
             ZipEntry e;
             int entries = 0;
             while ((e = zip.getNextEntry()) != null) {
@@ -185,7 +189,7 @@ public record ModelBundle(ModelManifest manifest, ModelDefinition definition, Ma
                 if (!target.getParent().equals(dir.normalize()) || e.isDirectory()) {
                     throw new IOException("unexpected archive entry '" + e.getName() + "'");
                 }
-                Files.copy((InputStream) zip, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy((InputStream) zip, target, StandardCopyOption.REPLACE_EXISTING);
                 entries++;
             }
             if (entries == 0) {

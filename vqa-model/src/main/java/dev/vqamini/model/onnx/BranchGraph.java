@@ -10,6 +10,10 @@ import dev.vqamini.model.weights.StateDict;
 import dev.vqamini.model.weights.Tensor;
 import java.util.List;
 import java.util.Map;
+import dev.vqamini.model.weights.WeightFileException;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Builds one DOVER-Mobile branch (backbone + head) as an ONNX graph from a spec and a state_dict.
@@ -38,7 +42,7 @@ public final class BranchGraph {
     public static final String INT8_METADATA = "graph.int8";
 
     private StaticInt8 staticInt8;
-    private java.util.Set<Int8Layer> rangeProbes = java.util.Set.of();
+    private Set<Int8Layer> rangeProbes = Set.of();
     private String hiddenGrnOutput;
 
     private BranchGraph(BranchSpec spec, StateDict weights, BranchKeys keys) {
@@ -67,16 +71,16 @@ public final class BranchGraph {
                                              Map<String, String> metadata, StaticInt8 q) {
         BranchGraph b = new BranchGraph(spec, weights, keys);
         b.staticInt8 = q;
-        Map<String, String> m = new java.util.TreeMap<>(metadata);
+        Map<String, String> m = new TreeMap<>(metadata);
         m.put(INT8_METADATA, "static:" + Int8Layer.describe(q.layers()));
         return b.build(format, m, false);
     }
 
     /** The fp32 graph with, for each block's {@code layers}, outputs of the per-channel min and max of the layer's input. */
     public static ModelProto buildWithRangeProbes(BranchSpec spec, StateDict weights, BranchKeys keys, InputFormat format,
-                                                  java.util.Set<Int8Layer> layers) {
+                                                  Set<Int8Layer> layers) {
         BranchGraph b = new BranchGraph(spec, weights, keys);
-        b.rangeProbes = java.util.EnumSet.copyOf(layers);
+        b.rangeProbes = EnumSet.copyOf(layers);
         return b.build(format, Map.of(), false);
     }
 
@@ -353,7 +357,7 @@ public final class BranchGraph {
     private float[] checkedWeight(String key, int out, int in) {
         Tensor w = weights.get(key + ".weight");
         if (w.numel() != (long) out * in || w.dim(0) != out || w.dim(1) != in) {
-            throw new dev.vqamini.model.weights.WeightFileException(weights.source() + ": key '" + key + ".weight' has shape "
+            throw new WeightFileException(weights.source() + ": key '" + key + ".weight' has shape "
                     + w.shapeText() + " but the architecture needs [" + out + ", " + in + "]");
         }
         return w.data();

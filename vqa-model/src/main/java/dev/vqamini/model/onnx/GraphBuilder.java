@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Owns one ONNX graph while it is built: unique value names, initializers, nodes checked against the
@@ -121,7 +122,7 @@ public final class GraphBuilder {
         }
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op.type).setName(uniqueName("n_" + op.type))
                 .addAllInput(inputs).addAllOutput(List.of(outputs));
-        new java.util.TreeMap<>(attributes).forEach((k, v) -> n.addAttribute(attribute(k, v))); // sorted: the same graph gives the same bytes in every JVM
+        new TreeMap<>(attributes).forEach((k, v) -> n.addAttribute(attribute(k, v))); // sorted: the same graph gives the same bytes in every JVM
         graph.addNode(n);
         return output;
     }

@@ -1,5 +1,7 @@
 package dev.vqamini.model.runtime;
 
+import java.util.Map;
+
 /**
  * What a branch computes for N clips.
  *
@@ -11,7 +13,7 @@ package dev.vqamini.model.runtime;
  * @param extras       any further outputs of the graph (probes), by name, N x C row-major
  */
 public record BranchOutput(float[] headMap, long[] headMapShape, float[] scores, float[] features,
-                           float[] positionFeatures, java.util.Map<String, float[]> extras) {
+                           float[] positionFeatures, Map<String, float[]> extras) {
 
     /** The branch score of a video: the mean over its clips. */
     public double meanScore() {

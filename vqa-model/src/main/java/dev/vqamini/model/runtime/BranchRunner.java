@@ -10,6 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import ai.onnxruntime.NodeInfo;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs one branch graph in one reused ONNX Runtime session. Input bytes are staged in a direct buffer that
@@ -19,11 +22,11 @@ import java.util.Map;
 public final class BranchRunner implements AutoCloseable {
 
     /** Sessions open in this process: a leak shows as growth over a soak run. */
-    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger OPEN = new AtomicInteger();
 
     private final OrtRuntime.Session session;
     private final String inputName;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final ThreadLocal<ByteBuffer> staging = new ThreadLocal<>();
 
     public BranchRunner(byte[] onnx, String inputName, RunnerOptions options) throws OrtException {
@@ -38,11 +41,11 @@ public final class BranchRunner implements AutoCloseable {
     }
 
     /** The graph's inputs and outputs as the session sees them (name to shape and type), to check a graph before use. */
-    public Map<String, ai.onnxruntime.NodeInfo> inputs() throws OrtException {
+    public Map<String, NodeInfo> inputs() throws OrtException {
         return session.session().getInputInfo();
     }
 
-    public Map<String, ai.onnxruntime.NodeInfo> outputs() throws OrtException {
+    public Map<String, NodeInfo> outputs() throws OrtException {
         return session.session().getOutputInfo();
     }
 

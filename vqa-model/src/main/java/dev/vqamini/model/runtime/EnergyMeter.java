@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import com.sun.management.OperatingSystemMXBean;
 
 /**
  * Energy a piece of work used, from the CPU's RAPL counters where the kernel exposes them (the powercap folder,
@@ -177,7 +178,7 @@ public final class EnergyMeter {
     }
 
     private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             long t = os.getProcessCpuTime();
             if (t >= 0) {
                 return t;

@@ -21,6 +21,8 @@ import java.util.function.Function;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Reads a PyTorch {@code .pth} checkpoint without PyTorch: the zip format of {@code torch.save} and the legacy
@@ -124,7 +126,7 @@ public final class PthReader {
                 throw new WeightFileException(name + ": legacy file has no storage key list after its pickle");
             }
             Map<String, ByteBuffer> bytes = new HashMap<>();
-            java.util.Set<String> needed = new java.util.HashSet<>();
+            Set<String> needed = new HashSet<>();
             views.values().forEach(v -> needed.add(v.storage().key()));
             for (Object k : keys) {
                 TorchStorage.Ref ref = storages.get(String.valueOf(k));

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.nio.file.NoSuchFileException;
 
 /**
  * Reads and writes the safetensors format (8-byte little-endian header length, JSON header, raw data):
@@ -86,7 +87,7 @@ public final class Safetensors {
                 }
             }
             return new StateDict(name, tensors);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new WeightFileException(name + ": no such weights file", e);
         } catch (IOException e) {
             throw new WeightFileException(name + ": cannot read safetensors: " + e.getMessage(), e);

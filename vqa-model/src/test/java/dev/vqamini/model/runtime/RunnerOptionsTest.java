@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vqamini.model.onnx.GraphNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import java.util.Random;
 
 class RunnerOptionsTest {
 
@@ -34,7 +35,7 @@ class RunnerOptionsTest {
     void spinningChangesSchedulingNotScores() throws Exception {
         byte[] graph = TinyGraphs.technical("tiny-spin", 5);
         byte[] pixels = new byte[3 * 4 * 64 * 64];
-        new java.util.Random(5).nextBytes(pixels);
+        new Random(5).nextBytes(pixels);
         long[] shape = {1, 3, 4, 64, 64};
         float[][] scores = new float[2][];
         for (boolean spin : new boolean[] {true, false}) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import java.util.Arrays;
 
 /**
  * Generates a labelled synthetic dataset: video i gets distortion {@code i mod 6}, level
@@ -121,8 +122,8 @@ public final class SynthGenerator {
         if (r.delivered() != n) {
             throw new IllegalStateException(file + ": encoded " + n + " frames but decoded " + r.delivered());
         }
-        double meanSsim = java.util.Arrays.stream(ssim).average().orElse(0);
-        double meanPsnr = java.util.Arrays.stream(psnr).average().orElse(0);
+        double meanSsim = Arrays.stream(ssim).average().orElse(0);
+        double meanPsnr = Arrays.stream(psnr).average().orElse(0);
         return new SynthVideo(file, content, contentSeed, distortion, level, crf, n, meanSsim, meanPsnr,
                 PseudoMos.fromSsim(meanSsim));
     }
