@@ -41,6 +41,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.StandardCopyOption;
+import java.util.function.Supplier;
 
 /**
  * ingest-service on the real broker: 20 real encoded videos (several codecs and sizes, a BT.709-tagged one, one
@@ -182,7 +187,7 @@ class IngestFlowTest {
     void publishedViewsAreByteIdenticalToVqaViewsWithTheSameSeed() throws Exception {
         String name = good.get(1); // the BT.709-tagged one
         Path copy = IngestTestProfile.VIDEOS.resolve("same-" + name);
-        Files.copy(IngestTestProfile.VIDEOS.resolve(name), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(IngestTestProfile.VIDEOS.resolve(name), copy, StandardCopyOption.REPLACE_EXISTING);
         String id = copy.getFileName().toString(); // id = file name: exactly `vqa views FILE --seed 0`
         postUntilAccepted(() -> given().contentType(ContentType.JSON).body(Map.of("uri", copy.toUri().toString())).post("/videos"));
         Map<Integer, FragmentClip> technical = new ConcurrentHashMap<>();
@@ -209,8 +214,8 @@ class IngestFlowTest {
     @Test
     void aVideoFromAnAllowedHttpHostIsDownloadedAndPublished() throws Exception {
         byte[] video = Files.readAllBytes(IngestTestProfile.VIDEOS.resolve(good.get(0)));
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer server = HttpServer.create(
+                new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/uploads/clip.mp4", ex -> {
             ex.sendResponseHeaders(200, video.length);
             try (var out = ex.getResponseBody()) {
@@ -296,11 +301,11 @@ class IngestFlowTest {
                 }
             }
             assertEquals("published", state, upload);
-            assertTrue(!Files.exists(Path.of(java.net.URI.create(records.get(upload).getUri()))), "still spooled: " + upload);
+            assertTrue(!Files.exists(Path.of(URI.create(records.get(upload).getUri()))), "still spooled: " + upload);
         }
     }
 
-    private static void postUntilAccepted(java.util.function.Supplier<Response> post) throws InterruptedException {
+    private static void postUntilAccepted(Supplier<Response> post) throws InterruptedException {
         for (int attempt = 0; attempt < 600; attempt++) {
             Response r = post.get();
             if (r.statusCode() == 202) {

@@ -31,6 +31,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import io.restassured.path.json.config.JsonPathConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.hamcrest.Matchers;
 
 /**
  * metrics-service on the real broker: two versions' scores (one re-delivered twice), labels before and after their
@@ -60,7 +63,7 @@ class MetricsFlowTest {
         double[][] mos = new double[2][n / 2];
         SplittableRandom rnd = new SplittableRandom(7);
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", servers),
-                new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
                 int v = i % 2;
                 String version = v == 0 ? stable : candidate;
@@ -88,8 +91,8 @@ class MetricsFlowTest {
         JsonPath table = null;
         long deadline = System.nanoTime() + 90_000_000_000L;
         while (System.nanoTime() < deadline) {
-            table = given().get("/versions").jsonPath().using(new io.restassured.path.json.config.JsonPathConfig(
-                    io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE));
+            table = given().get("/versions").jsonPath().using(new JsonPathConfig(
+                    JsonPathConfig.NumberReturnType.DOUBLE));
             Integer a = table.get("find { it.model_version == '" + stable + "' }.labelled");
             Integer b = table.get("find { it.model_version == '" + candidate + "' }.labelled");
             if (a != null && b != null && a == n / 2 && b == n / 2) {
@@ -115,10 +118,10 @@ class MetricsFlowTest {
             assertEquals(2, table.getList(row + "srcc_ci").size());
         }
         given().get("/comparison").then().statusCode(200).body("find { it.candidate == '" + candidate + "' }.stable",
-                org.hamcrest.Matchers.is(stable));
+                Matchers.is(stable));
         String id0 = run + "-video-0";
-        given().get("/scores/" + id0).then().statusCode(200).body("model_version", org.hamcrest.Matchers.is(stable))
-                .body("upload_id", org.hamcrest.Matchers.is("u-" + id0));
+        given().get("/scores/" + id0).then().statusCode(200).body("model_version", Matchers.is(stable))
+                .body("upload_id", Matchers.is("u-" + id0));
         given().get("/scores/never-scored-" + run).then().statusCode(404);
 
         double srcc = table.getDouble("find { it.model_version == '" + candidate + "' }.srcc");

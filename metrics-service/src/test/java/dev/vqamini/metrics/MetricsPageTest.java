@@ -40,6 +40,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import java.util.function.Predicate;
 
 /**
  * The page at {@code /} in a real headless browser (Debian's chromium): a planned candidate's real and shadow scores,
@@ -184,7 +185,7 @@ class MetricsPageTest {
         return null;
     }
 
-    private static void awaitJson(String path, java.util.function.Predicate<String> done) throws InterruptedException {
+    private static void awaitJson(String path, Predicate<String> done) throws InterruptedException {
         String body = "";
         for (int i = 0; i < 180; i++) {
             body = given().get(path).asString();

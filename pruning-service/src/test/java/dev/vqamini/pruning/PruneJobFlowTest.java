@@ -62,6 +62,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import org.hamcrest.Matchers;
 
 /**
  * A pruning job end to end against a real broker: calibration sampled off vqa.fragments and vqa.labels (one
@@ -112,7 +113,7 @@ class PruneJobFlowTest {
                  "fragmentSample":%d,"canaryWeight":0.1}""".formatted(json(parentDir.toString()), VIDEOS);
         Response submitted = given().contentType(ContentType.JSON).body(body).when().post("/prune-jobs");
         submitted.then().statusCode(202).header("Location", notNullValue())
-                .body("id", notNullValue()).body("recipe", org.hamcrest.Matchers.is("layer-specific+channel"));
+                .body("id", notNullValue()).body("recipe", Matchers.is("layer-specific+channel"));
         String location = submitted.header("Location");
         String id = submitted.jsonPath().getString("id");
         assertTrue(location.endsWith("/prune-jobs/" + id), location);

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import dev.vqamini.model.runtime.BranchRunner;
 
 /** The scorer's Micrometer meters ({@code vqa.scorer.*}, tagged by model version and view); docs/metrics.md lists them. */
 @ApplicationScoped
@@ -40,7 +41,7 @@ public class ScorerMetrics implements DynamicBatcher.BatchListener {
 
     void watch(ModelRegistry registry) {
         meters.gauge("vqa.scorer.versions.loaded", registry, r -> r.servingVersions().size());
-        meters.gauge("vqa.scorer.onnx.sessions", this, m -> dev.vqamini.model.runtime.BranchRunner.openSessions());
+        meters.gauge("vqa.scorer.onnx.sessions", this, m -> BranchRunner.openSessions());
         // A state, not a counter: a version the rollout names but this scorer refused stays an alert until removed.
         meters.gauge("vqa.scorer.versions.refused", registry, r -> r.refusedVersions().size());
     }

@@ -279,7 +279,7 @@ public class ScorerService {
     private static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "scorer-" + ProcessHandle.current().pid();
         }
     }

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Tiny model versions (good and broken) and videos of 4 x 64 x 64 clips for the scorer's tests. */
 final class ScorerFixtures {
@@ -97,7 +98,7 @@ final class ScorerFixtures {
 
     private static void send(String servers, String version, List<ModelChunk> chunks) throws Exception {
         Map<String, Object> settings = KafkaClientSettings.plaintext(servers, "scorer-test").largeRecordProducer("models");
-        try (KafkaProducer<String, ModelChunk> p = new KafkaProducer<>(settings, new org.apache.kafka.common.serialization.StringSerializer(),
+        try (KafkaProducer<String, ModelChunk> p = new KafkaProducer<>(settings, new StringSerializer(),
                 WireSerdes.models().serializer())) {
             for (ModelChunk c : chunks) {
                 p.send(new ProducerRecord<>(TopicCatalog.MODELS.name(), TopicCatalog.modelChunkKey(version, c.getChunkIndex()), c)).get();

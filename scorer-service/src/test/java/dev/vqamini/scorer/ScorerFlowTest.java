@@ -33,6 +33,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * scorer-service end to end on the real broker: videos stream in while a candidate is rolled out at 50 % and three
@@ -129,11 +131,11 @@ class ScorerFlowTest {
         assertTrue(metrics.contains("vqa_scorer_model_refusals_total{check=\"onnx\",model_version=\"bad-not-onnx\""), metrics);
         assertTrue(metrics.contains("vqa_scorer_videos_scored_total{model_version=\"" + CANDIDATE + "\""));
         // inference CPU-seconds per version (RAPL joules only where a counter is readable; not on a test machine)
-        java.util.regex.Matcher cpu = java.util.regex.Pattern.compile("vqa_scorer_cpu_per_1000_videos_seconds\\{model_version=\""
+        Matcher cpu = Pattern.compile("vqa_scorer_cpu_per_1000_videos_seconds\\{model_version=\""
                 + CANDIDATE + "\",?} ([0-9.Ee+-]+)").matcher(metrics);
         assertTrue(cpu.find(), "CPU-seconds per 1000 videos of the candidate: " + metrics);
         assertTrue(Double.parseDouble(cpu.group(1)) > 0, cpu.group());
-        java.util.regex.Matcher cpuTotal = java.util.regex.Pattern.compile("vqa_scorer_cpu_seconds_total\\{model_version=\""
+        Matcher cpuTotal = Pattern.compile("vqa_scorer_cpu_seconds_total\\{model_version=\""
                 + CANDIDATE + "\",view=\"technical\",?} ([0-9.Ee+-]+)").matcher(metrics);
         assertTrue(cpuTotal.find() && Double.parseDouble(cpuTotal.group(1)) > 0, "candidate's technical CPU-seconds: " + metrics);
         assertTrue(metrics.contains("vqa_scorer_versions_refused 3.0"), "three named versions refused: " + metrics);
@@ -286,7 +288,7 @@ class ScorerFlowTest {
                     "vqa_scorer_clips_scored_total\\{model_version=\"" + idle + "\",view=\"technical\",?} 0.0",
                     "vqa_scorer_inference_seconds_count\\{model_version=\"" + idle + "\",view=\"aesthetic\",?} 0.0",
                     "vqa_scorer_end_to_end_seconds_count\\{model_version=\"" + idle + "\",?} 0.0")) {
-                assertTrue(java.util.regex.Pattern.compile(series).matcher(metrics).find(), series + " in:\n" + metrics);
+                assertTrue(Pattern.compile(series).matcher(metrics).find(), series + " in:\n" + metrics);
             }
         } finally {
             rollouts.apply(ScorerFixtures.MODEL, RolloutEdits.shadow(idle, 0));

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.nio.file.Files;
 
 /** {@code vqa eval}: agreement of a model's scores with a dataset's MOS. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -58,7 +59,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (limit != null && limit < entries.size()) {
             entries = entries.subList(0, limit);
         }
-        if (entries.stream().noneMatch(e -> java.nio.file.Files.exists(dataset.resolve(e.name())))) {
+        if (entries.stream().noneMatch(e -> Files.exists(dataset.resolve(e.name())))) {
             throw new IllegalArgumentException("none of the " + entries.size() + " videos in " + labels + " is in " + dataset
                     + " (first: " + dataset.resolve(entries.get(0).name()) + "): give --dataset the folder the label"
                     + " file's names are relative to");

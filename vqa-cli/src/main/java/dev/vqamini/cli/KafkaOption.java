@@ -12,6 +12,9 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import picocli.CommandLine.Option;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * {@code --kafka HOST:PORT} for commands that talk to Kafka: default {@code $VQA_KAFKA}, else localhost:9092, like the
@@ -78,14 +81,14 @@ public final class KafkaOption {
         if (cause instanceof AuthenticationException) {
             return "Kafka at " + at + " refused this client (" + security + "): " + rootMessage(cause);
         }
-        if (cause instanceof org.apache.kafka.common.config.ConfigException && String.valueOf(cause.getMessage())
+        if (cause instanceof ConfigException && String.valueOf(cause.getMessage())
                 .contains("resolvable")) {
             return "no host of Kafka address " + at + " resolves (DNS): check --kafka HOST:PORT or VQA_KAFKA";
         }
         String hint = "is the broker running? set --kafka HOST:PORT or VQA_KAFKA"
                 + " (TLS/SASL: VQA_KAFKA_SECURITY_PROTOCOL, VQA_KAFKA_USERNAME, VQA_KAFKA_PASSWORD,"
                 + " VQA_KAFKA_SSL_TRUSTSTORE_LOCATION)";
-        if (cause instanceof java.util.concurrent.TimeoutException
+        if (cause instanceof TimeoutException
                 || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
             return "cannot reach Kafka at " + at + " (" + security + ") within " + PROBE_TIMEOUT.toSeconds() + " s: " + hint;
         }
@@ -93,14 +96,14 @@ public final class KafkaOption {
     }
 
     /** The user named in the SASL settings, never the password. */
-    static java.util.Optional<String> user(KafkaSecurity security) {
+    static Optional<String> user(KafkaSecurity security) {
         String jaas = security.configs().get("sasl.jaas.config");
         if (jaas == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Matcher m = JAAS_USER.matcher(jaas);
-        return m.find() ? java.util.Optional.of(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"))
-                : java.util.Optional.empty();
+        return m.find() ? Optional.of(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"))
+                : Optional.empty();
     }
 
     private static String rootMessage(Throwable t) {

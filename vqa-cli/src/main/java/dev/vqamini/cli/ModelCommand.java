@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.util.Arrays;
 
 /** {@code vqa model run}: the raw network on .npy inputs, for parity checks against upstream. */
 @Command(name = "model", description = "Run the DOVER-Mobile network itself on tensors.",
@@ -50,7 +51,7 @@ public final class ModelCommand {
                     NpyArray input = NpyArray.read(view == View.AESTHETIC ? aesthetic : technical);
                     if (input.shape().length != 5 || input.shape()[1] != 3) {
                         throw new IllegalArgumentException(view.key() + " input must be N x 3 x T x H x W, got "
-                                + java.util.Arrays.toString(input.shape()));
+                                + Arrays.toString(input.shape()));
                     }
                     BranchOutput o = model.runNormalised(view, input.data(), input.shape());
                     new NpyArray(o.headMapShape(), o.headMap()).write(out.resolve(view.key() + "_head_map.npy"));

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.nio.file.Files;
 
 /** {@code vqa prune}: prune a model with one recipe, refit its heads, evaluate it, and write it as a bundle. */
 @Command(name = "prune", mixinStandardHelpOptions = true,
@@ -131,7 +132,7 @@ public final class PruneCommand implements Callable<Integer> {
                     + "parent version and spec hash)");
             return 2;
         }
-        if (!java.nio.file.Files.exists(replay)) {
+        if (!Files.exists(replay)) {
             throw new IllegalArgumentException("bundle " + replay + " does not exist (give --replay BUNDLE, a pruned model"
                     + " bundle directory or .zip written by vqa prune)");
         }

@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Set;
 
 /** {@code vqa quantize}: a static INT8 version of a model bundle, written only if it passes the accuracy gate. */
 @Command(name = "quantize", mixinStandardHelpOptions = true,
@@ -88,7 +91,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         if (calibrationVideos < 1) {
             throw new IllegalArgumentException("--calibration-videos must be at least 1, got " + calibrationVideos);
         }
-        java.util.Set<Int8Layer> chosen = Int8Layer.parse(layers);
+        Set<Int8Layer> chosen = Int8Layer.parse(layers);
         Provenance provenance = null;
         if (Files.isDirectory(model) || model.getFileName().toString().endsWith(".zip")) {
             ModelBundle bundle = ModelBundle.read(model);
@@ -136,7 +139,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         return g.passed() ? 0 : 1;
     }
 
-    private List<CalibrationVideo> videos(Path dir, ViewSampler sampler) throws java.io.IOException {
+    private List<CalibrationVideo> videos(Path dir, ViewSampler sampler) throws IOException {
         List<DatasetFolder.Entry> entries = DatasetFolder.list(dir, DatasetFolder.defaultLabels(dir, null));
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("no videos in " + dir + " (give a folder of video files, e.g. from vqa synth)");
@@ -149,7 +152,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         if (all.size() <= n) {
             return all;
         }
-        List<CalibrationVideo> picked = new java.util.ArrayList<>();
+        List<CalibrationVideo> picked = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             picked.add(all.get((int) ((long) i * all.size() / n)));
         }

@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import java.util.function.Supplier;
+import org.apache.kafka.common.errors.AuthorizationException;
 
 /** {@code vqa rollout}: shows and edits which model versions serve traffic (vqa.rollouts). */
 @Command(name = "rollout", mixinStandardHelpOptions = true,
@@ -132,7 +134,7 @@ public final class RolloutCommand implements Runnable {
                                 last[0] = d;
                             }
                         });
-            } catch (org.apache.kafka.common.errors.AuthorizationException e) {
+            } catch (AuthorizationException e) {
                 // a principal that may edit rollouts but not read the controller's audit trail: show the rollout alone
                 System.err.println("rollout: cannot read " + TopicCatalog.ROLLOUT_DECISIONS.name() + " (" + e.getMessage() + ")");
             }
@@ -140,7 +142,7 @@ public final class RolloutCommand implements Runnable {
         }
 
         /** Applies an edit; a refused one (bad weight, unknown version, concurrent writer) is one line on stderr. */
-        int edit(java.util.function.Supplier<RolloutEdits.Edit> edit) throws Exception {
+        int edit(Supplier<RolloutEdits.Edit> edit) throws Exception {
             try {
                 return print(writer().apply(model, edit.get()));
             } catch (IllegalArgumentException | IllegalStateException e) {

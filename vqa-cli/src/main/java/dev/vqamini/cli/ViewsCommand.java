@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import java.io.IOException;
 
 /** {@code vqa views}: the exact views the model sees of a video, to check and reproduce them. */
 @Command(name = "views", mixinStandardHelpOptions = true,
@@ -62,7 +63,7 @@ public final class ViewsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void write(ViewClips clips, Path file) throws java.io.IOException {
+    private static void write(ViewClips clips, Path file) throws IOException {
         new NpyBytes(new long[] {clips.clips(), 3, clips.frames(), clips.height(), clips.width()}, clips.pixels()).write(file);
     }
 }

@@ -6,6 +6,7 @@ import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.runtime.RunnerOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
+import dev.vqamini.model.QualityModel;
 
 /** The {@code --weights} option shared by every command that runs a model. */
 public final class WeightsOption {
@@ -24,9 +25,9 @@ public final class WeightsOption {
      * The model ready to score: a bundle with its own graphs (INT8 ones included, as a scorer would serve them),
      * other weights with graphs built from them, or the (cached) fitted bootstrap model.
      */
-    public dev.vqamini.model.QualityModel model(RunnerOptions options) {
+    public QualityModel model(RunnerOptions options) {
         return weights != null ? ModelLoader.qualityModel(weights, options)
-                : new dev.vqamini.model.QualityModel(definition(options), options);
+                : new QualityModel(definition(options), options);
     }
 
     /** The model to use: the given weights, or the (cached) fitted bootstrap model. */

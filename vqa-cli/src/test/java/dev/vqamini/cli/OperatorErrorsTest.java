@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.ArrayList;
 
 /**
  * What an operator sees for the mistakes a new user makes: a wrong file given as weights, a missing label file or
@@ -111,7 +112,7 @@ class OperatorErrorsTest {
         Path bundle = bundle(dir);
         for (List<String> command : List.of(List.of("rollout", "show"), List.of("rollout", "canary", "v2", "0.1"),
                 List.of("rollout", "promote", "v2"), List.of("publish", bundle.toString()))) {
-            List<String> args = new java.util.ArrayList<>(command);
+            List<String> args = new ArrayList<>(command);
             args.addAll(List.of("--kafka", kafka));
             long t0 = System.nanoTime();
             CapturedRun r = VideoCommandsTest.run(args.toArray(String[]::new));

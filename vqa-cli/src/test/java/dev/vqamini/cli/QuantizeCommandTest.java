@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.List;
 
 /** vqa quantize on a small bundle and real encoded videos: the gate decides, the manifest records, a scorer serves it. */
 class QuantizeCommandTest {
@@ -67,7 +68,7 @@ class QuantizeCommandTest {
         ModelBundle written = ModelBundle.read(int8);
         assertEquals("tiny", written.manifest().parent());
         assertEquals("int8-static-qdq", written.manifest().quantization().scheme());
-        assertEquals(java.util.List.of("pwconv1", "pwconv2", "stem"), written.manifest().quantization().layers());
+        assertEquals(List.of("pwconv1", "pwconv2", "stem"), written.manifest().quantization().layers());
         assertEquals(2, written.manifest().quantization().calibrationVideos());
         ModelProto technical = ModelProto.parseFrom(written.graphs().get(View.TECHNICAL));
         assertEquals(2 * 5, technical.getGraph().getNodeList().stream().map(NodeProto::getOpType)

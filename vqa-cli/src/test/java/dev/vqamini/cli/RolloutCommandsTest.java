@@ -23,6 +23,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.vqamini.wire.TopicCatalog;
+import dev.vqamini.wire.proto.GateOutcome;
+import dev.vqamini.wire.proto.GateValue;
+import dev.vqamini.wire.proto.RolloutAction;
+import dev.vqamini.wire.proto.RolloutDecision;
+import java.util.Arrays;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** vqa publish and vqa rollout against a real broker: versions go on vqa.models, rollouts are edited in place. */
 class RolloutCommandsTest {
@@ -109,14 +118,14 @@ class RolloutCommandsTest {
 
         // what metrics-service's controller would write after its first round
         KafkaClientSettings kafka = KafkaClientSettings.plaintext(broker.bootstrapServers(), "test");
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(kafka.producer("test"),
-                new org.apache.kafka.common.serialization.StringSerializer(), WireSerdes.rolloutDecisions().serializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.vqamini.wire.TopicCatalog.ROLLOUT_DECISIONS.name(), "planned",
-                    dev.vqamini.wire.proto.RolloutDecision.newBuilder().setModelName("planned").setCandidateVersion("tiny-q")
+        try (var producer = new KafkaProducer<>(kafka.producer("test"),
+                new StringSerializer(), WireSerdes.rolloutDecisions().serializer())) {
+            producer.send(new ProducerRecord<>(TopicCatalog.ROLLOUT_DECISIONS.name(), "planned",
+                    RolloutDecision.newBuilder().setModelName("planned").setCandidateVersion("tiny-q")
                             .setStableVersion("tiny-p").setStep(0).setTrafficWeight(0.05)
-                            .setAction(dev.vqamini.wire.proto.RolloutAction.ROLLOUT_ACTION_HOLD).setReason("step 0: 12 of 40 paired videos")
-                            .addGates(dev.vqamini.wire.proto.GateValue.newBuilder().setName("agreement_srcc").setValue(0.99)
-                                    .setOutcome(dev.vqamini.wire.proto.GateOutcome.GATE_OUTCOME_PASS).setThreshold(0.95).setN(12)
+                            .setAction(RolloutAction.ROLLOUT_ACTION_HOLD).setReason("step 0: 12 of 40 paired videos")
+                            .addGates(GateValue.newBuilder().setName("agreement_srcc").setValue(0.99)
+                                    .setOutcome(GateOutcome.GATE_OUTCOME_PASS).setThreshold(0.95).setN(12)
                                     .setLow(Double.NaN).setHigh(Double.NaN))
                             .build())).get();
         }
@@ -156,7 +165,7 @@ class RolloutCommandsTest {
     }
 
     private static String[] cat(String[] a, String[] b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }

@@ -26,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The deployment's files as their tools read them: Prometheus' configuration and rules through promtool, the Grafana
@@ -108,7 +109,7 @@ class DeployFilesTest {
     void composeBuildsEveryServiceScalesScorersAndHasAGpuProfile() throws Exception {
         JsonNode compose;
         try (var in = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"))) {
-            compose = JSON.valueToTree(new org.yaml.snakeyaml.Yaml().load(in)); // merge keys resolved, as Compose does
+            compose = JSON.valueToTree(new Yaml().load(in)); // merge keys resolved, as Compose does
         }
         JsonNode services = compose.path("services");
         for (String s : List.of("kafka", "kafka-topics", "prometheus", "grafana", "scorer-service-gpu")) {

@@ -30,6 +30,10 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.vqamini.clips.View;
+import dev.vqamini.model.QualityModel;
+import dev.vqamini.model.onnx.InputFormat;
+import java.io.IOException;
 
 /**
  * {@code vqa bench --models ...}: the cost table of several model versions measured side by side in one run,
@@ -170,9 +174,9 @@ public final class BenchCommand implements Callable<Integer> {
         r.put("params_nonzero", UnstructuredPruner.nonZero(d.weights()));
         r.put("flops_per_clip", ModelComplexity.of(d.spec(), 32, 224, 224).flops());
         long onnx = 0;
-        for (var v : dev.vqamini.clips.View.values()) {
+        for (var v : View.values()) {
             onnx += Files.isDirectory(model) ? Files.size(model.resolve(ModelBundle.onnxFile(v)))
-                    : dev.vqamini.model.QualityModel.onnx(d, v, dev.vqamini.model.onnx.InputFormat.RGB_UINT8).length;
+                    : QualityModel.onnx(d, v, InputFormat.RGB_UINT8).length;
         }
         r.put("onnx_bytes", onnx);
         JsonNode report = Files.isDirectory(model)
@@ -197,7 +201,7 @@ public final class BenchCommand implements Callable<Integer> {
         return new ObjectMapper().readTree(out.substring(out.lastIndexOf('\n') + 1));
     }
 
-    private void writeChart(List<Map<String, Object>> rows) throws java.io.IOException {
+    private void writeChart(List<Map<String, Object>> rows) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Map<String, XYSeries> byRecipe = new LinkedHashMap<>();
         for (Map<String, Object> r : rows) {

@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OnnxTensor;
+import dev.vqamini.model.onnx.GraphBuilder;
+import dev.vqamini.model.runtime.OrtRuntime;
 
 /**
  * Measures one model in a fresh process, so its peak memory is its own: `vqa bench` starts one per model.
@@ -65,11 +69,11 @@ public final class BenchWorkerCommand implements Callable<Integer> {
      * every model) is not counted as the model's memory.
      */
     private void warmUpRuntime() throws Exception {
-        var g = new dev.vqamini.model.onnx.GraphBuilder("warm-up");
-        String x = g.input("x", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, 1);
-        g.output(x, "y", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, 1);
-        try (var s = dev.vqamini.model.runtime.OrtRuntime.open(g.build(Map.of()).toByteArray(), runtime.options());
-             var t = ai.onnxruntime.OnnxTensor.createTensor(dev.vqamini.model.runtime.OrtRuntime.environment(), new float[] {1f});
+        var g = new GraphBuilder("warm-up");
+        String x = g.input("x", OnnxMl.TensorProto.DataType.FLOAT, 1);
+        g.output(x, "y", OnnxMl.TensorProto.DataType.FLOAT, 1);
+        try (var s = OrtRuntime.open(g.build(Map.of()).toByteArray(), runtime.options());
+             var t = OnnxTensor.createTensor(OrtRuntime.environment(), new float[] {1f});
              var r = s.session().run(Map.of("x", t))) {
             r.get(0);
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import dev.vqamini.video.FrameReader;
 
 /** {@code vqa bench-decode}: time to turn a video file into both DOVER views (decode + sampling, no model). */
 @Command(name = "bench-decode", mixinStandardHelpOptions = true,
@@ -117,7 +118,7 @@ public final class DecodeBenchCommand implements Callable<Integer> {
         for (int r = -1; r < repeats; r++) {
             long t0 = System.nanoTime();
             try (VideoFile f = VideoFile.open(file, VideoLimits.defaults())) {
-                frames = dev.vqamini.video.FrameReader.countFrames(f, Integer.MAX_VALUE);
+                frames = FrameReader.countFrames(f, Integer.MAX_VALUE);
             }
             if (r >= 0) {
                 t[r] = (System.nanoTime() - t0) / 1e9;

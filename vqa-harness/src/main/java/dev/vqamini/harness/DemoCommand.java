@@ -37,6 +37,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.util.ArrayList;
+import java.util.Arrays;
 
 /**
  * {@code vqa demo}: the whole product on one machine: an embedded Kafka broker, the four services as separate
@@ -102,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** When the demo and the current stage began, and each finished stage's seconds (printed at the end). */
     private final long started = System.nanoTime();
     private long stageStarted = started;
-    private final List<String> stageTimes = new java.util.ArrayList<>();
+    private final List<String> stageTimes = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -206,7 +211,7 @@ public final class DemoCommand implements Callable<Integer> {
                 say(current + " (its archive cut off halfway)");
                 String damaged = stable.version() + "-damaged";
                 byte[] whole = ModelBundle.zip(stableBundle);
-                ModelPublisher.publish(clients, stable.name(), damaged, java.util.Arrays.copyOf(whole, whole.length / 2));
+                ModelPublisher.publish(clients, stable.name(), damaged, Arrays.copyOf(whole, whole.length / 2));
                 new RolloutWriter(clients).apply(stable.name(), RolloutEdits.shadow(damaged, 0.1));
                 say("    " + awaitRefused(scorer, damaged, Duration.ofMinutes(2)));
                 Thread.sleep(2500); // one gauge refresh, so /q/metrics shows the same numbers
@@ -280,13 +285,13 @@ public final class DemoCommand implements Callable<Integer> {
         private final String ingest;
         private final String metrics;
         private final Path work;
-        private final java.security.PrivateKey signKey;
+        private final PrivateKey signKey;
         private final List<SynthVideo> synth;
         private int uploaded;
         private int shown;
 
         Rollouts(KafkaClientSettings clients, RolloutWriter writer, String ingest, String metrics, Path work,
-                 java.security.PrivateKey signKey, List<SynthVideo> synth) throws Exception {
+                 PrivateKey signKey, List<SynthVideo> synth) throws Exception {
             this.clients = clients;
             this.writer = writer;
             this.ingest = ingest;
@@ -336,8 +341,8 @@ public final class DemoCommand implements Callable<Integer> {
 
         /** Prints the decisions not shown yet; returns the final one for {@code version} if it came. */
         private String newDecisions(String modelName, String version) throws Exception {
-            JsonNode all = get(metrics + "/rollouts/decisions?model=" + java.net.URLEncoder.encode(modelName,
-                    java.nio.charset.StandardCharsets.UTF_8));
+            JsonNode all = get(metrics + "/rollouts/decisions?model=" + URLEncoder.encode(modelName,
+                    StandardCharsets.UTF_8));
             String last = null;
             for (; shown < all.size(); shown++) {
                 JsonNode d = all.get(shown);

@@ -42,6 +42,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 
 /** {@code vqa faults}: the fault matrix, with the broker and the services as separate processes killed with -9. */
 @Command(name = "faults", mixinStandardHelpOptions = true,
@@ -408,7 +411,7 @@ public final class FaultsCommand implements Callable<Integer> {
                             videoOf.put(v.getUploadId(), v.getVideoId());
                         }
                     });
-            java.util.Set<String> dead = new java.util.HashSet<>();
+            Set<String> dead = new HashSet<>();
             kafka.topicReader("faults").readToEnd(TopicCatalog.DLQ.name(), WireSerdes.deadLetters().deserializer(),
                     (k, d) -> {
                         if (k != null && ours.test(k)) {
@@ -450,7 +453,7 @@ public final class FaultsCommand implements Callable<Integer> {
             return;
         }
         try (var walk = Files.walk(p)) {
-            for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);
             }
         }

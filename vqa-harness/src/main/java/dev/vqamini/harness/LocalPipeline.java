@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 
 /**
  * The pipeline as an operator runs it, for {@code vqa faults} and {@code vqa soak}: a broker process on a data folder,
@@ -24,7 +26,7 @@ record LocalPipeline(Path work, BrokerProcess broker, ServiceProcesses services,
                      ModelDefinition stable, HttpClient http) implements AutoCloseable {
 
     static final List<String> SCORERS = List.of("scorer-a", "scorer-b");
-    private static final boolean CURL = java.util.stream.Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+    private static final boolean CURL = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
             .anyMatch(d -> Files.isExecutable(Path.of(d, "curl")));
 
     static LocalPipeline start(Path work, ModelDefinition stable, String who) throws Exception {
@@ -66,7 +68,7 @@ record LocalPipeline(Path work, BrokerProcess broker, ServiceProcesses services,
             for (int attempt = 0; attempt < 30; attempt++) {
                 Process p = new ProcessBuilder("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-F", "id=" + id,
                         "-F", "file=@" + file, services.url("ingest") + "/videos").redirectErrorStream(true).start();
-                String code = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+                String code = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
                 p.waitFor();
                 if (code.equals("202")) {
                     return true;
@@ -82,7 +84,7 @@ record LocalPipeline(Path work, BrokerProcess broker, ServiceProcesses services,
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n" + id + "\r\n--" + boundary
                 + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName()
                 + "\"\r\nContent-Type: video/mp4\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(URI.create(services.url("ingest") + "/videos"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),

@@ -29,6 +29,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import ai.onnx.proto.OnnxMl;
+import org.apache.commons.math3.stat.descriptive.rank.Median;
 
 /**
  * {@code vqa bench-model}: CPU latency of our ONNX graphs per 32 x 224 x 224 clip and per video (1 aesthetic +
@@ -231,7 +233,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
 
     /** ", static INT8 pwconv1+pwconv2" when the graph says it is quantised. */
     private static String int8Note(byte[] graph) throws Exception {
-        for (var p : ai.onnx.proto.OnnxMl.ModelProto.parseFrom(graph).getMetadataPropsList()) {
+        for (var p : OnnxMl.ModelProto.parseFrom(graph).getMetadataPropsList()) {
             if (p.getKey().equals(BranchGraph.INT8_METADATA)) {
                 return ", INT8 " + p.getValue();
             }
@@ -268,8 +270,8 @@ public final class ModelBenchCommand implements Callable<Integer> {
         double[][] videoTimes = new double[n][repeats];
         EnergyMeter.Usage[] clipEnergy = new EnergyMeter.Usage[n];
         EnergyMeter.Usage[] videoEnergy = new EnergyMeter.Usage[n];
-        java.util.Arrays.fill(clipEnergy, EnergyMeter.Usage.zero(meter.source()));
-        java.util.Arrays.fill(videoEnergy, EnergyMeter.Usage.zero(meter.source()));
+        Arrays.fill(clipEnergy, EnergyMeter.Usage.zero(meter.source()));
+        Arrays.fill(videoEnergy, EnergyMeter.Usage.zero(meter.source()));
         for (int r = -1; r < repeats; r++) {
             for (int m = 0; m < n; m++) {
                 Graphs g = graphs.get(m);
@@ -317,7 +319,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
     }
 
     private static double median(double[] values) {
-        return new org.apache.commons.math3.stat.descriptive.rank.Median().evaluate(values);
+        return new Median().evaluate(values);
     }
 
     private static float[] gaussian(SplittableRandom r, long[] shape) {

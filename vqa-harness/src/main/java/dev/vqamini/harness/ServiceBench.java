@@ -38,6 +38,7 @@ import java.util.OptionalDouble;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import dev.vqamini.model.bundle.ModelLoader;
 
 /**
  * {@code vqa bench --scorer} and {@code --pipeline}: the services' throughput beside the model-only throughput of the
@@ -80,7 +81,7 @@ final class ServiceBench {
         RunnerOptions options = RunnerOptions.defaults().withThreads(threads);
         double modelOnly;
         List<VideoViews> views = new ArrayList<>();
-        try (QualityModel m = bundle != null ? dev.vqamini.model.bundle.ModelLoader.qualityModel(bundle, options)
+        try (QualityModel m = bundle != null ? ModelLoader.qualityModel(bundle, options)
                 : new QualityModel(model, options)) {
             FileScorer files = new FileScorer(m, ViewSettings.defaults(), 0);
             files.score(synth.get(0).file()); // warm-up

@@ -28,6 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 
 /** {@code vqa soak}: the pipeline kept at the scorers' capacity for minutes, with what could leak printed each minute. */
 @Command(name = "soak", mixinStandardHelpOptions = true,
@@ -140,7 +141,7 @@ public final class SoakCommand implements Callable<Integer> {
     /** The scorer group's committed offsets behind the end of vqa.fragments, summed over partitions. */
     private static long lag(KafkaClientSettings kafka) throws Exception {
         try (Admin admin = kafka.newAdmin("soak", 15_000)) {
-            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
+            Map<TopicPartition, OffsetAndMetadata> committed = admin
                     .listConsumerGroupOffsets(ServiceAcls.SCORER_GROUP).partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
             for (int p = 0; p < TopicCatalog.FRAGMENTS.partitions(); p++) {

@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.nio.file.Files;
 
 /** {@code vqa synth}: a labelled synthetic dataset (videos + KoNViD-style labels) for tests and smoke evaluations. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
@@ -62,7 +63,7 @@ public final class SynthCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--count must be >= 1");
         }
         SynthGenerator generator = new SynthGenerator(new SynthGenerator.Settings(width, height, fps, seconds));
-        java.nio.file.Files.createDirectories(out);
+        Files.createDirectories(out);
         long t0 = System.nanoTime();
         AtomicInteger done = new AtomicInteger();
         List<SynthVideo> videos = new ArrayList<>();

@@ -37,6 +37,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vqamini.prune.PruneReport;
+import java.time.Duration;
 
 /**
  * Runs pruning jobs one at a time (each uses every core) and keeps their status. A job publishes its bundle on
@@ -138,7 +141,7 @@ public class PruneJobs {
             PruningJob.Outcome outcome = new PruningJob(job.config, options, job::log).run(parent, version, videos);
             Path bundle = workDir.resolve(version);
             Map<String, Object> evaluation = new LinkedHashMap<>(
-                    new com.fasterxml.jackson.databind.ObjectMapper().convertValue(outcome.report(), Map.class));
+                    new ObjectMapper().convertValue(outcome.report(), Map.class));
             ModelBundle written = ModelBundle.write(outcome.model(), bundle, outcome.provenance(), evaluation);
             job.report = outcome.report();
             job.version = version;
@@ -153,11 +156,11 @@ public class PruneJobs {
             job.finishedAt = Instant.now().toString();
             job.state = end;
             meters.timer("vqa.prune.job.duration", "recipe", job.config.recipe().cliName(), "state", end.name())
-                    .record(java.time.Duration.ofNanos(System.nanoTime() - start));
+                    .record(Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
-    private List<CalibrationVideo> calibration(PruneJobRequest r, Job job) throws java.io.IOException {
+    private List<CalibrationVideo> calibration(PruneJobRequest r, Job job) throws IOException {
         if (r.calibrationDir() != null || r.dataset() != null) {
             Path dir = r.dataset() != null ? paths.dataset(r.dataset()) : paths.check("calibrationDir", r.calibrationDir());
             ViewSampler sampler = new ViewSampler();
@@ -220,7 +223,7 @@ public class PruneJobs {
         volatile String version;
         volatile Integer chunks;
         volatile boolean rollout;
-        volatile dev.vqamini.prune.PruneReport report;
+        volatile PruneReport report;
         volatile String finishedAt;
 
         Job(String id, PruneJobRequest request, PruneConfig config) {
