@@ -53,7 +53,7 @@ import java.util.Arrays;
                 "  embedded Kafka (KRaft) + ingest-, scorer-, pruning- and metrics-service as processes;",
                 "  the stable model on vqa.models (--weights, else the bootstrap model), synthetic videos with pseudo-MOS",
                 "  uploaded through ingest-service, a layer-specific+channel version pruned by pruning-service and rolled",
-                "  out as a 50 % canary, more uploads, then per version: videos, SRCC/PLCC with 95 % intervals, p50/p99",
+                "  out as a 50 %% canary, more uploads, then per version: videos, SRCC/PLCC with 95 %% intervals, p50/p99",
                 "  end-to-end latency, clips/s, parameters, FLOPs, and the canary's verdict. Bad input is shown too: a text",
                 "  file uploaded as a video goes to vqa.dlq, and a damaged version (shadow) is refused while the others serve.",
                 "With --prometheus, Debian's prometheus runs with deploy/prometheus (scrape config and rules) pointed at the",
@@ -75,6 +75,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--once", description = "Stop everything and exit when the table is printed.")
     boolean once;
+
+    @Option(names = "--no-rollouts", description = "Leave out the automatic rollout walks at the end (about 4 minutes on 2 cores).")
+    boolean noRollouts;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic videos (default ${DEFAULT-VALUE}).")
     long seed;
@@ -220,14 +223,16 @@ public final class DemoCommand implements Callable<Integer> {
                 say(current);
                 printTable(get(metrics + "/versions"), get(metrics + "/comparison"));
 
-                current = "automatic rollouts (the rollout controller in metrics-service)";
-                say(current + ": a candidate equal to stable, then one with inverted heads; the pruned canary steps aside");
-                RolloutWriter writer = new RolloutWriter(clients);
-                writer.apply(stable.name(), RolloutEdits.canary(candidate, 0)); // one plan at a time
-                Rollouts rollouts = new Rollouts(clients, writer, ingest, metrics, work, signing.getPrivate(), synth);
-                rollouts.walk(stable.withVersion(stable.version() + "-rerelease",
-                        Map.of("notes", "the stable weights as a new version: the demo's good candidate")), "promote");
-                rollouts.walk(invertedHeads(stable), "roll_back");
+                if (!noRollouts) {
+                    current = "automatic rollouts (the rollout controller in metrics-service)";
+                    say(current + ": a candidate equal to stable, then one with inverted heads; the pruned canary steps aside");
+                    RolloutWriter writer = new RolloutWriter(clients);
+                    writer.apply(stable.name(), RolloutEdits.canary(candidate, 0)); // one plan at a time
+                    Rollouts walks = new Rollouts(clients, writer, ingest, metrics, work, signing.getPrivate(), synth);
+                    walks.walk(stable.withVersion(stable.version() + "-rerelease",
+                            Map.of("notes", "the stable weights as a new version: the demo's good candidate")), "promote");
+                    walks.walk(invertedHeads(stable), "roll_back");
+                }
                 endStage();
                 System.out.printf(Locale.ROOT, "demo: %.0f s in all; stages %s%n", seconds(started), String.join(", ", stageTimes));
                 if (!once) {

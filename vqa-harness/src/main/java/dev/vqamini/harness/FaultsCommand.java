@@ -60,8 +60,8 @@ import java.util.Set;
                 "scorer), sigterm (a scoring scorer stopped with SIGTERM 3 times, then ingest and metrics once each: each",
                 "must exit cleanly within 30 s with no JVM crash report), broker (killed and restarted on its data), metrics-state (killed and",
                 "its local state deleted: its table must come back equal), poison (undecodable records on every topic), bad-version",
-                "(an unreadable version put at 50 % mid-stream), half-version (a version whose publisher died half",
-                "way through its chunks, as a pruning-service killed mid-publish leaves it, named at 50 %)."})
+                "(an unreadable version put at 50 %% mid-stream), half-version (a version whose publisher died half",
+                "way through its chunks, as a pruning-service killed mid-publish leaves it, named at 50 %%)."})
 public final class FaultsCommand implements Callable<Integer> {
 
     static final List<String> SCENARIOS = List.of("ingest", "scorer-one", "scorer-all", "sigterm", "broker",
