@@ -187,8 +187,8 @@ class DeployFilesTest {
     @Test
     void kubernetesOverlaysRenderWithProbesResourcesAutoscalingAndGpus() throws Exception {
         Path kubectl = DeployTools.require("render the kustomize overlays", "kubectl", "kustomize");
-        Map<String, List<JsonNode>> cpu = render(kubectl, "cpu");
-        Map<String, List<JsonNode>> gpu = render(kubectl, "gpu");
+        Map<String, List<JsonNode>> cpu = render(kubectl, "overlays/cpu");
+        Map<String, List<JsonNode>> gpu = render(kubectl, "overlays/gpu");
         for (Map<String, List<JsonNode>> overlay : List.of(cpu, gpu)) {
             assertEquals(SERVICES.size(), overlay.get("Deployment").size());
             for (JsonNode d : overlay.get("Deployment")) {
@@ -236,9 +236,27 @@ class DeployFilesTest {
                 .findFirst().orElseThrow().path("spec").path("template").path("spec").path("containers").path(0);
     }
 
-    /** The overlay rendered by kustomize, resources grouped by kind. */
-    private static Map<String, List<JsonNode>> render(Path tool, String overlay) throws Exception {
-        String dir = DEPLOY.resolve("k8s/overlays").resolve(overlay).toString();
+    @Test
+    void strimziRendersAThreeNodeKraftClusterEveryCatalogTopicAndTheServiceUsers() throws Exception {
+        Path kubectl = DeployTools.require("render the Strimzi resources", "kubectl", "kustomize");
+        Map<String, List<JsonNode>> strimzi = render(kubectl, "strimzi");
+        JsonNode pool = strimzi.get("KafkaNodePool").get(0).path("spec");
+        assertEquals(3, pool.path("replicas").asInt());
+        assertEquals("[\"controller\",\"broker\"]", pool.path("roles").toString(), "combined nodes, as vqa broker runs");
+        JsonNode config = strimzi.get("Kafka").get(0).path("spec").path("kafka").path("config");
+        assertEquals(2, config.path("min.insync.replicas").asInt());
+        assertEquals(3, config.path("offsets.topic.replication.factor").asInt());
+        assertEquals(2, config.path("transaction.state.log.min.isr").asInt());
+        assertEquals(TopicCatalog.all().size(), strimzi.get("KafkaTopic").size(), "one KafkaTopic per catalog topic");
+        for (JsonNode t : strimzi.get("KafkaTopic")) {
+            assertEquals(3, t.path("spec").path("replicas").asInt(), t.toString());
+        }
+        assertTrue(strimzi.get("KafkaUser").size() >= SERVICES.size(), "a user per service");
+    }
+
+    /** The kustomization in {@code deploy/k8s/<dir>} rendered by kustomize, resources grouped by kind. */
+    private static Map<String, List<JsonNode>> render(Path tool, String kustomization) throws Exception {
+        String dir = DEPLOY.resolve("k8s").resolve(kustomization).toString();
         String yaml = DeployTools.run(tool.getFileName().toString().equals("kustomize") ? List.of(tool.toString(), "build", dir)
                 : List.of(tool.toString(), "kustomize", dir));
         Map<String, List<JsonNode>> byKind = new HashMap<>();

@@ -31,7 +31,7 @@ import static org.apache.kafka.common.acl.AclOperation.WRITE;
 /**
  * The Kafka ACLs each VQA-Mini service needs on a cluster that runs an authorizer, derived from the
  * {@link TopicCatalog}, and a way to create them with an admin client. {@code deploy/kafka/acls.sh} and the Strimzi
- * {@code deploy/k8s/kafka-users.yaml} grant the same (ServiceAclsTest compares the script with this table).
+ * {@code deploy/k8s/strimzi/kafka-users.yaml} grant the same (ServiceAclsTest compares the script with this table).
  *
  * <p>What every service gets: {@code DESCRIBE} and {@code DESCRIBE_CONFIGS} on every catalog topic, because each
  * service's startup {@link TopicBootstrap} lists the topics (a topic without {@code DESCRIBE} is invisible, so the

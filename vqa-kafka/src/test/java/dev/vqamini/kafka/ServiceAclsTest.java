@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.stream.Collectors;
 
-/** The ACL table, and deploy/kafka/acls.sh and deploy/k8s/kafka-users.yaml saying the same. */
+/** The ACL table, and deploy/kafka/acls.sh and deploy/k8s/strimzi/kafka-users.yaml saying the same. */
 class ServiceAclsTest {
 
     private static final Path DEPLOY = Path.of("..", "deploy");
@@ -122,7 +122,7 @@ class ServiceAclsTest {
     @Test
     void strimziUsersGrantExactlyTheTable() throws IOException {
         Set<String> granted = new TreeSet<>();
-        try (Reader in = Files.newBufferedReader(DEPLOY.resolve("k8s/kafka-users.yaml"))) {
+        try (Reader in = Files.newBufferedReader(DEPLOY.resolve("k8s/strimzi/kafka-users.yaml"))) {
             for (Object doc : new Yaml().loadAll(in)) {
                 Map<?, ?> user = (Map<?, ?>) doc;
                 assertEquals("kafka.strimzi.io/v1beta2", user.get("apiVersion"));
