@@ -5,7 +5,7 @@ import dev.vqamini.wire.TopicCatalog;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Broker configs both broker modes share: single-node replication and room for 16 MiB records. */
+/** Broker configs: room for 16 MiB records, and replication for one node or for a cluster of three or more. */
 final class BrokerSettings {
 
     private BrokerSettings() {
@@ -13,6 +13,22 @@ final class BrokerSettings {
 
     /** Settings for a one-node KRaft cluster that accepts the catalog's largest records. */
     static Map<String, String> singleNode() {
+        return replicated(1, 1);
+    }
+
+    /**
+     * Settings for a node of a cluster of three or more: every topic, internal ones included, replicated three times,
+     * and a write acknowledged (acks=all) only once two replicas have it; a replica out of sync never becomes leader.
+     */
+    static Map<String, String> cluster() {
+        Map<String, String> p = replicated(3, 2);
+        p.put("unclean.leader.election.enable", "false");
+        return p;
+    }
+
+    private static Map<String, String> replicated(int replicas, int minInSync) {
+        String rf = Integer.toString(replicas);
+        String isr = Integer.toString(minInSync);
         Map<String, String> p = new LinkedHashMap<>();
         String large = Integer.toString(TopicCatalog.LARGE_MESSAGE_BYTES);
         // Topics override max.message.bytes themselves, but the broker ceiling and the follower
@@ -20,15 +36,16 @@ final class BrokerSettings {
         p.put("message.max.bytes", large);
         p.put("replica.fetch.max.bytes", large);
         p.put("replica.fetch.response.max.bytes", large);
-        // One node: internal topics cannot have more than one replica.
-        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.replication.factor", rf);
         p.put("offsets.topic.num.partitions", "3");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("default.replication.factor", "1");
-        p.put("min.insync.replicas", "1");
+        p.put("transaction.state.log.replication.factor", rf);
+        p.put("transaction.state.log.min.isr", isr);
+        // 3, not Kafka's 50: a local broker or cluster has few transactional producers (metrics-service's Streams app)
+        p.put("transaction.state.log.num.partitions", "3");
+        p.put("share.coordinator.state.topic.replication.factor", rf);
+        p.put("share.coordinator.state.topic.min.isr", isr);
+        p.put("default.replication.factor", rf);
+        p.put("min.insync.replicas", isr);
         // Consumers in tests and the demo should not wait 3 s for the first rebalance.
         p.put("group.initial.rebalance.delay.ms", "0");
         return p;

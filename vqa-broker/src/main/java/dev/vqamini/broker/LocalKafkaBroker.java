@@ -81,6 +81,25 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /**
+     * Starts one node of a KRaft cluster (broker and controller in this JVM) whose clients connect to
+     * {@code host:port}; its controller listener is where {@code voters} says for {@code nodeId}. Nodes started with
+     * the same voters form one cluster, whose topics are replicated three times with min.insync.replicas 2. Returns
+     * once this node runs; clients are served once a majority of the controllers does.
+     *
+     * @param data log directory, formatted on first use and kept across restarts
+     * @throws BrokerStartException when a port is taken, the node is not among the voters, or Kafka fails
+     */
+    public static LocalKafkaBroker startClusterNode(String host, int port, int nodeId, KraftVoters voters, Path data) {
+        try {
+            return new LocalKafkaBroker(RaftServerBroker.startNode(host, port, nodeId, voters, data.toAbsolutePath()),
+                    Optional.empty());
+        } catch (Exception e) {
+            throw new BrokerStartException("cannot start Kafka node " + nodeId + " on " + host + ":" + port + " (controllers "
+                    + voters + ", data in " + data + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Starts a secured broker on {@code 127.0.0.1} and an ephemeral port, with throw-away storage and TLS material
      * (a fresh CA and a server certificate for {@code localhost} and {@code 127.0.0.1}), all deleted on close.
      *

@@ -57,6 +57,40 @@ final class RaftServerBroker implements RunningBroker {
     }
 
     /**
+     * One node of a cluster (broker and controller, KRaft combined mode) on {@code host:port}, its controller
+     * listener where {@code voters} says for {@code nodeId}. It returns once started: the cluster is ready only
+     * when a majority of the controllers runs, which the caller waits for.
+     */
+    static RaftServerBroker startNode(String host, int port, int nodeId, KraftVoters voters, Path logDir) throws Exception {
+        KraftVoters.Voter self = voters.voter(nodeId).orElseThrow(() -> new IllegalArgumentException(
+                "node " + nodeId + " is not among the controllers " + voters + " (every node here is a controller)"));
+        requireFree(host, port);
+        requireFree(self.host(), self.port());
+        Properties props = new Properties();
+        props.putAll(BrokerSettings.cluster());
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", Integer.toString(nodeId));
+        props.put("controller.quorum.voters", voters.toString());
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("log.dirs", logDir.toString());
+        props.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + self.host() + ":" + self.port());
+        props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        KafkaConfig config = KafkaConfig.fromProps(props, false);
+        format(logDir, List.of(), nodeId, voters.clusterId());
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            server.startup();
+        } catch (Exception | Error e) {
+            server.shutdown();
+            server.awaitShutdown();
+            throw e;
+        }
+        return new RaftServerBroker(server, host + ":" + port);
+    }
+
+    /**
      * A broker whose only client listener is SASL_SSL with SCRAM-SHA-512 and whose requests pass Kafka's
      * {@code StandardAuthorizer}. The controller listener (private to this process) is SASL_PLAINTEXT with PLAIN,
      * whose only user is the admin; the broker's own traffic, to its controller and between brokers, runs as the
@@ -130,7 +164,7 @@ final class RaftServerBroker implements RunningBroker {
     private static RaftServerBroker start(Properties props, Path logDir, List<String> scram, String bootstrap,
                                           Map<String, Object> adminClient) throws Exception {
         KafkaConfig config = KafkaConfig.fromProps(props, false);
-        format(logDir, scram);
+        format(logDir, scram, NODE_ID, Uuid.randomUuid().toString());
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         try {
             server.startup();
@@ -144,7 +178,7 @@ final class RaftServerBroker implements RunningBroker {
     }
 
     /** Formats the log directory unless an earlier run already did (then its cluster id is kept). */
-    private static void format(Path logDir, List<String> scram) throws Exception {
+    private static void format(Path logDir, List<String> scram, int nodeId, String clusterId) throws Exception {
         Files.createDirectories(logDir);
         if (Files.exists(logDir.resolve("meta.properties"))) {
             // The Formatter's ignore-formatted mode still checks the cluster id against a new random one.
@@ -157,8 +191,8 @@ final class RaftServerBroker implements RunningBroker {
         formatter
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                .setNodeId(NODE_ID)
-                .setClusterId(Uuid.randomUuid().toString())
+                .setNodeId(nodeId)
+                .setClusterId(clusterId)
                 .addDirectory(logDir.toString())
                 .setMetadataLogDirectory(logDir.toString())
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
