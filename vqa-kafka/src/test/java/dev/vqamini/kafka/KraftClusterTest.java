@@ -94,10 +94,17 @@ class KraftClusterTest {
                 assertEquals(0, shortOfThree, "partitions short of three in-sync replicas after the node returned");
             }
         } finally {
+            // together: a node stopping last, after the quorum is gone, would wait out its controlled shutdown
+            List<Thread> stopping = new ArrayList<>();
             for (LocalKafkaBroker n : nodes) {
                 if (n != null) {
-                    n.close();
+                    Thread t = new Thread(n::close, "stop-node");
+                    t.start();
+                    stopping.add(t);
                 }
+            }
+            for (Thread t : stopping) {
+                t.join(TimeUnit.MINUTES.toMillis(2));
             }
         }
     }
