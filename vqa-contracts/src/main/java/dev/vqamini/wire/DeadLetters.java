@@ -2,9 +2,7 @@ package dev.vqamini.wire;
 
 import com.google.protobuf.ByteString;
 import dev.vqamini.wire.proto.DeadLetter;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The one way a record on vqa.dlq is made. Its stage and error kind are typed, so that every reader (metrics-service's
@@ -31,11 +29,6 @@ public final class DeadLetters {
 
         public String tag() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-
-        /** The stage a dead letter names, if it is one of ours. */
-        public static Optional<Stage> of(DeadLetter letter) {
-            return Arrays.stream(values()).filter(s -> s.tag().equals(letter.getStage())).findFirst();
         }
     }
 

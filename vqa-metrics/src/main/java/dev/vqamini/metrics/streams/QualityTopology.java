@@ -110,7 +110,7 @@ public final class QualityTopology {
                 .filter((key, d) -> d != null);
         deadLetters.foreach((key, d) -> deadLettered.accept(d));
         // a scorer's refusal of a version is keyed by the version: counted for the rollout controller's gate
-        deadLetters.filter((key, d) -> key != null && DeadLetters.Stage.of(d).orElse(null) == DeadLetters.Stage.SCORER_MODEL)
+        deadLetters.filter((key, d) -> key != null && DeadLetters.Stage.SCORER_MODEL.tag().equals(d.getStage()))
                 .groupByKey(Grouped.with(Serdes.String(), WireSerdes.deadLetters()))
                 .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(REFUSALS)
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
