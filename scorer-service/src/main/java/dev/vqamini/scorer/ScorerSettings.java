@@ -52,7 +52,10 @@ public interface ScorerSettings {
     @WithDefault("16")
     int maxQueuedClips();
 
-    /** A video whose clips stop arriving is dead-lettered after this long. */
+    /**
+     * A video whose clips stop arriving is dead-lettered once its partition holds records written this long after its
+     * last clip (log time, so an outage or a restart does not count).
+     */
     @WithDefault("60s")
     Duration videoTimeout();
 

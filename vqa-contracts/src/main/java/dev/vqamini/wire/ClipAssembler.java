@@ -30,8 +30,12 @@ public final class ClipAssembler {
     public record Video(String videoId, VideoViews views, FragmentClip metadata, long firstSeenMs) {
     }
 
-    /** What is known of a video still waiting for clips. */
-    public record Pending(String videoId, int clipsHave, int clipsNeeded, long firstSeenMs) {
+    /**
+     * What is known of a video still waiting for clips.
+     *
+     * @param lastClipMs the newest time given with one of its clips (the scorer gives the records' log time)
+     */
+    public record Pending(String videoId, int clipsHave, int clipsNeeded, long firstSeenMs, long lastClipMs) {
         /** e.g. "2 of 4 clips". */
         public String describe() {
             return clipsHave + " of " + clipsNeeded + " clips";
@@ -41,9 +45,15 @@ public final class ClipAssembler {
     private static final class Partial {
         final Map<View, TreeMap<Integer, FragmentClip>> byView = new EnumMap<>(View.class);
         final long firstSeenMs;
+        long lastClipMs;
 
         Partial(long firstSeenMs) {
             this.firstSeenMs = firstSeenMs;
+            this.lastClipMs = firstSeenMs;
+        }
+
+        Pending pending(String videoId) {
+            return new Pending(videoId, have(), needed(), firstSeenMs, lastClipMs);
         }
 
         int have() {
@@ -67,8 +77,8 @@ public final class ClipAssembler {
      *
      * @throws IllegalArgumentException when the clip contradicts the others of its video (counts, shapes)
      */
-    public Optional<Video> add(FragmentClip clip, long nowMs) {
-        Partial p = partial.computeIfAbsent(clip.getVideoId(), id -> new Partial(nowMs));
+    public Optional<Video> add(FragmentClip clip, long timeMs) {
+        Partial p = partial.computeIfAbsent(clip.getVideoId(), id -> new Partial(timeMs));
         TreeMap<Integer, FragmentClip> clips = p.byView.computeIfAbsent(WireViews.fromWire(clip.getView()), v -> new TreeMap<>());
         if (!clips.isEmpty() && clips.firstEntry().getValue().getClipCount() != clip.getClipCount()) {
             throw new IllegalArgumentException("video " + clip.getVideoId() + ": clip " + clip.getClipIndex() + " says "
@@ -80,6 +90,7 @@ public final class ClipAssembler {
                     + " outside 0.." + (clip.getClipCount() - 1));
         }
         clips.put(clip.getClipIndex(), clip); // a re-delivered clip replaces its twin
+        p.lastClipMs = Math.max(p.lastClipMs, timeMs);
         if (p.have() < p.needed()) {
             return Optional.empty();
         }
@@ -93,14 +104,14 @@ public final class ClipAssembler {
     /** Videos still waiting for clips, oldest first. */
     public List<Pending> pending() {
         List<Pending> out = new ArrayList<>();
-        partial.forEach((id, p) -> out.add(new Pending(id, p.have(), p.needed(), p.firstSeenMs)));
+        partial.forEach((id, p) -> out.add(p.pending(id)));
         return out;
     }
 
     /** Forgets a pending video (given up on, e.g. dead-lettered after a timeout); returns what it had. */
     public Optional<Pending> drop(String videoId) {
         Partial p = partial.remove(videoId);
-        return p == null ? Optional.empty() : Optional.of(new Pending(videoId, p.have(), p.needed(), p.firstSeenMs));
+        return p == null ? Optional.empty() : Optional.of(p.pending(videoId));
     }
 
     private static ViewClips merge(View view, TreeMap<Integer, FragmentClip> byIndex) {

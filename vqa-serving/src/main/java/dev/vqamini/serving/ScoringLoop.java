@@ -20,8 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -36,6 +38,8 @@ import org.apache.kafka.common.TopicPartition;
  * coming goes to vqa.dlq first. When the batcher holds {@code maxQueuedClips}, the partitions are paused.
  */
 public final class ScoringLoop implements Runnable, AtLeastOnceConsumer.Handler {
+
+    private static final Duration RESEND_AFTER = Duration.ofSeconds(2);
 
     /** How the loop behaves. */
     public record Settings(String scorerId, Duration videoTimeout, int maxQueuedClips, Duration commitInterval,
@@ -60,8 +64,11 @@ public final class ScoringLoop implements Runnable, AtLeastOnceConsumer.Handler 
     private final Consumer<String> log;
     private final ClipAssembler assembler = new ClipAssembler();
     private final Map<String, List<PendingOffsets.Position>> videoOffsets = new HashMap<>();
+    /** Per partition, the newest log time (record timestamp) read: how far its producers have moved on. */
+    private final Map<TopicPartition, Long> logTime = new HashMap<>();
     private final List<ClipAssembler.Video> waitingForModel = new ArrayList<>();
     private final AtomicLong videosScored = new AtomicLong();
+    private volatile boolean stopping;
 
     public ScoringLoop(KafkaConsumer<String, byte[]> consumer, Producer<String, byte[]> producer, ModelRegistry registry,
                        DynamicBatcher batcher, Settings settings, Events events, Consumer<String> log) {
@@ -81,11 +88,13 @@ public final class ScoringLoop implements Runnable, AtLeastOnceConsumer.Handler 
 
     /** Stops after the current poll, committing what is finished. */
     public void stop() {
+        stopping = true;
         loop.stop();
     }
 
     /** Stops without committing anything more, as a killed process would (tests of re-delivery). */
     public void crash() {
+        stopping = true;
         loop.crash();
     }
 
@@ -101,6 +110,7 @@ public final class ScoringLoop implements Runnable, AtLeastOnceConsumer.Handler 
 
     @Override
     public void revoked(Collection<TopicPartition> partitions) {
+        logTime.keySet().removeAll(partitions);
         // half-gathered videos of those partitions are the new owner's now: forget them, do not dead-letter them
         videoOffsets.entrySet().removeIf(e -> {
             boolean moved = e.getValue().stream().anyMatch(d -> partitions.contains(d.tp()));
@@ -130,7 +140,8 @@ public final class ScoringLoop implements Runnable, AtLeastOnceConsumer.Handler 
         Optional<ClipAssembler.Video> complete;
         try {
             videoOffsets.computeIfAbsent(clip.getVideoId(), id -> new ArrayList<>()).add(done);
-            complete = assembler.add(clip, System.currentTimeMillis());
+            logTime.merge(done.tp(), r.timestamp(), Math::max);
+            complete = assembler.add(clip, r.timestamp());
         } catch (IllegalArgumentException e) {
             videoOffsets.get(clip.getVideoId()).remove(done);
             deadLetter(r, DeadLetters.Kind.MALFORMED_VIDEO, e.getMessage(), done);
@@ -175,17 +186,18 @@ public final class ScoringLoop implements Runnable, AtLeastOnceConsumer.Handler 
                 DeadLetter dl = DeadLetters.of(DeadLetters.Stage.SCORER, DeadLetters.Kind.INFERENCE, video.videoId(), reason)
                         .setOriginalTopic(TopicCatalog.FRAGMENTS.name()).build();
                 events.deadLettered(DeadLetters.Kind.INFERENCE, reason);
-                acked(List.of(send(TopicCatalog.DLQ.name(), video.videoId(), dl)), records);
+                deliver(() -> List.of(send(TopicCatalog.DLQ.name(), video.videoId(), dl)), records, () -> { });
                 return;
             }
-            List<CompletableFuture<?>> acks = new ArrayList<>();
-            result.clips().forEach(c -> acks.add(send(TopicCatalog.CLIP_SCORES.name(), video.videoId(), c)));
-            acks.add(send(TopicCatalog.VIDEO_SCORES.name(), video.videoId(), result.video()));
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            deliver(() -> {
+                List<CompletableFuture<?>> acks = new ArrayList<>();
+                result.clips().forEach(c -> acks.add(send(TopicCatalog.CLIP_SCORES.name(), video.videoId(), c)));
+                acks.add(send(TopicCatalog.VIDEO_SCORES.name(), video.videoId(), result.video()));
+                return acks;
+            }, records, () -> {
                 videosScored.incrementAndGet();
                 events.videoScored(result.video().getModelVersion(), result.video().getEndToEndMs() / 1000);
             });
-            acked(acks, records);
         });
     }
 
@@ -197,20 +209,27 @@ public final class ScoringLoop implements Runnable, AtLeastOnceConsumer.Handler 
         }
     }
 
-    /** Videos whose clips stopped coming: dead-lettered with what they had, so they never block commits. */
+    /**
+     * Videos whose clips stopped coming: dead-lettered with what they had, so they never block commits. The clock is
+     * the log's, not this process's: a video is given up only once its partition holds records written more than
+     * the timeout after its newest clip. A broker outage, a restart or a paused partition delays the rest of a
+     * video's clips and every later record alike, so it never turns a good video into a dead letter.
+     */
     private void expire() {
-        long cutoff = System.currentTimeMillis() - settings.videoTimeout().toMillis();
         for (ClipAssembler.Pending p : assembler.pending()) {
-            if (p.firstSeenMs() < cutoff) {
+            List<PendingOffsets.Position> held = videoOffsets.get(p.videoId());
+            Long newest = held == null || held.isEmpty() ? null : logTime.get(held.get(0).tp());
+            if (newest != null && newest - p.lastClipMs() > settings.videoTimeout().toMillis()) {
                 assembler.drop(p.videoId());
                 List<PendingOffsets.Position> records = videoOffsets.remove(p.videoId());
-                String reason = "video " + p.videoId() + ": " + p.describe() + " after " + settings.videoTimeout().toSeconds()
-                        + " s (clips stopped arriving)";
+                String reason = "video " + p.videoId() + ": " + p.describe() + ", and its partition has records written "
+                        + settings.videoTimeout().toSeconds() + " s after its last clip (clips stopped arriving)";
                 log.accept(reason);
                 DeadLetter dl = DeadLetters.of(DeadLetters.Stage.SCORER, DeadLetters.Kind.INCOMPLETE, p.videoId(), reason)
                         .setOriginalTopic(TopicCatalog.FRAGMENTS.name()).build();
                 events.deadLettered(DeadLetters.Kind.INCOMPLETE, reason);
-                acked(List.of(send(TopicCatalog.DLQ.name(), p.videoId(), dl)), records == null ? List.of() : records);
+                deliver(() -> List.of(send(TopicCatalog.DLQ.name(), p.videoId(), dl)), records == null ? List.of() : records,
+                        () -> { });
             }
         }
     }
@@ -221,21 +240,31 @@ public final class ScoringLoop implements Runnable, AtLeastOnceConsumer.Handler 
                 .setOriginalPartition(r.partition()).setOriginalOffset(r.offset())
                 .setOriginalValue(r.value() == null ? ByteString.EMPTY : ByteString.copyFrom(r.value())).build();
         events.deadLettered(kind, reason);
-        acked(List.of(send(TopicCatalog.DLQ.name(), r.key(), dl)), List.of(done));
+        deliver(() -> List.of(send(TopicCatalog.DLQ.name(), r.key(), dl)), List.of(done), () -> { });
     }
 
     private CompletableFuture<Void> send(String topic, String key, MessageLite value) {
         return Acks.send(producer, topic, key, value);
     }
 
-    /** Once every output is acknowledged, the input records are finished (the consumer thread applies it). */
-    private void acked(List<CompletableFuture<?>> acks, List<PendingOffsets.Position> records) {
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).whenComplete((ok, e) -> {
+    /**
+     * Sends outputs until Kafka acknowledges all of them; only then are the input records finished (the consumer
+     * thread applies it) and {@code delivered} run. A send that fails (a broker away past the delivery timeout) is
+     * made again, so an outage delays a video and never strands it; a stop leaves the records uncommitted, for the
+     * next owner.
+     */
+    private void deliver(Supplier<List<CompletableFuture<?>>> outputs, List<PendingOffsets.Position> records,
+                         Runnable delivered) {
+        CompletableFuture.allOf(outputs.get().toArray(CompletableFuture[]::new)).whenComplete((ok, e) -> {
             if (e == null) {
+                delivered.run();
                 records.forEach(loop::finished);
+            } else if (stopping) {
+                log.accept("outputs not acknowledged before the stop, records stay uncommitted: " + e.getMessage());
             } else {
-                // not acknowledged: the records stay pending, so they are re-delivered after a restart
-                log.accept("outputs not acknowledged, records stay uncommitted: " + e.getMessage());
+                log.accept("outputs not acknowledged, sent again in " + RESEND_AFTER.toSeconds() + " s: " + e.getMessage());
+                CompletableFuture.delayedExecutor(RESEND_AFTER.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(() -> deliver(outputs, records, delivered));
             }
         });
     }

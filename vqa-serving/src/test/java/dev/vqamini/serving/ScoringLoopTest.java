@@ -138,11 +138,15 @@ class ScoringLoopTest {
     }
 
     private ScoringLoop start(Producer<String, byte[]> producer) {
+        return start(producer, Duration.ofMinutes(5));
+    }
+
+    private ScoringLoop start(Producer<String, byte[]> producer, Duration videoTimeout) {
         Map<String, Object> c = consumerSettings();
         batcher = new DynamicBatcher(new DynamicBatcher.Settings(4, Duration.ofMillis(20), 1), TinyVersions.CLIP,
                 (version, view, size, seconds, queued) -> { });
         loop = new ScoringLoop(new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer()), producer, registry,
-                batcher, new ScoringLoop.Settings("test-scorer", Duration.ofMinutes(5), 64, COMMIT_INTERVAL, Duration.ofMillis(50)),
+                batcher, new ScoringLoop.Settings("test-scorer", videoTimeout, 64, COMMIT_INTERVAL, Duration.ofMillis(50)),
                 new ScoringLoop.Events() {
                     @Override
                     public void videoScored(String version, double endToEndSeconds) {
@@ -195,6 +199,12 @@ class ScoringLoopTest {
 
     private static long send(byte[] value, String key) throws Exception {
         return fragments.send(new ProducerRecord<>(P0.topic(), P0.partition(), key, value)).get().offset();
+    }
+
+    /** A clip written with the given log time (the producer's timestamp), as a clip delayed by an outage keeps its own. */
+    private static long send(FragmentClip clip, long timestampMs) throws Exception {
+        return fragments.send(new ProducerRecord<>(P0.topic(), P0.partition(), timestampMs, clip.getVideoId(), clip.toByteArray()))
+                .get().offset();
     }
 
     private static long send(FragmentClip clip) throws Exception {
@@ -257,7 +267,7 @@ class ScoringLoopTest {
     }
 
     @Test
-    void recordsAreCommittedOnlyOnceTheirOutputsAreAcknowledgedAndNeverPastOneWhoseOutputsFailed() throws Exception {
+    void recordsAreCommittedOnlyOnceTheirOutputsAreAcknowledgedAndOutputsThatFailedAreSentAgain() throws Exception {
         MockProducer<String, byte[]> scores = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
         String c = "c-" + group;
         String d = "d-" + group;
@@ -291,11 +301,47 @@ class ScoringLoopTest {
                 .map(ProducerRecord::key).sorted().toList());
         assertStaysCommitted(cFirst);
 
-        // a graceful stop commits what is finished: still nothing past c
-        loop.stop();
-        loopThread.join(15_000);
-        loop = null;
-        assertEquals(OptionalLong.of(cFirst), committed());
+        // c's outputs are sent again, not stranded: once acknowledged, everything up to d is committed
+        await("c's outputs sent again", () -> scores.history().size() == 15);
+        assertEquals(List.of(c), scores.history().subList(10, 15).stream().map(ProducerRecord::key).distinct().toList());
+        while (scores.completeNext()) {
+            assertTrue(scores.history().size() == 15);
+        }
+        awaitCommitted(dLast + 1);
         assertTrue(dLast > cFirst);
+    }
+
+    @Test
+    void aVideoIsGivenUpOnlyWhenItsPartitionMovedOnInLogTimeNotWhenTheClockDid() throws Exception {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> scores = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            groupAtEnd();
+            long t0 = System.currentTimeMillis();
+            List<FragmentClip> late = video("late-" + group);
+            for (FragmentClip clip : late.subList(0, 3)) {
+                send(clip, t0);
+            }
+            ScoringLoop l = start(scores, Duration.ofSeconds(1));
+            // the rest of its clips held up (an outage) for three timeouts of this process's clock: still waited for
+            Thread.sleep(3000);
+            assertEquals(List.of(), deadLetters);
+            send(late.get(3), t0);
+            await("the late video scored", () -> l.videosScored() == 1);
+
+            // a video whose clips stop while its partition goes on: given up once a record 2 s (log time) newer is read
+            List<FragmentClip> stopped = video("stopped-" + group);
+            for (FragmentClip clip : stopped.subList(0, 3)) {
+                send(clip, t0);
+            }
+            Thread.sleep(500);
+            assertEquals(List.of(), deadLetters);
+            for (FragmentClip clip : video("after-" + group)) {
+                send(clip, t0 + 2000);
+            }
+            await("the stopped video dead-lettered", () -> deadLetters.equals(List.of("incomplete")));
+            await("the video after it scored", () -> l.videosScored() == 2);
+        }
     }
 }
