@@ -48,6 +48,11 @@ final class BrokerSettings {
         p.put("min.insync.replicas", isr);
         // Consumers in tests and the demo should not wait 3 s for the first rebalance.
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Groups on the consumer protocol (KIP-848) get their session from the broker: 10 s, as classic members ask.
+        p.put("group.consumer.min.session.timeout.ms", "6000");
+        p.put("group.consumer.session.timeout.ms", "10000");
+        p.put("group.consumer.min.heartbeat.interval.ms", "1000");
+        p.put("group.consumer.heartbeat.interval.ms", "3000");
         return p;
     }
 }

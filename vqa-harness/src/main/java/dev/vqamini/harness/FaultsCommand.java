@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vqamini.cli.RuntimeOptions;
 import dev.vqamini.cli.WeightsOption;
+import dev.vqamini.kafka.ClusterReadiness;
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.bundle.BundleChunks;
 import dev.vqamini.release.ModelPublisher;
@@ -61,21 +62,50 @@ import java.util.Set;
                 "must exit cleanly within 30 s with no JVM crash report), broker (killed and restarted on its data), metrics-state (killed and",
                 "its local state deleted: its table must come back equal), poison (undecodable records on every topic), bad-version",
                 "(an unreadable version put at 50 %% mid-stream), half-version (a version whose publisher died half",
-                "way through its chunks, as a pruning-service killed mid-publish leaves it, named at 50 %%)."})
+                "way through its chunks, as a pruning-service killed mid-publish leaves it, named at 50 %%), overlap (the",
+                "faults of an outage together: 30 uploads, a scorer killed -9 after the first score, 5 more and ingest killed",
+                "-9 at once, 5 more and the broker killed -9 five seconds later and restarted on its data, poison, the last 10).",
+                "",
+                "With --cluster: three broker processes (a KRaft cluster, every topic replicated 3 times, min.insync.replicas",
+                "2) and the scenarios leader (the leader of vqa.fragments killed -9 mid-stream, restarted 10 s later),",
+                "controller (a node that is not the active controller killed -9), active-controller (the active one),",
+                "scale (a third scorer started mid-stream, then one stopped with SIGTERM) and pause (the leader of",
+                "vqa.fragments frozen with SIGSTOP past the session timeouts, then resumed). After each, every partition,",
+                "Kafka's internal ones included, must be back to three in-sync replicas.",
+                "",
+                "Each line also says how many videos metrics-service counted (each once, whatever the duplicates) and the",
+                "longest gap between two videos scored from the fault on (what a rebalance or a failover costs)."})
 public final class FaultsCommand implements Callable<Integer> {
 
     static final List<String> SCENARIOS = List.of("ingest", "scorer-one", "scorer-all", "sigterm", "broker",
-            "metrics-state", "poison", "bad-version", "half-version");
+            "metrics-state", "poison", "bad-version", "half-version", "overlap");
+    static final List<String> CLUSTER_SCENARIOS = List.of("leader", "controller", "active-controller", "scale", "pause");
+    /** Broker processes in a cluster run. */
+    static final int CLUSTER_NODES = 3;
     /** SIGTERMs to the scorer in the sigterm scenario, and how long a service may take to stop after one. */
     static final int STOPS = 3;
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the pause scenario freezes a broker: past the broker's (9 s) and the consumers' (10 s) sessions. */
+    static final Duration PAUSE = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--videos", defaultValue = "4", description = "Uploads per scenario (default ${DEFAULT-VALUE}).")
     int videos;
 
-    @Option(names = "--scenarios", split = ",", paramLabel = "NAME", description = "Which scenarios, in order (default: all).")
-    List<String> scenarios = SCENARIOS;
+    @Option(names = "--scenarios", split = ",", paramLabel = "NAME", description = "Which scenarios, in order (default: all"
+            + " of the single-broker matrix, or all of the cluster matrix with --cluster).")
+    List<String> scenarios;
+
+    @Option(names = "--cluster", description = "Three broker processes as one KRaft cluster, and the cluster scenarios.")
+    boolean cluster;
+
+    @Option(names = "--group-protocol", defaultValue = "classic", paramLabel = "classic|consumer",
+            description = "The services' consumer group protocol: classic, or consumer (KIP-848) (default ${DEFAULT-VALUE}).")
+    String groupProtocol;
+
+    @Option(names = "--repeat", defaultValue = "1", paramLabel = "N",
+            description = "Run the scenarios N times in a row, as a soak (default ${DEFAULT-VALUE}).")
+    int repeat;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "Work folder: broker data, videos, spool, logs (default: a new temporary folder).")
     Path dir;
@@ -95,30 +125,41 @@ public final class FaultsCommand implements Callable<Integer> {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One scenario's counts. */
-    public record Result(String scenario, int accepted, int scored, int duplicates, int deadLetters, int lost,
-                         double recoverySeconds, boolean ready, String note) {
+    public record Result(String scenario, int accepted, int scored, int duplicates, int deadLetters, int counted, int lost,
+                         double recoverySeconds, double longestGapSeconds, boolean ready, String note) {
+
+        Result withNote(boolean ok, String more) {
+            String n = note.isEmpty() ? more : more.isEmpty() ? note : note + "; " + more;
+            return new Result(scenario, accepted, scored, duplicates, deadLetters, counted, lost, recoverySeconds,
+                    longestGapSeconds, ready && ok, n);
+        }
     }
 
     @Override
     public Integer call() throws Exception {
-        for (String s : scenarios) {
-            if (!SCENARIOS.contains(s)) {
-                System.err.println("faults: unknown scenario '" + s + "'; known: " + String.join(", ", SCENARIOS));
+        List<String> known = cluster ? CLUSTER_SCENARIOS : SCENARIOS;
+        List<String> chosen = scenarios == null ? known : scenarios;
+        for (String s : chosen) {
+            if (!known.contains(s)) {
+                System.err.println("faults: unknown scenario '" + s + "'" + (cluster ? " with --cluster" : "") + "; known: "
+                        + String.join(", ", known));
                 return 2;
             }
         }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("vqa-faults");
         List<Result> results = new ArrayList<>();
-        try (LocalPipeline pipeline = LocalPipeline.start(work, weights.definition(runtime.options()), "faults")) {
-            ServiceProcesses services = pipeline.services();
+        try (LocalPipeline pipeline = LocalPipeline.start(work, weights.definition(runtime.options()), "faults",
+                cluster ? CLUSTER_NODES : 1, groupProtocol)) {
             List<SynthVideo> synth = new SynthGenerator(SynthGenerator.Settings.defaults())
                     .generate(Files.createDirectories(work.resolve("videos")), videos, 7, v -> { });
             Scenarios run = new Scenarios(pipeline, synth);
-            for (String s : scenarios) {
-                log("scenario " + s);
-                Result r = run.run(s);
-                results.add(r);
-                print(r);
+            for (int round = 1; round <= repeat; round++) {
+                for (String s : chosen) {
+                    log("scenario " + s + (repeat > 1 ? " (round " + round + " of " + repeat + ")" : ""));
+                    Result r = run.run(s);
+                    results.add(r);
+                    print(r);
+                }
             }
         }
         if (!json) {
@@ -132,9 +173,11 @@ public final class FaultsCommand implements Callable<Integer> {
         if (json) {
             System.out.println(JSON.writeValueAsString(r));
         } else {
-            System.out.printf("%-14s accepted %3d  scored %3d  duplicates %2d  dead letters %2d  lost %2d  recovered in %5.1f s  %s%s%n",
-                    r.scenario(), r.accepted(), r.scored(), r.duplicates(), r.deadLetters(), r.lost(), r.recoverySeconds(),
-                    r.ready() ? "all ready" : "NOT READY", r.note().isEmpty() ? "" : "  (" + r.note() + ")");
+            System.out.printf("%-17s accepted %3d  scored %3d  duplicates %2d  dead letters %2d  counted %3d  lost %2d"
+                            + "  recovered in %5.1f s  longest gap %5.1f s  %s%s%n",
+                    r.scenario(), r.accepted(), r.scored(), r.duplicates(), r.deadLetters(), r.counted(), r.lost(),
+                    r.recoverySeconds(), r.longestGapSeconds(), r.ready() ? "all ready" : "NOT READY",
+                    r.note().isEmpty() ? "" : "  (" + r.note() + ")");
         }
         System.out.flush();
     }
@@ -147,18 +190,25 @@ public final class FaultsCommand implements Callable<Integer> {
     private final class Scenarios {
         private final LocalPipeline pipeline;
         private final ServiceProcesses services;
-        private final BrokerProcess broker;
+        private final BrokerCluster brokers;
         private final KafkaClientSettings kafka;
         private final List<SynthVideo> synth;
         private final Path work;
         private final String model;
         /** When the fault struck: recovery is counted from here. */
         private long faultAt;
+        /** Uploads so far: every upload id is new. */
+        private int uploads;
+        /** Videos metrics-service counted before the scenario's uploads. */
+        private int countedAtStart;
+        /** The scorers running, oldest first, and how many were ever started (for new instance names). */
+        private final List<String> scorers = new ArrayList<>(LocalPipeline.SCORERS);
+        private int scorersStarted = LocalPipeline.SCORERS.size();
 
         Scenarios(LocalPipeline pipeline, List<SynthVideo> synth) {
             this.pipeline = pipeline;
             this.services = pipeline.services();
-            this.broker = pipeline.broker();
+            this.brokers = pipeline.brokers();
             this.kafka = pipeline.kafka();
             this.synth = synth;
             this.work = pipeline.work();
@@ -166,6 +216,7 @@ public final class FaultsCommand implements Callable<Integer> {
         }
 
         Result run(String scenario) throws Exception {
+            countedAtStart = totalCounted();
             return switch (scenario) {
                 case "ingest" -> fault(scenario, () -> restart("ingest"), "");
                 case "scorer-one" -> fault(scenario, () -> {
@@ -186,14 +237,21 @@ public final class FaultsCommand implements Callable<Integer> {
                 }, "");
                 case "sigterm" -> sigterm();
                 case "broker" -> fault(scenario, () -> {
-                    broker.kill();
+                    brokers.node(1).kill();
                     Thread.sleep(3000);
-                    broker.restart();
+                    brokers.node(1).restart();
                 }, "");
                 case "metrics-state" -> metricsState();
                 case "poison" -> fault(scenario, this::poison, "undecodable records on " + POISONED.size() + " topics");
                 case "bad-version" -> badVersion();
                 case "half-version" -> halfVersion();
+                case "overlap" -> overlap();
+                case "leader" -> nodeDown(scenario, () -> brokers.leaderOf(kafka, TopicCatalog.FRAGMENTS.name(), 0),
+                        Duration.ofSeconds(10));
+                case "controller" -> nodeDown(scenario, this::followerController, Duration.ofSeconds(5));
+                case "active-controller" -> nodeDown(scenario, () -> brokers.activeController(kafka), Duration.ofSeconds(5));
+                case "scale" -> scale();
+                case "pause" -> pause();
                 default -> throw new IllegalArgumentException(scenario);
             };
         }
@@ -212,7 +270,7 @@ public final class FaultsCommand implements Callable<Integer> {
 
         /** Uploads, then the fault (right after the 202s, or mid-stream), then counts until every upload is scored or dead-lettered. */
         private Result fault(String scenario, ThrowingRunnable fault, String note) throws Exception {
-            List<String> ids = upload(scenario);
+            List<String> ids = upload(scenario, videos);
             faultAt = System.nanoTime(); // unless the fault waits for its moment and sets it
             fault.run();
             return settle(scenario, ids, faultAt, note);
@@ -228,8 +286,109 @@ public final class FaultsCommand implements Callable<Integer> {
                 ready = false;
                 note = (note.isEmpty() ? "" : note + "; ") + e.getMessage();
             }
-            return new Result(scenario, ids.size(), c.scored, c.duplicates, c.deadLetters,
-                    ids.size() - c.scored - c.deadLetters, seconds, ready, note);
+            int counted = awaitCounted(countedAtStart + c.scored) - countedAtStart;
+            long faultMs = System.currentTimeMillis() - (System.nanoTime() - t0) / 1_000_000;
+            return new Result(scenario, ids.size(), c.scored, c.duplicates, c.deadLetters, counted,
+                    ids.size() - c.scored - c.deadLetters, seconds, c.longestGapSeconds(faultMs), ready, note);
+        }
+
+        /**
+         * A broker node (the one {@code which} names when the fault strikes) killed -9 mid-stream and started again
+         * on its data after {@code down}; afterwards every partition, internal ones included, must be back to three
+         * in-sync replicas.
+         */
+        private Result nodeDown(String scenario, Callable<BrokerProcess> which, Duration down) throws Exception {
+            List<String> ids = upload(scenario, videos);
+            awaitFirstScore(scenario);
+            BrokerProcess node = which.call();
+            faultAt = System.nanoTime();
+            node.kill();
+            Thread.sleep(down.toMillis());
+            node.restart();
+            Result r = settle(scenario, ids, faultAt, "node " + node.nodeId() + " killed, back after " + down.toSeconds() + " s");
+            return fullyReplicated(r);
+        }
+
+        /** A node that is not the active controller (nor, when it can be helped, the leader of vqa.fragments-0). */
+        private BrokerProcess followerController() throws Exception {
+            int active = brokers.activeController(kafka).nodeId();
+            int leader = brokers.leaderOf(kafka, TopicCatalog.FRAGMENTS.name(), 0).nodeId();
+            return brokers.nodes().stream().filter(n -> n.nodeId() != active && n.nodeId() != leader).findFirst()
+                    .orElseGet(() -> brokers.nodes().stream().filter(n -> n.nodeId() != active).findFirst().orElseThrow());
+        }
+
+        /** Every partition (the catalog's and Kafka's internal topics) back to three in-sync replicas, or not ready. */
+        private Result fullyReplicated(Result r) throws Exception {
+            long t0 = System.nanoTime();
+            List<String> topics = new ArrayList<>(ClusterReadiness.INTERNAL_TOPICS);
+            TopicCatalog.all().forEach(t -> topics.add(t.name()));
+            var behind = brokers.awaitFullyReplicated(kafka, topics, Duration.ofMinutes(2));
+            return r.withNote(behind.isEmpty(), behind.orElse(String.format(Locale.ROOT,
+                    "every partition back to 3 in-sync replicas %.0f s after the videos", (System.nanoTime() - t0) / 1e9)));
+        }
+
+        /**
+         * Scaling: a third scorer joins mid-stream, and once it is ready the oldest one is stopped with SIGTERM for
+         * good (a scale-in): two rebalances while videos are in work. The next scenario runs on the two left.
+         */
+        private Result scale() throws Exception {
+            String scenario = "scale";
+            List<String> ids = upload(scenario, 2 * videos);
+            awaitFirstScore(scenario);
+            faultAt = System.nanoTime();
+            String joining = "scorer-" + (char) ('a' + scorersStarted++);
+            services.start("scorer-service", joining, Map.of("vqa.scorer.threads", "1"));
+            services.awaitReady(joining, Duration.ofMinutes(2));
+            scorers.add(joining);
+            Thread.sleep(2000);
+            String leaving = scorers.remove(0);
+            long t0 = System.nanoTime();
+            int exit = services.remove(leaving, STOP_TIMEOUT);
+            String note = String.format(Locale.ROOT, "%s joined; %s stopped (exit %d in %.1f s)", joining, leaving, exit,
+                    (System.nanoTime() - t0) / 1e9);
+            return settle(scenario, ids, faultAt, note).withNote(exit == 143 || exit == 0, "");
+        }
+
+        /**
+         * The leader of vqa.fragments-0 frozen with SIGSTOP for longer than the broker and consumer session timeouts
+         * (it holds its sockets and answers nothing, as a host cut off by the network), then resumed: its leadership
+         * moves, and when it comes back it must follow, not lead with stale data.
+         */
+        private Result pause() throws Exception {
+            String scenario = "pause";
+            List<String> ids = upload(scenario, videos);
+            awaitFirstScore(scenario);
+            BrokerProcess node = brokers.leaderOf(kafka, TopicCatalog.FRAGMENTS.name(), 0);
+            faultAt = System.nanoTime();
+            node.pause();
+            Thread.sleep(PAUSE.toMillis());
+            node.resume();
+            Result r = settle(scenario, ids, faultAt, "node " + node.nodeId() + " paused " + PAUSE.toSeconds() + " s");
+            return fullyReplicated(r);
+        }
+
+        /**
+         * The faults of an outage, overlapping: 10 uploads and a scorer killed -9 after the first score, 5 more and
+         * ingest killed -9 right after their 202s, 5 more and the broker killed -9 five seconds later and restarted on
+         * its data, poison on every topic a service reads, then the last 10. Every upload must end with a score.
+         */
+        private Result overlap() throws Exception {
+            String scenario = "overlap";
+            List<String> ids = new ArrayList<>(upload(scenario, 10));
+            awaitFirstScore(scenario);
+            faultAt = System.nanoTime();
+            services.kill("scorer-a");
+            services.restart("scorer-a");
+            ids.addAll(upload(scenario, 5));
+            restart("ingest");
+            services.awaitReady("ingest", Duration.ofMinutes(2)); // the client retries until ingest is back
+            ids.addAll(upload(scenario, 5));
+            Thread.sleep(5000);
+            brokers.node(1).kill();
+            brokers.node(1).restart();
+            poison();
+            ids.addAll(upload(scenario, 10));
+            return settle(scenario, ids, faultAt, "");
         }
 
         /**
@@ -240,7 +399,7 @@ public final class FaultsCommand implements Callable<Integer> {
          */
         private Result sigterm() throws Exception {
             String scenario = "sigterm";
-            List<String> ids = upload(scenario);
+            List<String> ids = upload(scenario, videos);
             awaitFirstScore(scenario);
             faultAt = System.nanoTime();
             List<String> stops = new ArrayList<>();
@@ -260,13 +419,12 @@ public final class FaultsCommand implements Callable<Integer> {
                 Thread.sleep(1500); // redelivered work is in flight again: the next stop strikes mid-batch
             }
             Result r = settle(scenario, ids, faultAt, "SIGTERM: " + String.join("; ", stops));
-            return clean ? r : new Result(r.scenario(), r.accepted(), r.scored(), r.duplicates(), r.deadLetters(), r.lost(),
-                    r.recoverySeconds(), false, "a stop was not clean: " + r.note());
+            return r.withNote(clean, clean ? "" : "a stop was not clean");
         }
 
         /** metrics-service killed and its local state deleted: the per-version table comes back equal. */
         private Result metricsState() throws Exception {
-            List<String> ids = upload("metrics-state");
+            List<String> ids = upload("metrics-state", videos);
             awaitCounts(ids);
             JsonNode before = versionCounts();
             while (!before.equals(versionCounts())) { // settled: every score counted
@@ -285,8 +443,8 @@ public final class FaultsCommand implements Callable<Integer> {
             }
             Result r = settle("metrics-state", ids, t0, "");
             boolean equal = before.equals(after);
-            return new Result(r.scenario(), r.accepted(), r.scored(), r.duplicates(), r.deadLetters(),
-                    r.lost() + (equal ? 0 : 1), r.recoverySeconds(), r.ready(),
+            return new Result(r.scenario(), r.accepted(), r.scored(), r.duplicates(), r.deadLetters(), r.counted(),
+                    r.lost() + (equal ? 0 : 1), r.recoverySeconds(), r.longestGapSeconds(), r.ready(),
                     equal ? "table equal after rebuild: " + after : "table differs: before " + before + ", after " + after);
         }
 
@@ -327,11 +485,10 @@ public final class FaultsCommand implements Callable<Integer> {
             Rollout named = before.toBuilder().setRevision(before.getRevision() + 1).addCandidates(RolloutCandidate.newBuilder()
                     .setModelVersion(version).setTrafficWeight(0.5).setRangeStart(0.5)).build();
             writeRollout(named);
-            List<String> ids = upload("half-version");
+            List<String> ids = upload("half-version", videos);
             Result r = settle("half-version", ids, System.nanoTime(), "");
             writeRollout(before.toBuilder().setRevision(named.getRevision() + 1).build());
-            return new Result(r.scenario(), r.accepted(), r.scored(), r.duplicates(), r.deadLetters(), r.lost(),
-                    r.recoverySeconds(), r.ready(), version + ": " + (chunks.size() / 2) + " of " + chunks.size()
+            return r.withNote(true, version + ": " + (chunks.size() / 2) + " of " + chunks.size()
                     + " chunks; " + refusal + "; named at 50 % past it, never served; " + scoredBy(ids));
         }
 
@@ -345,11 +502,10 @@ public final class FaultsCommand implements Callable<Integer> {
         private Result unservable(String scenario, String version, String what) throws Exception {
             RolloutWriter rollouts = new RolloutWriter(kafka);
             rollouts.apply(model, RolloutEdits.canary(version, 0.5));
-            List<String> ids = upload(scenario);
+            List<String> ids = upload(scenario, videos);
             Result r = settle(scenario, ids, System.nanoTime(), "");
             rollouts.apply(model, RolloutEdits.canary(version, 0.0));
-            return new Result(r.scenario(), r.accepted(), r.scored(), r.duplicates(), r.deadLetters(), r.lost(),
-                    r.recoverySeconds(), r.ready(), version + " at 50 %, " + what + "; " + scoredBy(ids));
+            return r.withNote(true, version + " at 50 %, " + what + "; " + scoredBy(ids));
         }
 
         private String scoredBy(List<String> ids) {
@@ -374,19 +530,32 @@ public final class FaultsCommand implements Callable<Integer> {
             }
         }
 
-        private List<String> upload(String scenario) throws Exception {
+        /** {@code count} uploads of the synthetic videos in turn, each under a new id. */
+        private List<String> upload(String scenario, int count) throws Exception {
             List<String> ids = new ArrayList<>();
             long run = System.currentTimeMillis() % 100_000;
-            for (int i = 0; i < synth.size(); i++) {
-                String id = scenario + "-" + run + "-" + i;
-                if (pipeline.upload(synth.get(i).file(), id)) {
+            for (int i = 0; i < count; i++) {
+                String id = scenario + "-" + run + "-" + uploads++;
+                if (pipeline.upload(synth.get(i % synth.size()).file(), id)) {
                     ids.add(id);
                 }
             }
             return ids;
         }
 
-        private record Counts(int scored, int duplicates, int deadLetters) {
+        /** @param scoredAtMs when each video was first scored (its ingest time plus its end-to-end time) */
+        private record Counts(int scored, int duplicates, int deadLetters, List<Long> scoredAtMs) {
+
+            /** The longest wait, from the fault on, for the next video to be scored. */
+            double longestGapSeconds(long faultMs) {
+                long gap = 0;
+                long previous = faultMs;
+                for (long t : scoredAtMs.stream().filter(t -> t >= faultMs).sorted().toList()) {
+                    gap = Math.max(gap, t - previous);
+                    previous = t;
+                }
+                return gap / 1000.0;
+            }
         }
 
         /** Reads the topics until every upload is scored or dead-lettered, or the timeout passes. */
@@ -404,11 +573,13 @@ public final class FaultsCommand implements Callable<Integer> {
         private Counts counts(Predicate<String> ours) {
             Map<String, Integer> scores = new HashMap<>(); // upload id -> video-score records
             Map<String, String> videoOf = new HashMap<>();
+            Map<String, Long> scoredAt = new HashMap<>(); // video id -> first score
             kafka.topicReader("faults").readToEnd(TopicCatalog.VIDEO_SCORES.name(), WireSerdes.videoScores().deserializer(),
                     (k, v) -> {
-                        if (ours.test(v.getVideoId())) {
+                        if (ours.test(v.getVideoId()) && !v.getShadow()) {
                             scores.merge(v.getUploadId(), 1, Integer::sum);
                             videoOf.put(v.getUploadId(), v.getVideoId());
+                            scoredAt.merge(v.getVideoId(), v.getIngestTimeMs() + (long) v.getEndToEndMs(), Math::min);
                         }
                     });
             Set<String> dead = new HashSet<>();
@@ -421,7 +592,28 @@ public final class FaultsCommand implements Callable<Integer> {
             long scoredVideos = videoOf.values().stream().distinct().count();
             int duplicates = scores.values().stream().mapToInt(n -> n - 1).sum()
                     + (int) (videoOf.size() - scoredVideos); // the same video scored under two upload ids
-            return new Counts((int) scoredVideos, duplicates, dead.size());
+            return new Counts((int) scoredVideos, duplicates, dead.size(), List.copyOf(scoredAt.values()));
+        }
+
+        /** Videos metrics-service counted, all versions together. */
+        private int totalCounted() throws Exception {
+            int total = 0;
+            for (JsonNode n : versionCounts()) {
+                total += n.asInt();
+            }
+            return total;
+        }
+
+        /** Waits (up to a minute) for metrics-service to count {@code expected} videos; returns what it counts. */
+        private int awaitCounted(int expected) throws Exception {
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            int counted = totalCounted();
+            while (counted < expected && System.nanoTime() < deadline) {
+                Thread.sleep(1000);
+                counted = totalCounted();
+            }
+            Thread.sleep(2000); // then a moment more, so that one counted twice would show
+            return totalCounted();
         }
 
         /** Videos per version in metrics-service's table. */

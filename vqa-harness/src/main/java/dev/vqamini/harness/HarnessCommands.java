@@ -14,7 +14,8 @@ public final class HarnessCommands {
 
     /** The harness commands, in the order {@code vqa --help} lists them ({@code bench-worker} is hidden). */
     static final List<Class<?>> COMMANDS = List.of(DemoCommand.class, FaultsCommand.class, SoakCommand.class, SynthCommand.class,
-            BenchCommand.class, ModelBenchCommand.class, DecodeBenchCommand.class, BenchWorkerCommand.class);
+            BenchCommand.class, ModelBenchCommand.class, DecodeBenchCommand.class, RebalanceBenchCommand.class,
+            BenchWorkerCommand.class);
 
     private HarnessCommands() {
     }

@@ -1,5 +1,6 @@
 package dev.vqamini.harness;
 
+import dev.vqamini.kafka.ClusterReadiness;
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.kafka.TopicBootstrap;
 import dev.vqamini.model.ModelDefinition;
@@ -18,11 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 
 /**
- * The pipeline as an operator runs it, for {@code vqa faults} and {@code vqa soak}: a broker process on a data folder,
+ * The pipeline as an operator runs it, for {@code vqa faults} and {@code vqa soak}: broker processes on data folders,
  * the stable version published, and ingest, two scorers and metrics-service as separate processes, all plaintext
  * on this host. Uploads go in as multipart requests sent by curl.
  */
-record LocalPipeline(Path work, BrokerProcess broker, ServiceProcesses services, KafkaClientSettings kafka,
+record LocalPipeline(Path work, BrokerCluster brokers, ServiceProcesses services, KafkaClientSettings kafka,
                      ModelDefinition stable, HttpClient http) implements AutoCloseable {
 
     static final List<String> SCORERS = List.of("scorer-a", "scorer-b");
@@ -30,6 +31,15 @@ record LocalPipeline(Path work, BrokerProcess broker, ServiceProcesses services,
             .anyMatch(d -> Files.isExecutable(Path.of(d, "curl")));
 
     static LocalPipeline start(Path work, ModelDefinition stable, String who) throws Exception {
+        return start(work, stable, who, 1, "classic");
+    }
+
+    /**
+     * With {@code brokers} broker processes (1, or a KRaft cluster of 3 with every topic replicated three times) and
+     * every service's consumer groups on {@code groupProtocol} (classic or consumer).
+     */
+    static LocalPipeline start(Path work, ModelDefinition stable, String who, int brokers, String groupProtocol)
+            throws Exception {
         Path root = ServiceProcesses.root();
         List<String> missing = ServiceProcesses.missing(root);
         if (!missing.isEmpty()) {
@@ -37,11 +47,18 @@ record LocalPipeline(Path work, BrokerProcess broker, ServiceProcesses services,
         }
         Path logs = work.resolve("logs");
         System.err.println(who + ": work folder " + work + ", logs in " + logs);
-        BrokerProcess broker = BrokerProcess.start(work.resolve("broker"), logs);
-        ServiceProcesses services = new ServiceProcesses(root, logs, broker.address());
+        BrokerCluster cluster = BrokerCluster.start(work.resolve("broker"), logs, brokers);
+        ServiceProcesses services = new ServiceProcesses(root, logs, cluster.bootstrapServers(),
+                Map.of("vqa.kafka.group-protocol", groupProtocol, "vqa.kafka.replication-factor",
+                        Short.toString(cluster.replication())));
         try {
-            KafkaClientSettings kafka = KafkaClientSettings.plaintext(broker.address(), "vqa-" + who);
-            TopicBootstrap.ensureCatalog(kafka, Duration.ofSeconds(30), (short) 1);
+            KafkaClientSettings kafka = KafkaClientSettings.plaintext(cluster.bootstrapServers(), "vqa-" + who)
+                    .withGroupProtocol(groupProtocol);
+            if (brokers > 1) {
+                ClusterReadiness.awaitBrokers(kafka, brokers, Duration.ofMinutes(3), line -> System.err.println(who + ": " + line));
+                ClusterReadiness.ensureInternalTopics(kafka);
+            }
+            TopicBootstrap.ensureCatalog(kafka, Duration.ofSeconds(60), cluster.replication()).requireConsistent();
             ModelRelease.publishStable(kafka, ModelBundle.servingOf(stable, work.resolve("models").resolve(stable.version())), null);
             System.err.println(who + ": stable version " + stable.version() + " published");
             services.start("ingest-service", "ingest", Map.of("vqa.ingest.allowed-roots",
@@ -53,11 +70,11 @@ record LocalPipeline(Path work, BrokerProcess broker, ServiceProcesses services,
             services.start("metrics-service", "metrics", Map.of("vqa.metrics.refresh", "1s",
                     "kafka-streams.state.dir", work.resolve("streams").toString()));
             services.awaitReady(Duration.ofMinutes(5));
-            return new LocalPipeline(work, broker, services, kafka, stable,
+            return new LocalPipeline(work, cluster, services, kafka, stable,
                     HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
         } catch (Exception | Error e) {
             services.close();
-            broker.close();
+            cluster.close();
             throw e;
         }
     }
@@ -83,7 +100,7 @@ record LocalPipeline(Path work, BrokerProcess broker, ServiceProcesses services,
         String boundary = "vqa" + System.nanoTime();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n" + id + "\r\n--" + boundary
                 + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName()
-                + "\"\r\nContent-Type: video/mp4\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                + "\"\r\nContent-Type: video/mp4\r\n\r\n").getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(URI.create(services.url("ingest") + "/videos"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
@@ -105,6 +122,6 @@ record LocalPipeline(Path work, BrokerProcess broker, ServiceProcesses services,
     @Override
     public void close() {
         services.close();
-        broker.close();
+        brokers.close();
     }
 }

@@ -29,15 +29,22 @@ final class ServiceProcesses implements AutoCloseable {
     private final Path root;
     private final Path logs;
     private final String kafka;
+    private final Map<String, String> common;
     private final Map<String, Process> running = new LinkedHashMap<>();
     private final Map<String, ProcessBuilder> builders = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ServiceProcesses(Path root, Path logs, String kafka) {
+        this(root, logs, kafka, Map.of());
+    }
+
+    /** @param common {@code -D} settings every service started here gets */
+    ServiceProcesses(Path root, Path logs, String kafka, Map<String, String> common) {
         this.root = root;
         this.logs = logs;
         this.kafka = kafka;
+        this.common = common;
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop-services"));
     }
 
@@ -68,6 +75,7 @@ final class ServiceProcesses implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1500m", "-XX:ErrorFile=" + logs.resolve(CRASH_PREFIX + instance + "_%p.log"),
                 "-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + kafka));
+        common.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", app(root, service).toString()));
         Files.createDirectories(logs);
@@ -109,6 +117,15 @@ final class ServiceProcesses implements AutoCloseable {
         try (var files = Files.list(logs)) {
             return files.filter(f -> f.getFileName().toString().startsWith(CRASH_PREFIX + instance + "_")).toList();
         }
+    }
+
+    /** Stops an instance for good (SIGTERM, as a scale-in does): it is no longer started, awaited or closed here. */
+    int remove(String instance, Duration timeout) throws InterruptedException {
+        int exit = stop(instance, timeout);
+        running.remove(instance);
+        builders.remove(instance);
+        ports.remove(instance);
+        return exit;
     }
 
     /** Starts a killed instance again, with the same settings, port and log. */

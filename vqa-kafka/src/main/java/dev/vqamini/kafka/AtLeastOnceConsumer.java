@@ -9,11 +9,13 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
@@ -50,6 +52,8 @@ public final class AtLeastOnceConsumer implements Runnable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
     private final Duration pollTimeout;
+    private static final System.Logger LOG = System.getLogger(AtLeastOnceConsumer.class.getName());
+
     private final Duration commitInterval;
     private final PendingOffsets offsets = new PendingOffsets();
     private final Queue<PendingOffsets.Position> finished = new ConcurrentLinkedQueue<>();
@@ -157,8 +161,15 @@ public final class AtLeastOnceConsumer implements Runnable {
                 commit.put(tp, new OffsetAndMetadata(o));
             }
         });
-        if (!commit.isEmpty()) {
+        if (commit.isEmpty()) {
+            return;
+        }
+        try {
             consumer.commitSync(commit);
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // The group moved on under us (a rebalance, or under the consumer protocol a newer member epoch): nothing
+            // is lost, the offsets go with the next commit or the records are read again by their next owner.
+            LOG.log(System.Logger.Level.INFO, "commit of " + commit + " refused, kept for later: " + e.getMessage());
         }
     }
 

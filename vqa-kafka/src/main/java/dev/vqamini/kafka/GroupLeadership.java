@@ -40,6 +40,8 @@ public final class GroupLeadership implements AutoCloseable {
     public GroupLeadership(KafkaClientSettings kafka, String groupId, String topic, Duration sessionTimeout,
                            Consumer<String> log) {
         Map<String, Object> settings = kafka.groupConsumer("leadership-" + groupId, groupId);
+        // classic whatever the process's protocol: the election times its own session (the consumer protocol's is the broker's)
+        settings.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
         settings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
         settings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, sessionTimeout.toMillis() / 5));
         this.consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -2,10 +2,12 @@ package dev.vqamini.kafka;
 
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
@@ -24,8 +26,14 @@ public final class KafkaClientSettings {
     private final KafkaSecurity security;
     private final String application;
     private final String instance;
+    private final GroupProtocol groupProtocol;
 
     public KafkaClientSettings(String bootstrapServers, KafkaSecurity security, String application) {
+        this(bootstrapServers, security, application, GroupProtocol.CLASSIC);
+    }
+
+    private KafkaClientSettings(String bootstrapServers, KafkaSecurity security, String application,
+                                GroupProtocol groupProtocol) {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("no Kafka bootstrap address: set VQA_KAFKA (or kafka.bootstrap.servers)");
         }
@@ -33,6 +41,25 @@ public final class KafkaClientSettings {
         this.security = security;
         this.application = application;
         this.instance = String.valueOf(ManagementFactory.getRuntimeMXBean().getPid());
+        this.groupProtocol = groupProtocol;
+    }
+
+    /**
+     * The same settings with group consumers on {@code protocol}: {@code classic} (the members agree on an assignment,
+     * every one stopping at each rebalance) or {@code consumer} (KIP-848: the broker assigns, one partition at a time).
+     */
+    public KafkaClientSettings withGroupProtocol(String protocol) {
+        GroupProtocol p;
+        try {
+            p = GroupProtocol.of(protocol);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("group protocol must be classic or consumer, got '" + protocol + "'");
+        }
+        return new KafkaClientSettings(bootstrapServers, security, application, p);
+    }
+
+    public GroupProtocol groupProtocol() {
+        return groupProtocol;
     }
 
     /** A PLAINTEXT cluster (a local broker, tests). */
@@ -42,12 +69,14 @@ public final class KafkaClientSettings {
 
     /**
      * From the environment, as the CLI uses it: {@code bootstrap} if given, else {@code VQA_KAFKA}, else
-     * {@link #DEFAULT_BOOTSTRAP}; security from {@code VQA_KAFKA_*}.
+     * {@link #DEFAULT_BOOTSTRAP}; security from {@code VQA_KAFKA_*}; the group protocol from
+     * {@code VQA_KAFKA_GROUP_PROTOCOL} (classic by default).
      */
     public static KafkaClientSettings fromEnvironment(String bootstrap, String application, Map<String, String> env) {
         String servers = bootstrap != null && !bootstrap.isBlank() ? bootstrap
                 : env.getOrDefault("VQA_KAFKA", DEFAULT_BOOTSTRAP);
-        return new KafkaClientSettings(servers, KafkaSecurity.fromEnvironment(env), application);
+        return new KafkaClientSettings(servers, KafkaSecurity.fromEnvironment(env), application)
+                .withGroupProtocol(env.getOrDefault("VQA_KAFKA_GROUP_PROTOCOL", "classic"));
     }
 
     public String bootstrapServers() {
@@ -100,9 +129,13 @@ public final class KafkaClientSettings {
         Map<String, Object> s = consumer(role);
         s.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         s.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // A member killed with -9 says nothing: its partitions wait this long for another member (default 45 s).
-        s.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        s.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        s.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, groupProtocol.name().toLowerCase(Locale.ROOT));
+        if (groupProtocol == GroupProtocol.CLASSIC) {
+            // A member killed with -9 says nothing: its partitions wait this long for another member (default 45 s).
+            // Under the consumer protocol the broker owns both (group.consumer.session.timeout.ms and heartbeat).
+            s.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+            s.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        }
         return s;
     }
 
@@ -135,6 +168,7 @@ public final class KafkaClientSettings {
 
     @Override
     public String toString() {
-        return bootstrapServers + " (" + security + ")";
+        return bootstrapServers + " (" + security + (groupProtocol == GroupProtocol.CLASSIC ? "" : ", group protocol "
+                + groupProtocol.name().toLowerCase(Locale.ROOT)) + ")";
     }
 }

@@ -30,6 +30,13 @@ public interface VqaConfig {
         /** Timeout of the readiness probe's broker check. */
         @WithDefault("3s")
         Duration healthTimeout();
+
+        /**
+         * The consumer groups' protocol ({@code VQA_KAFKA_GROUP_PROTOCOL}): {@code classic}, or {@code consumer}
+         * (KIP-848, the broker assigns partitions and a member joining or leaving stops no one else).
+         */
+        @WithDefault("classic")
+        String groupProtocol();
     }
 
     interface Topics {
