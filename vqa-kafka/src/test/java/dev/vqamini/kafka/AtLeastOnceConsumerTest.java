@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vqamini.testkit.KafkaBrokerExtension;
 import dev.vqamini.testkit.TestKafka;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The one consumer loop on a real broker: a stop commits exactly below the lowest unfinished record, so the next
@@ -92,6 +95,74 @@ class AtLeastOnceConsumerTest {
             Handler crashed = run(settings, topic, group, Set.of(), true);
             assertEquals(1, crashed.seen.size());
             assertEquals(RECORDS, committed(admin, group, topic), "a crash commits nothing more: the record comes again");
+        }
+    }
+
+    /**
+     * A member joins and another leaves while records flow, committing after every poll, under each group protocol:
+     * every record is finished by someone and committed, and no loop ends on a commit the moving group refuses.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"classic", "consumer"})
+    void loopsOutliveRebalancesAndCommitEverything(String protocol, TestKafka kafka) throws Exception {
+        KafkaClientSettings settings = KafkaClientSettings.plaintext(kafka.bootstrapServers(), "alo-test").withGroupProtocol(protocol);
+        String topic = "alo-rebalance-" + UUID.randomUUID();
+        String group = "alo-rebalance-" + UUID.randomUUID();
+        int partitions = 3;
+        int records = 300;
+        try (Admin admin = settings.newAdmin("alo", 30_000);
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("alo"), new StringSerializer(),
+                     new ByteArraySerializer())) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            Set<String> finished = ConcurrentHashMap.newKeySet();
+            List<AtLeastOnceConsumer> loops = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, "v" + i, new byte[]{(byte) i}));
+                if (i == 0 || i == 100) { // the first member, then a second joining mid-stream
+                    AtLeastOnceConsumer loop = new AtLeastOnceConsumer(new KafkaConsumer<>(settings.groupConsumer("alo", group),
+                            new StringDeserializer(), new ByteArrayDeserializer()), topic, Duration.ofMillis(50), Duration.ZERO);
+                    loop.handler(new AtLeastOnceConsumer.Handler() {
+                        @Override
+                        public boolean accept(ConsumerRecord<String, byte[]> r, PendingOffsets.Position position) {
+                            finished.add(r.partition() + "@" + r.offset());
+                            loop.finished(position);
+                            return true;
+                        }
+
+                        @Override
+                        public boolean hasRoom() {
+                            return true;
+                        }
+                    });
+                    Thread t = new Thread(loop, "alo-rebalance-" + i);
+                    t.start();
+                    loops.add(loop);
+                    threads.add(t);
+                }
+                if (i == 200) { // the first leaves cleanly, as a scorer scaled in
+                    assertTrue(threads.get(0).isAlive(), protocol + ": the first loop ended on its own");
+                    loops.get(0).stop();
+                    threads.get(0).join(30_000);
+                }
+                Thread.sleep(20);
+            }
+            producer.flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            long committed = 0;
+            while (System.nanoTime() < deadline) {
+                committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                        .values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+                if (committed == records) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(threads.get(1).isAlive(), protocol + ": the second loop ended on its own");
+            loops.get(1).stop();
+            threads.get(1).join(30_000);
+            assertEquals(records, finished.size(), protocol + ": every record finished by a member");
+            assertEquals(records, committed, protocol + ": every record committed");
         }
     }
 
