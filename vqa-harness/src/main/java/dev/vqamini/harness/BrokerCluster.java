@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -60,29 +62,32 @@ record BrokerCluster(List<BrokerProcess> nodes) implements AutoCloseable {
     }
 
     /**
-     * Waits until every partition of {@code topics} has as many in-sync replicas as replicas; empty when they do,
-     * else a line naming how many are short.
+     * Waits until every partition of every topic (Kafka's internal ones and Kafka Streams' included) has
+     * {@link #replication()} replicas, all in sync; empty when they do, else a line naming how many are short.
      */
-    Optional<String> awaitFullyReplicated(KafkaClientSettings kafka, List<String> topics, Duration timeout) throws Exception {
+    Optional<String> awaitFullyReplicated(KafkaClientSettings kafka, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String shortOf = "";
         try (Admin admin = kafka.newAdmin("faults", 30_000)) {
             while (System.nanoTime() < deadline) {
+                Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
                 int partitions = 0;
                 List<String> behind = new ArrayList<>();
                 for (Map.Entry<String, TopicDescription> e
                         : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).entrySet()) {
                     for (TopicPartitionInfo p : e.getValue().partitions()) {
                         partitions++;
-                        if (p.isr().size() < p.replicas().size()) {
-                            behind.add(e.getKey() + "-" + p.partition());
+                        if (p.isr().size() < replication() || p.replicas().size() < replication()) {
+                            behind.add(e.getKey() + "-" + p.partition() + " (" + p.isr().size() + " of " + p.replicas().size()
+                                    + " in sync)");
                         }
                     }
                 }
                 if (behind.isEmpty()) {
                     return Optional.empty();
                 }
-                shortOf = behind.size() + " of " + partitions + " partitions short of full in-sync replicas, e.g. " + behind.get(0);
+                shortOf = behind.size() + " of " + partitions + " partitions short of " + replication()
+                        + " in-sync replicas, e.g. " + behind.get(0);
                 Thread.sleep(1000);
             }
         }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vqamini.cli.RuntimeOptions;
 import dev.vqamini.cli.WeightsOption;
-import dev.vqamini.kafka.ClusterReadiness;
 import dev.vqamini.kafka.KafkaClientSettings;
 import dev.vqamini.bundle.BundleChunks;
 import dev.vqamini.release.ModelPublisher;
@@ -317,12 +316,10 @@ public final class FaultsCommand implements Callable<Integer> {
                     .orElseGet(() -> brokers.nodes().stream().filter(n -> n.nodeId() != active).findFirst().orElseThrow());
         }
 
-        /** Every partition (the catalog's and Kafka's internal topics) back to three in-sync replicas, or not ready. */
+        /** Every partition of every topic (Kafka's and Streams' internal ones too) back to three in-sync replicas. */
         private Result fullyReplicated(Result r) throws Exception {
             long t0 = System.nanoTime();
-            List<String> topics = new ArrayList<>(ClusterReadiness.INTERNAL_TOPICS);
-            TopicCatalog.all().forEach(t -> topics.add(t.name()));
-            var behind = brokers.awaitFullyReplicated(kafka, topics, Duration.ofMinutes(2));
+            var behind = brokers.awaitFullyReplicated(kafka, Duration.ofMinutes(2));
             return r.withNote(behind.isEmpty(), behind.orElse(String.format(Locale.ROOT,
                     "every partition back to 3 in-sync replicas %.0f s after the videos", (System.nanoTime() - t0) / 1e9)));
         }
