@@ -120,9 +120,7 @@ public final class BranchGraph {
         for (int s = 0; s < spec.stages().size(); s++) {
             StageSpec stage = spec.stage(s);
             if (s > 0) {
-                x = layerNorm(x, keys.downNorm(s), in);
-                x = conv(x, keys.downConv(s), stage.width(), in, new long[] {1, 2, 2}, new long[] {1, 2, 2},
-                        new long[] {0, 0, 0, 0, 0, 0}, 1);
+                x = downsample(x, s, in);
             }
             for (BlockSpec block : stage.blocks()) {
                 x = block(x, s, stage.width(), block);
@@ -135,7 +133,13 @@ public final class BranchGraph {
             }
             in = stage.width();
         }
-        x = layerNorm(x, keys.finalNorm(), in);
+        head(x, in);
+        return g.build(metadata);
+    }
+
+    /** The final LayerNorm, the pooled features and the head; declares the graph's four outputs. */
+    private void head(String backbone, int in) {
+        String x = layerNorm(backbone, keys.finalNorm(), in);
         String positions = g.node(OnnxOp.REDUCE_MEAN, List.of(x), Map.of("axes", new long[] {1}, "keepdims", 0L));
         String features = g.node(OnnxOp.REDUCE_MEAN, List.of(positions), Map.of("axes", new long[] {1, 2}, "keepdims", 0L));
         String h = linear(x, keys.headHidden(), spec.headHidden(), in, null);
@@ -147,7 +151,76 @@ public final class BranchGraph {
         g.output(score, GraphNames.SCORE, DataType.FLOAT, "N");
         g.output(features, GraphNames.FEATURES, DataType.FLOAT, "N", in);
         g.output(positions, GraphNames.POSITION_FEATURES, DataType.FLOAT, "N", "H_out", "W_out", in);
-        return g.build(metadata);
+    }
+
+    /** The parts a branch graph is made of, each of which {@link #buildSegment} emits alone for timing. */
+    public enum SegmentKind {
+        /** uint8 clip to float stem patches (reshape, transpose, cast): the input cost no width changes */
+        INPUT,
+        /** float patches to the stem's channels-last output (MatMul, bias, LayerNorm) */
+        STEM,
+        /** a stage's LayerNorm and (1,2,2) downsampling conv */
+        DOWNSAMPLE,
+        /** one ConvNeXt-V2 block with its residual add */
+        BLOCK,
+        /** the final LayerNorm, pooled features and the head */
+        HEAD
+    }
+
+    /**
+     * One part of a branch: {@code stage} for DOWNSAMPLE and BLOCK, {@code block} (index in the stage) for BLOCK; -1
+     * where unused.
+     */
+    public record Segment(SegmentKind kind, int stage, int block) {
+    }
+
+    /**
+     * One segment of the branch as a graph of its own, emitted by the same code as the whole branch so that it runs
+     * the same ops: input {@code x} channels-last N x T x H x W x C float (uint8 N x 3 x T x H x W for INPUT, float
+     * patches N x T/2 x H/4 x W/4 x 96 for STEM), output {@code y} (HEAD: the branch's four outputs).
+     * Summed over a branch, segment times predict the branch's time ({@code LatencyTable}).
+     */
+    public static ModelProto buildSegment(BranchSpec spec, StateDict weights, BranchKeys keys, Segment segment) {
+        return new BranchGraph(spec, weights, keys).segment(segment);
+    }
+
+    private ModelProto segment(Segment seg) {
+        String y;
+        switch (seg.kind()) {
+            case INPUT -> {
+                String x = g.input("x", DataType.UINT8, "N", BranchSpec.IN_CHANNELS, "T", "H", "W");
+                y = g.node(OnnxOp.CAST, List.of(patches(x)), Map.of("to", (long) DataType.FLOAT.getNumber()));
+            }
+            case STEM -> y = stemProjection(g.input("x", DataType.FLOAT, "N", "T", "H", "W", STEM_PATCH), true, false);
+            case DOWNSAMPLE -> {
+                int in = spec.stage(seg.stage() - 1).width();
+                String x = g.input("x", DataType.FLOAT, "N", "T", "H", "W", in);
+                y = downsample(x, seg.stage(), in);
+            }
+            case BLOCK -> {
+                StageSpec stage = spec.stage(seg.stage());
+                BlockSpec block = stage.blocks().stream().filter(b -> b.index() == seg.block()).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("stage " + seg.stage() + " has no block " + seg.block()));
+                y = block(g.input("x", DataType.FLOAT, "N", "T", "H", "W", stage.width()), seg.stage(), stage.width(), block);
+            }
+            case HEAD -> {
+                int in = spec.featureWidth();
+                head(g.input("x", DataType.FLOAT, "N", "T", "H", "W", in), in);
+                return g.build(Map.of());
+            }
+            default -> throw new IllegalArgumentException("unknown segment " + seg);
+        }
+        g.output(y, "y", DataType.FLOAT, "N", "T", "H", "W", "C");
+        return g.build(Map.of());
+    }
+
+    /** Values per stem patch: 3 channels x 2 frames x 4 x 4 pixels. */
+    public static final int STEM_PATCH = BranchSpec.IN_CHANNELS * 2 * 4 * 4;
+
+    private String downsample(String x, int s, int in) {
+        String y = layerNorm(x, keys.downNorm(s), in);
+        return conv(y, keys.downConv(s), spec.stage(s).width(), in, new long[] {1, 2, 2}, new long[] {1, 2, 2},
+                new long[] {0, 0, 0, 0, 0, 0}, 1);
     }
 
     /**
@@ -158,6 +231,30 @@ public final class BranchGraph {
      * w.((x - mean) / std) + b = (w / std).x + (b - sum(w * mean / std)), exact algebra.
      */
     private String stem(String x, boolean foldNormalisation) {
+        return stemProjection(patches(x), foldNormalisation, foldNormalisation);
+    }
+
+    /** The clip cut into N x T/2 x H/4 x W/4 x 96 stem patches, in the clip's own type. */
+    private String patches(String x) {
+        int c = BranchSpec.IN_CHANNELS;
+        int k = STEM_PATCH;
+        String shape = g.node(OnnxOp.SHAPE, List.of(x), Map.of());
+        String n = slice(shape, 0, 1, 0);
+        String t2 = g.node(OnnxOp.DIV, List.of(slice(shape, 2, 3, 0), g.longs("two", 2)), Map.of());
+        String h4 = g.node(OnnxOp.DIV, List.of(slice(shape, 3, 4, 0), g.longs("four", 4)), Map.of());
+        String w4 = g.node(OnnxOp.DIV, List.of(slice(shape, 4, 5, 0), g.longs("four", 4)), Map.of());
+        String patches = g.node(OnnxOp.RESHAPE, List.of(x, g.node(OnnxOp.CONCAT, List.of(n, g.longs("c", c), t2,
+                g.longs("kt", 2), h4, g.longs("kh", 4), w4, g.longs("kw", 4)), Map.of("axis", 0L))), Map.of());
+        patches = g.node(OnnxOp.TRANSPOSE, List.of(patches), Map.of("perm", new long[] {0, 2, 4, 6, 1, 3, 5, 7}));
+        return g.node(OnnxOp.RESHAPE, List.of(patches, g.node(OnnxOp.CONCAT, List.of(n, t2, h4, w4, g.longs("k", k)),
+                Map.of("axis", 0L))), Map.of());
+    }
+
+    /**
+     * The stem's linear map and LayerNorm on patches; {@code foldNormalisation}: the weights take 0..255 pixels,
+     * {@code castPatches}: the patches are uint8 and are cast to float first (fp32 stem).
+     */
+    private String stemProjection(String patches, boolean foldNormalisation, boolean castPatches) {
         int d = spec.stage(0).width();
         int c = BranchSpec.IN_CHANNELS;
         int k = c * 2 * 4 * 4;
@@ -177,18 +274,8 @@ public final class BranchGraph {
             }
             bias[o] = (float) (bias[o] - shift);
         }
-        String shape = g.node(OnnxOp.SHAPE, List.of(x), Map.of());
-        String n = slice(shape, 0, 1, 0);
-        String t2 = g.node(OnnxOp.DIV, List.of(slice(shape, 2, 3, 0), g.longs("two", 2)), Map.of());
-        String h4 = g.node(OnnxOp.DIV, List.of(slice(shape, 3, 4, 0), g.longs("four", 4)), Map.of());
-        String w4 = g.node(OnnxOp.DIV, List.of(slice(shape, 4, 5, 0), g.longs("four", 4)), Map.of());
-        String patches = g.node(OnnxOp.RESHAPE, List.of(x, g.node(OnnxOp.CONCAT, List.of(n, g.longs("c", c), t2,
-                g.longs("kt", 2), h4, g.longs("kh", 4), w4, g.longs("kw", 4)), Map.of("axis", 0L))), Map.of());
-        patches = g.node(OnnxOp.TRANSPOSE, List.of(patches), Map.of("perm", new long[] {0, 2, 4, 6, 1, 3, 5, 7}));
-        patches = g.node(OnnxOp.RESHAPE, List.of(patches, g.node(OnnxOp.CONCAT, List.of(n, t2, h4, w4, g.longs("k", k)),
-                Map.of("axis", 0L))), Map.of());
         String y;
-        if (foldNormalisation && staticInt8 != null && staticInt8.layers().contains(Int8Layer.STEM)) {
+        if (castPatches && staticInt8 != null && staticInt8.layers().contains(Int8Layer.STEM)) {
             // uint8 pixels are their own quantisation (scale 1, zero point 0); the weights are split in two int8 parts,
             // W = Q1 s1 + Q2 s2 (Q2 rounds what Q1 left), which keeps about 15 bits of them: the LayerNorm after the
             // stem divides flat patches by a small spread and would magnify a single int8 rounding
@@ -217,7 +304,7 @@ public final class BranchGraph {
                 y = y == null ? product : g.node(OnnxOp.ADD, List.of(y, product), Map.of());
             }
         } else {
-            if (foldNormalisation) {
+            if (castPatches) {
                 patches = g.node(OnnxOp.CAST, List.of(patches), Map.of("to", (long) DataType.FLOAT.getNumber()));
             }
             y = g.node(OnnxOp.MATMUL, List.of(patches, g.floats("stem_w", new long[] {k, d}, wt)), Map.of());
