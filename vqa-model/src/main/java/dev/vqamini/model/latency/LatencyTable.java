@@ -83,6 +83,15 @@ public record LatencyTable(Header header, List<Entry> entries, Calibration calib
                          boolean spinning, String clip, String architecture, int channelMultiple, int warmups,
                          int repeats, String measuredAt, double loadAverage) {
 
+        /** Frames, height and width of {@link #clip()} ("1x3xTxHxW ..."): time whole graphs on this clip to compare. */
+        public int[] clipFramesHeightWidth() {
+            String[] dims = clip.split("\\s+")[0].split("x");
+            if (dims.length != 5) {
+                throw new IllegalArgumentException("latency table clip '" + clip + "' is not 1x3xTxHxW");
+            }
+            return new int[] {Integer.parseInt(dims[2]), Integer.parseInt(dims[3]), Integer.parseInt(dims[4])};
+        }
+
         /** One line for logs and reports. */
         public String describe() {
             return String.format("%s (%s, %d cores), ONNX Runtime %s on %s, %d intra-op threads%s, %s", cpuModel, simd,
