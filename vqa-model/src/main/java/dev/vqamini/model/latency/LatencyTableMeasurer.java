@@ -208,7 +208,7 @@ public final class LatencyTableMeasurer {
 
     /**
      * Times whole graphs of the unpruned architecture and of it scaled to a half and a quarter of every width (all
-     * blocks kept), interleaved, and fits the line from the table's segment sums to their fastest runs.
+     * blocks kept), interleaved, and takes the median of what their fastest runs add to the table's segment sums.
      */
     private LatencyTable.Calibration calibrate(LatencyTable table) throws OrtException {
         List<BranchSpec> refs = List.of(architecture, scaled(0.5), scaled(0.25));
@@ -226,7 +226,7 @@ public final class LatencyTableMeasurer {
                     timings.get(i).minMs()));
         }
         LatencyTable.Calibration c = LatencyTable.Calibration.fit(references);
-        progress.accept(String.format("calibration: whole graph = %.1f ms + %.3f x segment sum (%s)", c.offsetMs(), c.scale(),
+        progress.accept(String.format("calibration: whole graph = segment sum + %.1f ms (%s)", c.offsetMs(),
                 references.stream().map(r -> String.format("%.1f -> %.1f ms", r.segmentSumMs(), r.measuredMs())).toList()));
         return c;
     }

@@ -152,13 +152,15 @@ class LatencyTableTest {
     }
 
     @Test
-    void theCalibrationIsTheLeastSquaresLine() {
-        LatencyTable.Calibration c = LatencyTable.Calibration.fit(List.of(new LatencyTable.Reference("a", 100, 215),
-                new LatencyTable.Reference("b", 50, 115), new LatencyTable.Reference("c", 20, 55)));
-        assertEquals(15, c.offsetMs(), 1e-9);
-        assertEquals(2, c.scale(), 1e-9);
-        LatencyTable.Calibration one = LatencyTable.Calibration.fit(List.of(new LatencyTable.Reference("a", 100, 215)));
-        assertEquals(100, one.apply(100), 1e-9);
+    void theCalibrationAddsTheMedianWholeGraphOverhead() {
+        LatencyTable.Calibration c = LatencyTable.Calibration.fit(List.of(new LatencyTable.Reference("a", 100, 125),
+                new LatencyTable.Reference("b", 50, 62), new LatencyTable.Reference("c", 20, 60)));
+        assertEquals(25, c.offsetMs(), 1e-9);
+        assertEquals(1, c.scale(), 1e-9);
+        assertEquals(125, c.apply(100), 1e-9);
+        assertEquals(0, LatencyTable.Calibration.fit(List.of()).offsetMs(), 1e-9);
+        assertEquals(16, LatencyTable.Calibration.fit(List.of(new LatencyTable.Reference("a", 100, 112),
+                new LatencyTable.Reference("b", 50, 70))).offsetMs(), 1e-9);
     }
 
     @Test
