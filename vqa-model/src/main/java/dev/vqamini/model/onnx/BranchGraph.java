@@ -332,9 +332,11 @@ public final class BranchGraph {
 
     /**
      * The depthwise (k,7,7) conv as 2D depthwise convs over N*T frames, which ONNX Runtime runs several times
-     * faster than a grouped 3D conv. For k > 1 each of the k temporal taps becomes one output channel of a
-     * 2D conv with channel multiplier k on the T-padded input, and the taps are summed over shifted frames:
-     * y[t] = sum_j conv2d(x[t + j - k/2], w[:, j]).
+     * faster than a grouped 3D conv. For k > 1 each temporal tap j is its own depthwise 2D conv (channel multiplier 1)
+     * over the T-padded frames shifted by j, and the taps are summed: y[t] = sum_j conv2d(x[t + j - k/2], w[:, j]).
+     * One conv with channel multiplier k instead (tap j of channel c as output channel c*k + j) gives bit-identical
+     * outputs but is not depthwise to ONNX Runtime: measured interleaved on a loaded 2-core host, it took 1.1-1.2x
+     * (full model) and 1.2-1.4x (a pruned one) the CPU time of this form (docs/benchmarks.md).
      */
     private String depthwise(String x, String key, int d, int k) {
         Tensor w = weights.require(key + ".weight", d, 1, k, 7, 7);
@@ -346,34 +348,26 @@ public final class BranchGraph {
         if (k > 1) {
             y = g.node(OnnxOp.PAD, List.of(y, g.longs("pad_t", 0, k / 2, 0, 0, 0, 0, k / 2, 0, 0, 0)), Map.of());
         }
-        y = g.node(OnnxOp.RESHAPE, List.of(y, g.node(OnnxOp.CONCAT, List.of(g.longs("shape", -1, d), hw), Map.of("axis", 0L))),
-                Map.of());
-        // weight [d,1,k,7,7] -> [d*k,1,7,7]: output channel c*k + j is tap j of channel c, as group conv orders them.
-        float[] bias = k == 1 ? b : new float[d * k];
-        if (k > 1) {
+        String sum = null;
+        for (int j = 0; j < k; j++) {
+            String frames = y;
+            if (k > 1) {
+                frames = g.node(OnnxOp.SLICE, List.of(y, g.longs("starts", j), g.longs("ends", j - (k - 1) == 0
+                        ? Long.MAX_VALUE : j - (k - 1)), g.longs("axes", 1)), Map.of());
+            }
+            frames = g.node(OnnxOp.RESHAPE, List.of(frames, g.node(OnnxOp.CONCAT, List.of(g.longs("shape", -1, d), hw),
+                    Map.of("axis", 0L))), Map.of());
+            float[] tap = new float[d * 49]; // w[c, 0, j] for every channel c: [d, 1, 7, 7]
             for (int c = 0; c < d; c++) {
-                bias[c * k + k / 2] = b[c];
+                System.arraycopy(w.data(), (c * k + j) * 49, tap, c * 49, 49);
             }
+            String conv = g.node(OnnxOp.CONV, List.of(frames, g.floats(key + ".weight", new long[] {d, 1, 7, 7}, tap),
+                    g.floats(key + ".bias", new long[] {d}, j == k / 2 ? b : new float[d])),
+                    Map.of("kernel_shape", new long[] {7, 7}, "pads", new long[] {3, 3, 3, 3}, "group", (long) d));
+            sum = sum == null ? conv : g.node(OnnxOp.ADD, List.of(sum, conv), Map.of());
         }
-        y = g.node(OnnxOp.CONV, List.of(y, g.floats(key + ".weight", new long[] {(long) d * k, 1, 7, 7}, w.data()),
-                g.floats(key + ".bias", new long[] {(long) d * k}, bias)),
-                Map.of("kernel_shape", new long[] {7, 7}, "pads", new long[] {3, 3, 3, 3}, "group", (long) d));
-        if (k == 1) {
-            y = g.node(OnnxOp.RESHAPE, List.of(y, g.node(OnnxOp.CONCAT, List.of(nt, g.longs("c", d), hw), Map.of("axis", 0L))),
-                    Map.of());
-        } else {
-            String n = slice(shape, 0, 1, 0);
-            y = g.node(OnnxOp.RESHAPE, List.of(y, g.node(OnnxOp.CONCAT, List.of(n, g.longs("tck", -1, d, k), hw),
-                    Map.of("axis", 0L))), Map.of()); // N, T+k-1, C, k, H, W
-            String sum = null;
-            for (int j = 0; j < k; j++) {
-                String tap = g.node(OnnxOp.SLICE, List.of(y, g.longs("starts", j, j), g.longs("ends", j - (k - 1) == 0
-                        ? Long.MAX_VALUE : j - (k - 1), j + 1), g.longs("axes", 1, 3)), Map.of());
-                sum = sum == null ? tap : g.node(OnnxOp.ADD, List.of(sum, tap), Map.of());
-            }
-            y = g.node(OnnxOp.RESHAPE, List.of(sum, g.node(OnnxOp.CONCAT, List.of(nt, g.longs("c", d), hw), Map.of("axis", 0L))),
-                    Map.of());
-        }
+        y = g.node(OnnxOp.RESHAPE, List.of(sum, g.node(OnnxOp.CONCAT, List.of(nt, g.longs("c", d), hw), Map.of("axis", 0L))),
+                Map.of());
         return g.node(OnnxOp.TRANSPOSE, List.of(y), Map.of("perm", new long[] {0, 1, 3, 4, 2})); // N,T,H,W,C
     }
 
