@@ -72,7 +72,8 @@ public final class LatencyTableCommand implements Callable<Integer> {
      * against the whole graph's fastest interleaved run (and its median, for the record).
      */
     record Check(String model, String architecture, double predictedMs, double segmentSumMs, double measuredMinMs,
-                 double measuredMedianMs, double error, double segmentSumError, double cpuSecondsPerClip) {
+                 double measuredMedianMs, double error, double segmentSumError, double cpuSecondsPerClip,
+                 double predictedRatio, double measuredRatio) {
     }
 
     @Override
@@ -112,7 +113,8 @@ public final class LatencyTableCommand implements Callable<Integer> {
             LatencyTable.Prediction p = t.predict(models.get(i).spec().technical());
             InterleavedTiming.Timing m = timings.get(i);
             checks.add(new Check(verify.get(i), models.get(i).spec().technical().describe(), p.ms(), p.segmentSumMs(),
-                    m.minMs(), m.medianMs(), p.ms() / m.minMs() - 1, p.segmentSumMs() / m.minMs() - 1, m.cpuSecondsPerClip()));
+                    m.minMs(), m.medianMs(), p.ms() / m.minMs() - 1, p.segmentSumMs() / m.minMs() - 1, m.cpuSecondsPerClip(),
+                    p.ms() / t.predictMs(models.get(0).spec().technical()), InterleavedTiming.pairedRatio(timings.get(0), m)));
         }
         if (json) {
             Map<String, Object> result = new LinkedHashMap<>();
@@ -121,14 +123,15 @@ public final class LatencyTableCommand implements Callable<Integer> {
             result.put("checks", checks);
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
         } else {
-            System.out.printf("%-50s %10s %10s %8s %10s %8s %10s %10s%n", "model", "predicted", "measured", "error",
-                    "seg. sum", "error", "median", "CPU-s/clip");
+            System.out.printf("%-40s %10s %10s %8s %10s %8s %10s %10s %8s %8s%n", "model", "predicted", "measured", "error",
+                    "seg. sum", "error", "median", "CPU-s/clip", "pred. x", "meas. x");
             for (Check c : checks) {
-                System.out.printf("%-50s %10.1f %10.1f %+7.1f%% %10.1f %+7.1f%% %10.1f %10.3f%n", c.model(), c.predictedMs(),
+                System.out.printf("%-40s %10.1f %10.1f %+7.1f%% %10.1f %+7.1f%% %10.1f %10.3f %8.3f %8.3f%n", c.model(), c.predictedMs(),
                         c.measuredMinMs(), 100 * c.error(), c.segmentSumMs(), 100 * c.segmentSumError(), c.measuredMedianMs(),
-                        c.cpuSecondsPerClip());
+                        c.cpuSecondsPerClip(), c.predictedRatio(), c.measuredRatio());
             }
-            System.out.println("ms per technical clip: predicted = calibrated table, measured = fastest of the interleaved runs");
+            System.out.println("ms per technical clip: predicted = calibrated table, measured = fastest of the interleaved runs;"
+                    + " x = against the first model (measured: median of per-round ratios)");
         }
         return 0;
     }

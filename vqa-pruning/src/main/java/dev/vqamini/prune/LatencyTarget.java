@@ -5,7 +5,8 @@ import dev.vqamini.model.latency.LatencyTable;
 /**
  * How a latency-targeted version met its target: the table it was planned with (its hardware header and sha256),
  * the table's predicted ratio, and the ratio measured by timing the pruned and the unpruned technical graphs
- * interleaved in one process (fastest runs), with CPU-seconds per clip.
+ * interleaved in one process (the median over rounds of pruned / unpruned time; ms are fastest runs), with
+ * CPU-seconds per clip.
  *
  * @param target           the requested fraction of the unpruned model's latency
  * @param plannedFraction  the fraction the last plan aimed at (the target, or as corrected after a measured miss)
@@ -17,8 +18,8 @@ public record LatencyTarget(double target, String tableSha256, LatencyTable.Head
 
     /** One line for the report's summary. */
     public String summary() {
-        return String.format("latency target %.3f: predicted %.3f, measured %.3f (%.1f vs %.1f ms per technical clip, fastest "
-                        + "interleaved runs; CPU-s/clip %.3f vs %.3f), planned at %.3f after %d correction round(s); table %s on %s",
+        return String.format("latency target %.3f: predicted %.3f, measured %.3f (median of interleaved per-round ratios; fastest runs %.1f vs %.1f ms "
+                        + "per technical clip; CPU-s/clip %.3f vs %.3f), planned at %.3f after %d correction round(s); table %s on %s",
                 target, predictedRatio, measuredRatio, measuredMs, parentMeasuredMs, cpuSecondsPerClip, parentCpuSecondsPerClip,
                 plannedFraction, correctionRounds, tableSha256.substring(0, 12), table.describe());
     }

@@ -56,6 +56,8 @@ public final class PruningJob {
 
     /** Measured ratio within this of a latency target: no correction round. */
     static final double LATENCY_TOLERANCE = 0.015;
+    /** Interleaved rounds (parent, pruned) per latency measurement. */
+    static final int TIMING_ROUNDS = 15;
     /** Plans after the first when the measured latency ratio misses the target. */
     static final int CORRECTION_ROUNDS = 2;
 
@@ -231,7 +233,8 @@ public final class PruningJob {
     }
 
     /**
-     * Plans to the target, times the result against the parent (technical graphs, interleaved, fastest runs) and, while
+     * Plans to the target, times the result against the parent (technical graphs, interleaved: the median of the
+     * per-round ratios) and, while
      * the measured ratio misses by more than {@link #LATENCY_TOLERANCE}, plans again at the fraction scaled by the miss
      * (up to {@link #CORRECTION_ROUNDS} times); keeps the plan whose measured ratio came closest.
      */
@@ -248,11 +251,11 @@ public final class PruningJob {
             ChannelSurgery.Pruned model = ChannelSurgery.apply(full.spec(), full.weights(), plan.steps());
             List<InterleavedTiming.Timing> t;
             try {
-                t = InterleavedTiming.time(List.of(parentGraph, technicalGraph(model)), options, clip[0], clip[1], clip[2], 2, 9);
+                t = InterleavedTiming.time(List.of(parentGraph, technicalGraph(model)), options, clip[0], clip[1], clip[2], 2, TIMING_ROUNDS);
             } catch (OrtException e) {
                 throw new IllegalStateException("timing the pruned graph failed: " + e.getMessage(), e);
             }
-            double measured = t.get(1).minMs() / t.get(0).minMs();
+            double measured = InterleavedTiming.pairedRatio(t.get(0), t.get(1));
             progress.accept(String.format("latency round %d: planned at %.3f, predicted %.3f, measured %.3f (%.1f / %.1f ms), target %.3f",
                     round, fraction, plan.predictedRatio().get(View.TECHNICAL), measured, t.get(1).minMs(), t.get(0).minMs(), target));
             double miss = Math.abs(measured - target);

@@ -64,7 +64,7 @@ class PruningJobTest {
         assertTrue(l.predictedRatio() > 0 && l.predictedRatio() <= 1 + 1e-9, l.summary());
         assertTrue(l.measuredRatio() > 0 && l.measuredMs() > 0 && l.parentMeasuredMs() > 0 && l.cpuSecondsPerClip() > 0, l.summary());
         assertTrue(l.correctionRounds() >= 0 && l.correctionRounds() <= PruningJob.CORRECTION_ROUNDS);
-        assertTrue(!out.history().isEmpty());
+        assertEquals(out.history().size(), out.provenance().history().size());
         assertEquals(out.model().spec(), SpecInference.infer(out.model().weights()));
         assertEquals(table.digest(), out.provenance().notes().get("latency.table.sha256"));
         assertEquals(0.5, ((Number) out.provenance().config().get("targetLatency")).doubleValue());

@@ -23,8 +23,24 @@ public final class InterleavedTiming {
      * One graph's timed runs.
      *
      * @param cpuSecondsPerClip this process's CPU-seconds over the graph's timed runs, per run
+     * @param runsMs            every timed run, in round order
      */
-    public record Timing(double medianMs, double minMs, double p25Ms, double p75Ms, double cpuSecondsPerClip, int runs) {
+    public record Timing(double medianMs, double minMs, double p25Ms, double p75Ms, double cpuSecondsPerClip, int runs,
+                         double[] runsMs) {
+    }
+
+    /**
+     * The median over rounds of {@code b}'s time over {@code a}'s in the same round: each pair ran back to back, so a
+     * burst of load elsewhere falls on both, where minima or medians taken apart can come from different moments.
+     */
+    public static double pairedRatio(Timing a, Timing b) {
+        int n = Math.min(a.runsMs().length, b.runsMs().length);
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = b.runsMs()[i] / a.runsMs()[i];
+        }
+        Arrays.sort(r);
+        return n % 2 == 1 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
     }
 
     /** Each graph opened once, {@code warmups} rounds untimed, then {@code repeats} rounds timed. */
@@ -62,7 +78,8 @@ public final class InterleavedTiming {
             for (int g = 0; g < graphs.size(); g++) {
                 double[] s = ms[g].clone();
                 Arrays.sort(s);
-                out.add(new Timing(s[repeats / 2], s[0], s[repeats / 4], s[(3 * repeats) / 4], cpuSeconds[g] / repeats, repeats));
+                out.add(new Timing(s[repeats / 2], s[0], s[repeats / 4], s[(3 * repeats) / 4], cpuSeconds[g] / repeats, repeats,
+                        ms[g].clone()));
             }
             return out;
         } finally {
