@@ -34,7 +34,9 @@ import java.util.function.Consumer;
 /**
  * Measures a {@link LatencyTable}: every segment of an architecture's branch, at a grid of the widths pruning can
  * produce (multiples of the channel multiple up to the unpruned width), each as its own ONNX Runtime session with the
- * given options, on random inputs of the shape that segment sees for one clip: warm-up runs, then timed runs.
+ * given options, on random inputs of the shape that segment sees for one clip: warm-up runs, then timed runs, in
+ * passes; after each pass three whole reference graphs (the architecture, its widths halved and quartered) are
+ * timed interleaved for the {@link LatencyTable.Calibration}.
  * Weights are random (time does not depend on their values).
  */
 public final class LatencyTableMeasurer {
@@ -177,6 +179,14 @@ public final class LatencyTableMeasurer {
         progress.accept(String.format("timing %d segments in %d passes (%d warm-up + %d timed runs each per pass), load average %.2f",
                 jobs.size(), passes, warmups, repeats, load));
         double[][] runs = new double[jobs.size()][passes * repeats];
+        List<BranchSpec> refs = List.of(architecture, scaled(0.5), scaled(0.25));
+        List<byte[]> refGraphs = new ArrayList<>();
+        for (BranchSpec spec : refs) {
+            refGraphs.add(BranchGraph.build(spec, RandomWeights.branch(spec, View.TECHNICAL, 7), BranchKeys.of(View.TECHNICAL),
+                    InputFormat.RGB_UINT8, Map.of()).toByteArray());
+        }
+        double[] refMinMs = new double[refs.size()];
+        Arrays.fill(refMinMs, Double.POSITIVE_INFINITY);
         String provider = null;
         long t0 = System.nanoTime();
         for (int pass = 0; pass < passes; pass++) {
@@ -185,6 +195,11 @@ public final class LatencyTableMeasurer {
                 int i = pass % 2 == 0 ? n : jobs.size() - 1 - n;
                 String p = time(jobs.get(i), runs[i], pass * repeats);
                 provider = provider == null ? p : provider;
+            }
+            // the whole reference graphs once per pass too, so their fastest runs come from the same stretch of time
+            List<InterleavedTiming.Timing> timings = InterleavedTiming.time(refGraphs, options, frames, height, width, warmups, repeats);
+            for (int r = 0; r < refs.size(); r++) {
+                refMinMs[r] = Math.min(refMinMs[r], timings.get(r).minMs());
             }
             progress.accept(String.format("  pass %d/%d done (%.0f s)", pass + 1, passes, (System.nanoTime() - t0) / 1e9));
         }
@@ -203,32 +218,14 @@ public final class LatencyTableMeasurer {
                 "1x3x" + frames + "x" + height + "x" + width + " uint8", architecture.describe(), channelMultiple, warmups,
                 repeats * passes, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), load);
         LatencyTable table = new LatencyTable(header, entries, LatencyTable.Calibration.NONE);
-        return table.withCalibration(calibrate(table));
-    }
-
-    /**
-     * Times whole graphs of the unpruned architecture and of it scaled to a half and a quarter of every width (all
-     * blocks kept), interleaved, and takes the median of what their fastest runs add to the table's segment sums.
-     */
-    private LatencyTable.Calibration calibrate(LatencyTable table) throws OrtException {
-        List<BranchSpec> refs = List.of(architecture, scaled(0.5), scaled(0.25));
-        List<byte[]> graphs = new ArrayList<>();
-        for (BranchSpec spec : refs) {
-            graphs.add(BranchGraph.build(spec, RandomWeights.branch(spec, View.TECHNICAL, 7), BranchKeys.of(View.TECHNICAL),
-                    InputFormat.RGB_UINT8, Map.of()).toByteArray());
-        }
-        progress.accept("timing " + refs.size() + " whole reference graphs interleaved for the calibration");
-        List<InterleavedTiming.Timing> timings = InterleavedTiming.time(graphs, options, frames, height, width, warmups,
-                Math.max(5, passes * repeats));
         List<LatencyTable.Reference> references = new ArrayList<>();
         for (int i = 0; i < refs.size(); i++) {
-            references.add(new LatencyTable.Reference(refs.get(i).describe(), table.predict(refs.get(i)).segmentSumMs(),
-                    timings.get(i).minMs()));
+            references.add(new LatencyTable.Reference(refs.get(i).describe(), table.predict(refs.get(i)).segmentSumMs(), refMinMs[i]));
         }
         LatencyTable.Calibration c = LatencyTable.Calibration.fit(references);
         progress.accept(String.format("calibration: whole graph = segment sum + %.1f ms (%s)", c.offsetMs(),
                 references.stream().map(r -> String.format("%.1f -> %.1f ms", r.segmentSumMs(), r.measuredMs())).toList()));
-        return c;
+        return table.withCalibration(c);
     }
 
     /** The architecture with every residual and hidden width scaled by {@code f} (rounded to the channel multiple). */
