@@ -223,7 +223,7 @@ public final class LatencyTableMeasurer {
             references.add(new LatencyTable.Reference(refs.get(i).describe(), table.predict(refs.get(i)).segmentSumMs(), refMinMs[i]));
         }
         LatencyTable.Calibration c = LatencyTable.Calibration.fit(references);
-        progress.accept(String.format("calibration: whole graph = segment sum + %.1f ms (%s)", c.offsetMs(),
+        progress.accept(String.format("calibration: whole graph = %.1f ms + %.3f x segment sum (%s)", c.offsetMs(), c.scale(),
                 references.stream().map(r -> String.format("%.1f -> %.1f ms", r.segmentSumMs(), r.measuredMs())).toList()));
         return table.withCalibration(c);
     }

@@ -152,15 +152,19 @@ class LatencyTableTest {
     }
 
     @Test
-    void theCalibrationAddsTheMedianWholeGraphOverhead() {
-        LatencyTable.Calibration c = LatencyTable.Calibration.fit(List.of(new LatencyTable.Reference("a", 100, 125),
-                new LatencyTable.Reference("b", 50, 62), new LatencyTable.Reference("c", 20, 60)));
-        assertEquals(25, c.offsetMs(), 1e-9);
-        assertEquals(1, c.scale(), 1e-9);
-        assertEquals(125, c.apply(100), 1e-9);
+    void theCalibrationIsTheLeastSquaresLineOrTheMedianOverhead() {
+        LatencyTable.Calibration c = LatencyTable.Calibration.fit(List.of(new LatencyTable.Reference("a", 100, 215),
+                new LatencyTable.Reference("b", 50, 115), new LatencyTable.Reference("c", 20, 55)));
+        assertEquals(15, c.offsetMs(), 1e-9);
+        assertEquals(2, c.scale(), 1e-9);
+        assertEquals(215, c.apply(100), 1e-9);
+        // one reference, or a line that falls: scale 1 and the median overhead
+        assertEquals(112, LatencyTable.Calibration.fit(List.of(new LatencyTable.Reference("a", 100, 112))).apply(100), 1e-9);
+        LatencyTable.Calibration falling = LatencyTable.Calibration.fit(List.of(new LatencyTable.Reference("a", 100, 110),
+                new LatencyTable.Reference("b", 50, 130), new LatencyTable.Reference("c", 20, 150)));
+        assertEquals(1, falling.scale(), 1e-9);
+        assertEquals(80, falling.offsetMs(), 1e-9);
         assertEquals(0, LatencyTable.Calibration.fit(List.of()).offsetMs(), 1e-9);
-        assertEquals(16, LatencyTable.Calibration.fit(List.of(new LatencyTable.Reference("a", 100, 112),
-                new LatencyTable.Reference("b", 50, 70))).offsetMs(), 1e-9);
     }
 
     @Test
