@@ -9,6 +9,7 @@ import dev.vqamini.dataset.DatasetFolder;
 import dev.vqamini.model.ModelDefinition;
 import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.dataset.CalibrationVideo;
+import dev.vqamini.model.latency.LatencyTable;
 import dev.vqamini.prune.PruneConfig;
 import dev.vqamini.prune.PruneRecipe;
 import dev.vqamini.prune.PruningJob;
@@ -51,6 +52,16 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--target-flops", paramLabel = "F", description = "Fraction of the FLOPs per clip to keep (default: same as --target-params).")
     Double targetFlops;
 
+    @Option(names = "--target-latency", paramLabel = "F",
+            description = {"Instead of --target-params/--target-flops: the fraction of the unpruned model's latency to keep, as the",
+                    "latency table predicts it on the table's hardware (recipe layer-specific+channel by default). The result is",
+                    "timed against the parent and re-planned up to twice if the measured ratio misses."})
+    Double targetLatency;
+
+    @Option(names = "--latency-table", paramLabel = "FILE",
+            description = "The table for --target-latency (from `vqa latency-table --out FILE`); default: measure one now (minutes).")
+    Path latencyTable;
+
     @Option(names = "--calibration", paramLabel = "DIR", description = "Folder of calibration videos (e.g. from `vqa synth`).")
     Path calibration;
 
@@ -92,23 +103,35 @@ public final class PruneCommand implements Callable<Integer> {
         if (replay != null) {
             return replay();
         }
-        if (recipe == null || targetParams == null || calibration == null) {
-            System.err.println("prune: --recipe, --target-params and --calibration are required (or --replay BUNDLE)");
+        if (targetLatency != null && recipe == null) {
+            recipe = PruneRecipe.LAYER_SPECIFIC_CHANNEL.cliName();
+        }
+        if (recipe == null || (targetParams == null && targetLatency == null) || calibration == null) {
+            System.err.println("prune: --recipe, --target-params (or --target-latency) and --calibration are required (or --replay BUNDLE)");
             return 2;
+        }
+        LatencyTable table = null;
+        if (latencyTable != null) {
+            if (targetLatency == null) {
+                System.err.println("prune: --latency-table goes with --target-latency");
+                return 2;
+            }
+            table = LatencyTable.read(latencyTable);
         }
         Inputs.folder(calibration, "--calibration", "calibration folder", "a folder of videos, e.g. from vqa synth");
         if (labels != null) {
             Inputs.labels(labels, "--labels", "--calibration");
         }
-        PruneConfig config = PruneConfig.builder(recipe, targetParams).targetFlops(targetFlops).importance(importance)
+        PruneConfig config = PruneConfig.builder(recipe, targetParams).targetFlops(targetFlops).targetLatency(targetLatency).importance(importance)
                 .globalSparsity(global).scanVideos(scanVideos).refitTarget(refitTarget).build();
         PruneRecipe r = config.recipe();
         ModelDefinition parent = weights.definition(runtime.options());
         ViewSampler sampler = new ViewSampler();
         List<CalibrationVideo> videos = DatasetFolder.list(calibration, DatasetFolder.defaultLabels(calibration, labels)).stream()
                 .map(e -> new CalibrationVideo(e.name(), e.mos(), () -> sampler.sample(e.file(), seed))).toList();
-        String v = version != null ? version : parent.version() + "-" + r.cliName().replace('+', '-') + "-p" + Math.round(100 * targetParams);
-        PruningJob.Outcome outcome = new PruningJob(config, runtime.options(), m -> System.err.println("prune: " + m))
+        String v = version != null ? version : parent.version() + "-" + r.cliName().replace('+', '-')
+                + (targetLatency != null ? "-l" + Math.round(100 * targetLatency) : "-p" + Math.round(100 * targetParams));
+        PruningJob.Outcome outcome = new PruningJob(config, runtime.options(), m -> System.err.println("prune: " + m), table)
                 .run(parent, v, videos);
         Map<String, Object> evaluation = new LinkedHashMap<>(new ObjectMapper().convertValue(outcome.report(), Map.class));
         ModelBundle.write(outcome.model(), out, outcome.provenance(), evaluation);

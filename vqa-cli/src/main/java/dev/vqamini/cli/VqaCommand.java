@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vqa", mixinStandardHelpOptions = true, version = "vqa 0.1.0",
         description = "Score, evaluate and prune DOVER-Mobile video quality models; run a local Kafka broker.",
-        subcommands = {CommandLine.HelpCommand.class, ModelCommand.class, ImportWeightsCommand.class, PruneCommand.class, BrokerCommand.class, CheckQueriesCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, ModelCommand.class, ImportWeightsCommand.class, PruneCommand.class, LatencyTableCommand.class, BrokerCommand.class, CheckQueriesCommand.class,
                 QuantizeCommand.class, ViewsCommand.class, PublishCommand.class, RolloutCommand.class, ScoreCommand.class, EvalCommand.class, SigningKeyCommand.class, TokenCommand.class})
 public final class VqaCommand implements Runnable {
 

@@ -31,6 +31,13 @@ public final class RandomWeights {
         return new StateDict("random(seed=" + seed + ")", out);
     }
 
+    /** One branch's keys only (what a single-branch graph, or one segment of it, needs). */
+    public static StateDict branch(BranchSpec spec, View view, long seed) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        branch(out, spec, BranchKeys.of(view), new SplittableRandom(seed));
+        return new StateDict("random(" + view.key() + ", seed=" + seed + ")", out);
+    }
+
     private static void branch(Map<String, Tensor> out, BranchSpec spec, BranchKeys k, SplittableRandom r) {
         int in = BranchSpec.IN_CHANNELS;
         for (int s = 0; s < spec.stages().size(); s++) {

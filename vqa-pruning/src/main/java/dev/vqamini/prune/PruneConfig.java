@@ -1,6 +1,7 @@
 package dev.vqamini.prune;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
@@ -16,9 +17,12 @@ import java.util.Locale;
  * @param channelMultiple channel counts are rounded to multiples of this (vectorised kernels prefer 8)
  * @param scanVideos      calibration videos used for activation statistics and the sensitivity scan
  * @param refitTarget     what the heads are refitted to
+ * @param targetLatency   null, or the fraction of the unpruned model's latency to keep, as a latency table predicts it
+ *                        on the table's hardware ({@link LatencyPlanner}); the parameter and FLOP targets are then 1
  */
 public record PruneConfig(PruneRecipe recipe, double targetParams, double targetFlops, ImportanceKind importance,
-                          boolean globalSparsity, int channelMultiple, int scanVideos, RefitTarget refitTarget) {
+                          boolean globalSparsity, int channelMultiple, int scanVideos, RefitTarget refitTarget,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Double targetLatency) {
 
     public enum ImportanceKind { MAGNITUDE, ACTIVATION }
 
@@ -51,6 +55,19 @@ public record PruneConfig(PruneRecipe recipe, double targetParams, double target
         if (channelMultiple < 1 || scanVideos < 1) {
             throw new IllegalArgumentException("channelMultiple and scanVideos must be positive");
         }
+        if (targetLatency != null && !(targetLatency > 0 && targetLatency <= 1)) {
+            throw new IllegalArgumentException("targetLatency must be a fraction in (0, 1], got " + targetLatency);
+        }
+        if (targetLatency != null && recipe != PruneRecipe.LAYER_SPECIFIC && recipe != PruneRecipe.LAYER_SPECIFIC_CHANNEL) {
+            throw new IllegalArgumentException("a latency target needs recipe layer-specific or layer-specific+channel, got "
+                    + recipe.cliName());
+        }
+    }
+
+    /** A configuration with parameter and FLOP targets only (no latency target). */
+    public PruneConfig(PruneRecipe recipe, double targetParams, double targetFlops, ImportanceKind importance,
+                       boolean globalSparsity, int channelMultiple, int scanVideos, RefitTarget refitTarget) {
+        this(recipe, targetParams, targetFlops, importance, globalSparsity, channelMultiple, scanVideos, refitTarget, null);
     }
 
     public static PruneConfig of(PruneRecipe recipe, double targetParams) {
@@ -74,6 +91,7 @@ public record PruneConfig(PruneRecipe recipe, double targetParams, double target
         private boolean globalSparsity;
         private int scanVideos = 3;
         private String refitTarget;
+        private Double targetLatency;
 
         private Builder(String recipe, Double targetParams) {
             this.recipe = recipe;
@@ -101,6 +119,15 @@ public record PruneConfig(PruneRecipe recipe, double targetParams, double target
             return this;
         }
 
+        /**
+         * A fraction of the unpruned model's latency (as a latency table predicts it) instead of parameter and FLOP
+         * targets; null: none.
+         */
+        public Builder targetLatency(Double fraction) {
+            this.targetLatency = fraction;
+            return this;
+        }
+
         /** "teacher" or "labels", either case. */
         public Builder refitTarget(String target) {
             this.refitTarget = target;
@@ -109,13 +136,17 @@ public record PruneConfig(PruneRecipe recipe, double targetParams, double target
 
         /** @throws IllegalArgumentException naming the field and the values it takes */
         public PruneConfig build() {
-            if (recipe == null || targetParams == null) {
-                throw new IllegalArgumentException(recipe == null ? "recipe is required" : "targetParams is required");
+            if (recipe == null || (targetParams == null && targetLatency == null)) {
+                throw new IllegalArgumentException(recipe == null ? "recipe is required" : "targetParams or targetLatency is required");
             }
-            return new PruneConfig(PruneRecipe.parse(recipe), targetParams, targetFlops != null ? targetFlops : targetParams,
+            if (targetLatency != null && (targetParams != null || targetFlops != null)) {
+                throw new IllegalArgumentException("give a latency target or parameter/FLOP targets, not both");
+            }
+            double params = targetParams != null ? targetParams : 1.0;
+            return new PruneConfig(PruneRecipe.parse(recipe), params, targetFlops != null ? targetFlops : params,
                     importance == null ? ImportanceKind.ACTIVATION : parse(ImportanceKind.class, "importance", importance),
                     globalSparsity, 8, scanVideos,
-                    refitTarget == null ? RefitTarget.TEACHER : parse(RefitTarget.class, "refitTarget", refitTarget));
+                    refitTarget == null ? RefitTarget.TEACHER : parse(RefitTarget.class, "refitTarget", refitTarget), targetLatency);
         }
 
         private static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {

@@ -10,10 +10,20 @@ package dev.vqamini.prune;
  * @param parentPlccLabels      the same for the unpruned model
  * @param srccVsParent          SRCC of the fused score against the unpruned model's fused score
  * @param refitTarget           what the heads were refitted to
+ * @param latency               for a latency target: the table, predicted and measured ratios; else null
  */
 public record PruneReport(String recipe, ModelCosts costs, ModelCosts parentCosts, int calibrationVideos,
                           int heldOutVideos, double srccLabels, double plccLabels, double parentSrccLabels,
-                          double parentPlccLabels, double srccVsParent, PruneConfig.RefitTarget refitTarget) {
+                          double parentPlccLabels, double srccVsParent, PruneConfig.RefitTarget refitTarget,
+                          LatencyTarget latency) {
+
+    /** A report without a latency target. */
+    public PruneReport(String recipe, ModelCosts costs, ModelCosts parentCosts, int calibrationVideos, int heldOutVideos,
+                       double srccLabels, double plccLabels, double parentSrccLabels, double parentPlccLabels,
+                       double srccVsParent, PruneConfig.RefitTarget refitTarget) {
+        this(recipe, costs, parentCosts, calibrationVideos, heldOutVideos, srccLabels, plccLabels, parentSrccLabels,
+                parentPlccLabels, srccVsParent, refitTarget, null);
+    }
 
     public double paramsRatio() {
         return (double) costs.parametersPresent() / parentCosts.parametersPresent();
@@ -38,6 +48,7 @@ public record PruneReport(String recipe, ModelCosts costs, ModelCosts parentCost
                         + "SRCC vs unpruned %.4f; heads refit on %s",
                 recipe, costs.parametersPresent(), 100 * paramsRatio(), costs.parametersNonZero(), costs.flopsPerClip() / 1e9,
                 100 * flopsRatio(), costs.onnxBytes() / 1e6, costs.onnxCompressedBytes() / 1e6, costs.latencySecondsPerClip(),
-                latencyRatio(), costs.peakMemoryBytes() / 1e6, memoryRatio(), heldOutVideos, srccLabels, parentSrccLabels, plccLabels, parentPlccLabels, srccVsParent, refitTarget.key());
+                latencyRatio(), costs.peakMemoryBytes() / 1e6, memoryRatio(), heldOutVideos, srccLabels, parentSrccLabels, plccLabels, parentPlccLabels, srccVsParent, refitTarget.key())
+                + (latency == null ? "" : System.lineSeparator() + latency.summary());
     }
 }

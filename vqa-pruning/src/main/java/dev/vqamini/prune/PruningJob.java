@@ -8,6 +8,13 @@ import dev.vqamini.bundle.Digests;
 import dev.vqamini.bundle.Provenance;
 import dev.vqamini.model.QualityModel;
 import dev.vqamini.model.runtime.RunnerOptions;
+import ai.onnxruntime.OrtException;
+import dev.vqamini.model.latency.InterleavedTiming;
+import dev.vqamini.model.latency.LatencyTable;
+import dev.vqamini.model.latency.LatencyTableMeasurer;
+import dev.vqamini.model.onnx.BranchGraph;
+import dev.vqamini.model.onnx.InputFormat;
+import dev.vqamini.model.weights.BranchKeys;
 import dev.vqamini.spec.ModelComplexity;
 import dev.vqamini.clips.View;
 import dev.vqamini.clips.ViewClips;
@@ -45,11 +52,28 @@ public final class PruningJob {
     private final PruneConfig config;
     private final RunnerOptions options;
     private final Consumer<String> progress;
+    private final LatencyTable latencyTable;
+
+    /** Measured ratio within this of a latency target: no correction round. */
+    static final double LATENCY_TOLERANCE = 0.015;
+    /** Interleaved rounds (parent, pruned) per latency measurement. */
+    static final int TIMING_ROUNDS = 15;
+    /** Plans after the first when the measured latency ratio misses the target. */
+    static final int CORRECTION_ROUNDS = 2;
 
     public PruningJob(PruneConfig config, RunnerOptions options, Consumer<String> progress) {
+        this(config, options, progress, null);
+    }
+
+    /**
+     * @param latencyTable the table a latency target is planned with; null: one is measured on the spot when the
+     *                     configuration has a latency target (a few minutes)
+     */
+    public PruningJob(PruneConfig config, RunnerOptions options, Consumer<String> progress, LatencyTable latencyTable) {
         this.config = config;
         this.options = options;
         this.progress = progress;
+        this.latencyTable = latencyTable;
     }
 
     /** The pruned model, its history, its report and its provenance (what a manifest records, replayable). */
@@ -119,7 +143,18 @@ public final class PruningJob {
         ChannelSurgery.Pruned full = new ChannelSurgery.Pruned(parent.spec(), parent.weights());
         List<PruneStep> history = new ArrayList<>();
         ChannelSurgery.Pruned pruned;
-        if (config.recipe() == PruneRecipe.UNSTRUCTURED) {
+        LatencyTarget latency = null;
+        if (config.targetLatency() != null) {
+            Map<View, List<ViewClips>> clips = scanClips(train);
+            Importance importance = config.importance() == PruneConfig.ImportanceKind.ACTIVATION
+                    ? new ActivationImportance(clips, options) : new MagnitudeImportance();
+            LatencyTable table = latencyTable != null ? latencyTable : measureTable();
+            LatencyPlanner planner = new LatencyPlanner(config, importance, new SensitivityScan(clips, options), table, progress);
+            LatencyPlanned planned = planToLatency(planner, planner.scan(full), full, table);
+            history.addAll(planned.steps());
+            pruned = planned.model();
+            latency = planned.target();
+        } else if (config.recipe() == PruneRecipe.UNSTRUCTURED) {
             long params = ModelComplexity.of(parent.spec(), 32, 224, 224).parameters();
             pruned = new ChannelSurgery.Pruned(parent.spec(),
                     UnstructuredPruner.sparsify(parent.weights(), params, config.targetParams(), config.globalSparsity()));
@@ -131,6 +166,10 @@ public final class PruningJob {
             pruned = ChannelSurgery.apply(full.spec(), full.weights(), history);
         }
         Map<String, String> provenance = new LinkedHashMap<>(parent.notes());
+        if (latency != null) {
+            provenance.put("latency.table.sha256", latency.tableSha256());
+            provenance.put("latency.table.hardware", latency.table().describe());
+        }
         provenance.put("parent", parent.version());
         provenance.put("recipe", config.recipe().cliName());
         provenance.put("prune.config", config.toString());
@@ -170,13 +209,73 @@ public final class PruningJob {
         PruneReport report = new PruneReport(config.recipe().cliName(), costs, parentCosts, train.size(), test.size(),
                 mos == null ? Double.NaN : srcc(studentScores, mos), mos == null ? Double.NaN : plcc(studentScores, mos),
                 mos == null ? Double.NaN : srcc(parentScores, mos), mos == null ? Double.NaN : plcc(parentScores, mos),
-                srcc(studentScores, parentScores), config.refitTarget());
+                srcc(studentScores, parentScores), config.refitTarget(), latency);
         progress.accept(report.summary());
         Provenance typed = new Provenance(Provenance.specHash(result.spec()), parentVersion, parentSpecHash,
                 config.recipe().cliName(), CONFIG_JSON.convertValue(config, CONFIG_MAP), history.stream().map(PruneStep::toData).toList(),
                 onLabels ? Provenance.HeadsSource.FITTED_ON_LABELS : Provenance.HeadsSource.DISTILLED_FROM_PARENT,
                 calibrationDigest(videos), Provenance.currentBuild(), provenance);
         return new Outcome(result, parent, history, report, typed);
+    }
+
+    private LatencyTable measureTable() {
+        progress.accept("no latency table given: measuring one on this host (vqa latency-table --out FILE saves one to reuse)");
+        try {
+            LatencyTable t = LatencyTableMeasurer.builder(options).channelMultiple(config.channelMultiple()).progress(progress).build().measure();
+            progress.accept("latency table " + t.digest().substring(0, 12) + ": " + t.header().describe());
+            return t;
+        } catch (OrtException e) {
+            throw new IllegalStateException("measuring a latency table failed: " + e.getMessage(), e);
+        }
+    }
+
+    private record LatencyPlanned(List<PruneStep> steps, ChannelSurgery.Pruned model, LatencyTarget target) {
+    }
+
+    /**
+     * Plans to the target, times the result against the parent (technical graphs, interleaved: the median of the
+     * per-round ratios) and, while
+     * the measured ratio misses by more than {@link #LATENCY_TOLERANCE}, plans again at the fraction scaled by the miss
+     * (up to {@link #CORRECTION_ROUNDS} times); keeps the plan whose measured ratio came closest.
+     */
+    private LatencyPlanned planToLatency(LatencyPlanner planner, LatencyPlanner.Scanned scanned, ChannelSurgery.Pruned full,
+                                         LatencyTable table) {
+        double target = config.targetLatency();
+        byte[] parentGraph = technicalGraph(full);
+        int[] clip = table.header().clipFramesHeightWidth();
+        double fraction = target;
+        LatencyPlanned best = null;
+        double bestMiss = Double.POSITIVE_INFINITY;
+        for (int round = 0; round <= CORRECTION_ROUNDS; round++) {
+            LatencyPlanner.Plan plan = planner.plan(scanned, fraction);
+            ChannelSurgery.Pruned model = ChannelSurgery.apply(full.spec(), full.weights(), plan.steps());
+            List<InterleavedTiming.Timing> t;
+            try {
+                t = InterleavedTiming.time(List.of(parentGraph, technicalGraph(model)), options, clip[0], clip[1], clip[2], 2, TIMING_ROUNDS);
+            } catch (OrtException e) {
+                throw new IllegalStateException("timing the pruned graph failed: " + e.getMessage(), e);
+            }
+            double measured = InterleavedTiming.pairedRatio(t.get(0), t.get(1));
+            progress.accept(String.format("latency round %d: planned at %.3f, predicted %.3f, measured %.3f (%.1f / %.1f ms), target %.3f",
+                    round, fraction, plan.predictedRatio().get(View.TECHNICAL), measured, t.get(1).minMs(), t.get(0).minMs(), target));
+            double miss = Math.abs(measured - target);
+            if (miss < bestMiss) {
+                bestMiss = miss;
+                best = new LatencyPlanned(plan.steps(), model, new LatencyTarget(target, table.digest(), table.header(),
+                        plan.predictedRatio().get(View.TECHNICAL), measured, t.get(1).minMs(), t.get(0).minMs(),
+                        t.get(1).cpuSecondsPerClip(), t.get(0).cpuSecondsPerClip(), fraction, round));
+            }
+            if (miss <= LATENCY_TOLERANCE) {
+                break;
+            }
+            fraction = Math.max(0.01, Math.min(1, fraction * target / measured));
+        }
+        return best;
+    }
+
+    private static byte[] technicalGraph(ChannelSurgery.Pruned model) {
+        return BranchGraph.build(model.spec().technical(), model.weights(), BranchKeys.of(View.TECHNICAL),
+                InputFormat.RGB_UINT8, Map.of()).toByteArray();
     }
 
     /** sha256 over the calibration videos' ids and labels, sorted: the same set gives the same digest. */

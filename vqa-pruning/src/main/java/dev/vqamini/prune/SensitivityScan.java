@@ -42,17 +42,30 @@ public final class SensitivityScan {
         return out;
     }
 
-    /** Mean relative L2 change of the features when {@code steps} are applied to {@code base}. */
+    /**
+     * Mean relative L2 change of the features when {@code steps} are applied to {@code base}. When a step narrows the
+     * last stage, the features narrow too: kept features are compared with their originals, removed ones count as lost.
+     */
     public double sensitivity(ChannelSurgery.Pruned base, List<float[]> baseFeatures, View view, List<PruneStep> steps) {
         List<float[]> changed = features(ChannelSurgery.apply(base.spec(), base.weights(), steps), view);
+        int last = base.spec().branch(view).stages().size() - 1;
+        int[] kept = steps.stream().filter(s -> s.group().kind() == PruneGroup.Kind.RESIDUAL && s.group().stage() == last
+                && s.group().view() == view).map(PruneStep::kept).findFirst().orElse(null);
         double total = 0;
         for (int i = 0; i < changed.size(); i++) {
             double diff = 0;
             double norm = 0;
             float[] a = baseFeatures.get(i);
             float[] b = changed.get(i);
+            float[] aligned = b;
+            if (kept != null) {
+                aligned = new float[a.length]; // removed features: 0, so their whole value counts as changed
+                for (int j = 0; j < kept.length; j++) {
+                    aligned[kept[j]] = b[j];
+                }
+            }
             for (int j = 0; j < a.length; j++) {
-                diff += (a[j] - b[j]) * (a[j] - b[j]);
+                diff += (a[j] - aligned[j]) * (a[j] - aligned[j]);
                 norm += a[j] * a[j];
             }
             total += Math.sqrt(diff / Math.max(norm, 1e-12));

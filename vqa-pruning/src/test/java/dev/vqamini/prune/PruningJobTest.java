@@ -9,6 +9,9 @@ import dev.vqamini.spec.ModelComplexity;
 import dev.vqamini.model.weights.SpecInference;
 import java.util.ArrayList;
 import java.util.List;
+import dev.vqamini.model.latency.LatencyTable;
+import dev.vqamini.model.latency.LatencyTableMeasurer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,5 +41,34 @@ class PruningJobTest {
         assertTrue(Double.isFinite(r.srccVsParent()) && Double.isFinite(r.srccLabels()), r.summary());
         assertTrue(out.parent().version().endsWith("-fitted"));
         assertTrue(log.stream().anyMatch(l -> l.contains("refitting heads")), String.join("\n", log));
+    }
+
+    @Test
+    void aLatencyTargetIsPlannedWithTheTableAndRecordedWithIt() throws Exception {
+        ModelDefinition parent = TinyModels.model("random");
+        RunnerOptions options = new RunnerOptions(2, false, 0);
+        // a table of the tiny architecture on the tiny clip: one quick pass (its numbers are noise; the logic is under test)
+        LatencyTable table = LatencyTableMeasurer.builder(options).architecture(parent.spec().technical())
+                .clip(TinyModels.T, TinyModels.H, TinyModels.W).passes(1).warmups(0).repeats(1).gridPoints(1).channelMultiple(4).build().measure();
+        PruneConfig config = new PruneConfig(PruneRecipe.LAYER_SPECIFIC_CHANNEL, 1, 1, PruneConfig.ImportanceKind.ACTIVATION,
+                false, 4, 2, PruneConfig.RefitTarget.TEACHER, 0.5);
+        List<String> log = new ArrayList<>();
+        PruningJob.Outcome out = new PruningJob(config, options, log::add, table).run(parent, "tiny-l50", TinyModels.videos(12));
+        LatencyTarget l = out.report().latency();
+        assertTrue(l != null, out.report().summary());
+        assertEquals(0.5, l.target());
+        assertEquals(table.digest(), l.tableSha256());
+        assertEquals(table.header(), l.table());
+        // the greedy pass only takes levels the table says save time: never above the unpruned prediction (the tiny
+        // table's numbers are noise, so whether the fraction itself was reachable is not asserted)
+        assertTrue(l.predictedRatio() > 0 && l.predictedRatio() <= 1 + 1e-9, l.summary());
+        assertTrue(l.measuredRatio() > 0 && l.measuredMs() > 0 && l.parentMeasuredMs() > 0 && l.cpuSecondsPerClip() > 0, l.summary());
+        assertTrue(l.correctionRounds() >= 0 && l.correctionRounds() <= PruningJob.CORRECTION_ROUNDS);
+        assertEquals(out.history().size(), out.provenance().history().size());
+        assertEquals(out.model().spec(), SpecInference.infer(out.model().weights()));
+        assertEquals(table.digest(), out.provenance().notes().get("latency.table.sha256"));
+        assertEquals(0.5, ((Number) out.provenance().config().get("targetLatency")).doubleValue());
+        assertTrue(out.report().summary().contains("latency target 0.500"), out.report().summary());
+        assertTrue(log.stream().anyMatch(m -> m.startsWith("latency round 0")), String.join("\n", log));
     }
 }

@@ -14,10 +14,21 @@ import java.util.List;
  *                     bootstrap model
  * @param canaryWeight when set, a vqa.rollouts entry sends this share of traffic to the new version
  * @param rolloutPlan  instead of a fixed canary: the new version walks this plan, stepped by the rollout controller
+ * @param targetLatency instead of targetParams: the fraction of the parent's latency to keep, planned with a latency
+ *                     table measured on the pruning-service's host when the job starts (targetParams is then left out, 0)
  */
 public record PruneJobRequest(String recipe, double targetParams, Double targetFlops, String weights, String calibrationDir,
                               String labels, Integer fragmentSample, String importance, String refitTarget, String version,
-                              Boolean publish, Double canaryWeight, String dataset, RolloutPlanRequest rolloutPlan) {
+                              Boolean publish, Double canaryWeight, String dataset, RolloutPlanRequest rolloutPlan,
+                              Double targetLatency) {
+
+    /** A request with parameter (and FLOP) targets. */
+    public PruneJobRequest(String recipe, double targetParams, Double targetFlops, String weights, String calibrationDir,
+                           String labels, Integer fragmentSample, String importance, String refitTarget, String version,
+                           Boolean publish, Double canaryWeight, String dataset, RolloutPlanRequest rolloutPlan) {
+        this(recipe, targetParams, targetFlops, weights, calibrationDir, labels, fragmentSample, importance, refitTarget,
+                version, publish, canaryWeight, dataset, rolloutPlan, null);
+    }
 
     /**
      * A rollout plan as {@code vqa rollout plan} takes it: steps in percent; unset fields take the CLI's defaults.

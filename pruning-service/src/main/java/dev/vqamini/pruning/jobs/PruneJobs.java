@@ -120,7 +120,8 @@ public class PruneJobs {
     }
 
     static PruneConfig config(PruneJobRequest r) {
-        return PruneConfig.builder(r.recipe(), r.targetParams()).targetFlops(r.targetFlops()).importance(r.importance())
+        Double params = r.targetLatency() != null && r.targetParams() == 0 ? null : r.targetParams();
+        return PruneConfig.builder(r.recipe(), params).targetFlops(r.targetFlops()).targetLatency(r.targetLatency()).importance(r.importance())
                 .refitTarget(r.refitTarget()).build();
     }
 

@@ -120,9 +120,7 @@ public final class BranchGraph {
         for (int s = 0; s < spec.stages().size(); s++) {
             StageSpec stage = spec.stage(s);
             if (s > 0) {
-                x = layerNorm(x, keys.downNorm(s), in);
-                x = conv(x, keys.downConv(s), stage.width(), in, new long[] {1, 2, 2}, new long[] {1, 2, 2},
-                        new long[] {0, 0, 0, 0, 0, 0}, 1);
+                x = downsample(x, s, in);
             }
             for (BlockSpec block : stage.blocks()) {
                 x = block(x, s, stage.width(), block);
@@ -135,7 +133,13 @@ public final class BranchGraph {
             }
             in = stage.width();
         }
-        x = layerNorm(x, keys.finalNorm(), in);
+        head(x, in);
+        return g.build(metadata);
+    }
+
+    /** The final LayerNorm, the pooled features and the head; declares the graph's four outputs. */
+    private void head(String backbone, int in) {
+        String x = layerNorm(backbone, keys.finalNorm(), in);
         String positions = g.node(OnnxOp.REDUCE_MEAN, List.of(x), Map.of("axes", new long[] {1}, "keepdims", 0L));
         String features = g.node(OnnxOp.REDUCE_MEAN, List.of(positions), Map.of("axes", new long[] {1, 2}, "keepdims", 0L));
         String h = linear(x, keys.headHidden(), spec.headHidden(), in, null);
@@ -147,7 +151,76 @@ public final class BranchGraph {
         g.output(score, GraphNames.SCORE, DataType.FLOAT, "N");
         g.output(features, GraphNames.FEATURES, DataType.FLOAT, "N", in);
         g.output(positions, GraphNames.POSITION_FEATURES, DataType.FLOAT, "N", "H_out", "W_out", in);
-        return g.build(metadata);
+    }
+
+    /** The parts a branch graph is made of, each of which {@link #buildSegment} emits alone for timing. */
+    public enum SegmentKind {
+        /** uint8 clip to float stem patches (reshape, transpose, cast): the input cost no width changes */
+        INPUT,
+        /** float patches to the stem's channels-last output (MatMul, bias, LayerNorm) */
+        STEM,
+        /** a stage's LayerNorm and (1,2,2) downsampling conv */
+        DOWNSAMPLE,
+        /** one ConvNeXt-V2 block with its residual add */
+        BLOCK,
+        /** the final LayerNorm, pooled features and the head */
+        HEAD
+    }
+
+    /**
+     * One part of a branch: {@code stage} for DOWNSAMPLE and BLOCK, {@code block} (index in the stage) for BLOCK; -1
+     * where unused.
+     */
+    public record Segment(SegmentKind kind, int stage, int block) {
+    }
+
+    /**
+     * One segment of the branch as a graph of its own, emitted by the same code as the whole branch so that it runs
+     * the same ops: input {@code x} channels-last N x T x H x W x C float (uint8 N x 3 x T x H x W for INPUT, float
+     * patches N x T/2 x H/4 x W/4 x 96 for STEM), output {@code y} (HEAD: the branch's four outputs).
+     * Summed over a branch, segment times predict the branch's time ({@code LatencyTable}).
+     */
+    public static ModelProto buildSegment(BranchSpec spec, StateDict weights, BranchKeys keys, Segment segment) {
+        return new BranchGraph(spec, weights, keys).segment(segment);
+    }
+
+    private ModelProto segment(Segment seg) {
+        String y;
+        switch (seg.kind()) {
+            case INPUT -> {
+                String x = g.input("x", DataType.UINT8, "N", BranchSpec.IN_CHANNELS, "T", "H", "W");
+                y = g.node(OnnxOp.CAST, List.of(patches(x)), Map.of("to", (long) DataType.FLOAT.getNumber()));
+            }
+            case STEM -> y = stemProjection(g.input("x", DataType.FLOAT, "N", "T", "H", "W", STEM_PATCH), true, false);
+            case DOWNSAMPLE -> {
+                int in = spec.stage(seg.stage() - 1).width();
+                String x = g.input("x", DataType.FLOAT, "N", "T", "H", "W", in);
+                y = downsample(x, seg.stage(), in);
+            }
+            case BLOCK -> {
+                StageSpec stage = spec.stage(seg.stage());
+                BlockSpec block = stage.blocks().stream().filter(b -> b.index() == seg.block()).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("stage " + seg.stage() + " has no block " + seg.block()));
+                y = block(g.input("x", DataType.FLOAT, "N", "T", "H", "W", stage.width()), seg.stage(), stage.width(), block);
+            }
+            case HEAD -> {
+                int in = spec.featureWidth();
+                head(g.input("x", DataType.FLOAT, "N", "T", "H", "W", in), in);
+                return g.build(Map.of());
+            }
+            default -> throw new IllegalArgumentException("unknown segment " + seg);
+        }
+        g.output(y, "y", DataType.FLOAT, "N", "T", "H", "W", "C");
+        return g.build(Map.of());
+    }
+
+    /** Values per stem patch: 3 channels x 2 frames x 4 x 4 pixels. */
+    public static final int STEM_PATCH = BranchSpec.IN_CHANNELS * 2 * 4 * 4;
+
+    private String downsample(String x, int s, int in) {
+        String y = layerNorm(x, keys.downNorm(s), in);
+        return conv(y, keys.downConv(s), spec.stage(s).width(), in, new long[] {1, 2, 2}, new long[] {1, 2, 2},
+                new long[] {0, 0, 0, 0, 0, 0}, 1);
     }
 
     /**
@@ -158,6 +231,30 @@ public final class BranchGraph {
      * w.((x - mean) / std) + b = (w / std).x + (b - sum(w * mean / std)), exact algebra.
      */
     private String stem(String x, boolean foldNormalisation) {
+        return stemProjection(patches(x), foldNormalisation, foldNormalisation);
+    }
+
+    /** The clip cut into N x T/2 x H/4 x W/4 x 96 stem patches, in the clip's own type. */
+    private String patches(String x) {
+        int c = BranchSpec.IN_CHANNELS;
+        int k = STEM_PATCH;
+        String shape = g.node(OnnxOp.SHAPE, List.of(x), Map.of());
+        String n = slice(shape, 0, 1, 0);
+        String t2 = g.node(OnnxOp.DIV, List.of(slice(shape, 2, 3, 0), g.longs("two", 2)), Map.of());
+        String h4 = g.node(OnnxOp.DIV, List.of(slice(shape, 3, 4, 0), g.longs("four", 4)), Map.of());
+        String w4 = g.node(OnnxOp.DIV, List.of(slice(shape, 4, 5, 0), g.longs("four", 4)), Map.of());
+        String patches = g.node(OnnxOp.RESHAPE, List.of(x, g.node(OnnxOp.CONCAT, List.of(n, g.longs("c", c), t2,
+                g.longs("kt", 2), h4, g.longs("kh", 4), w4, g.longs("kw", 4)), Map.of("axis", 0L))), Map.of());
+        patches = g.node(OnnxOp.TRANSPOSE, List.of(patches), Map.of("perm", new long[] {0, 2, 4, 6, 1, 3, 5, 7}));
+        return g.node(OnnxOp.RESHAPE, List.of(patches, g.node(OnnxOp.CONCAT, List.of(n, t2, h4, w4, g.longs("k", k)),
+                Map.of("axis", 0L))), Map.of());
+    }
+
+    /**
+     * The stem's linear map and LayerNorm on patches; {@code foldNormalisation}: the weights take 0..255 pixels,
+     * {@code castPatches}: the patches are uint8 and are cast to float first (fp32 stem).
+     */
+    private String stemProjection(String patches, boolean foldNormalisation, boolean castPatches) {
         int d = spec.stage(0).width();
         int c = BranchSpec.IN_CHANNELS;
         int k = c * 2 * 4 * 4;
@@ -177,18 +274,8 @@ public final class BranchGraph {
             }
             bias[o] = (float) (bias[o] - shift);
         }
-        String shape = g.node(OnnxOp.SHAPE, List.of(x), Map.of());
-        String n = slice(shape, 0, 1, 0);
-        String t2 = g.node(OnnxOp.DIV, List.of(slice(shape, 2, 3, 0), g.longs("two", 2)), Map.of());
-        String h4 = g.node(OnnxOp.DIV, List.of(slice(shape, 3, 4, 0), g.longs("four", 4)), Map.of());
-        String w4 = g.node(OnnxOp.DIV, List.of(slice(shape, 4, 5, 0), g.longs("four", 4)), Map.of());
-        String patches = g.node(OnnxOp.RESHAPE, List.of(x, g.node(OnnxOp.CONCAT, List.of(n, g.longs("c", c), t2,
-                g.longs("kt", 2), h4, g.longs("kh", 4), w4, g.longs("kw", 4)), Map.of("axis", 0L))), Map.of());
-        patches = g.node(OnnxOp.TRANSPOSE, List.of(patches), Map.of("perm", new long[] {0, 2, 4, 6, 1, 3, 5, 7}));
-        patches = g.node(OnnxOp.RESHAPE, List.of(patches, g.node(OnnxOp.CONCAT, List.of(n, t2, h4, w4, g.longs("k", k)),
-                Map.of("axis", 0L))), Map.of());
         String y;
-        if (foldNormalisation && staticInt8 != null && staticInt8.layers().contains(Int8Layer.STEM)) {
+        if (castPatches && staticInt8 != null && staticInt8.layers().contains(Int8Layer.STEM)) {
             // uint8 pixels are their own quantisation (scale 1, zero point 0); the weights are split in two int8 parts,
             // W = Q1 s1 + Q2 s2 (Q2 rounds what Q1 left), which keeps about 15 bits of them: the LayerNorm after the
             // stem divides flat patches by a small spread and would magnify a single int8 rounding
@@ -217,7 +304,7 @@ public final class BranchGraph {
                 y = y == null ? product : g.node(OnnxOp.ADD, List.of(y, product), Map.of());
             }
         } else {
-            if (foldNormalisation) {
+            if (castPatches) {
                 patches = g.node(OnnxOp.CAST, List.of(patches), Map.of("to", (long) DataType.FLOAT.getNumber()));
             }
             y = g.node(OnnxOp.MATMUL, List.of(patches, g.floats("stem_w", new long[] {k, d}, wt)), Map.of());
@@ -245,9 +332,11 @@ public final class BranchGraph {
 
     /**
      * The depthwise (k,7,7) conv as 2D depthwise convs over N*T frames, which ONNX Runtime runs several times
-     * faster than a grouped 3D conv. For k > 1 each of the k temporal taps becomes one output channel of a
-     * 2D conv with channel multiplier k on the T-padded input, and the taps are summed over shifted frames:
-     * y[t] = sum_j conv2d(x[t + j - k/2], w[:, j]).
+     * faster than a grouped 3D conv. For k > 1 each temporal tap j is its own depthwise 2D conv (channel multiplier 1)
+     * over the T-padded frames shifted by j, and the taps are summed: y[t] = sum_j conv2d(x[t + j - k/2], w[:, j]).
+     * One conv with channel multiplier k instead (tap j of channel c as output channel c*k + j) gives bit-identical
+     * outputs but is not depthwise to ONNX Runtime: measured interleaved on a loaded 2-core host, it took 1.1-1.2x
+     * (full model) and 1.2-1.4x (a pruned one) the CPU time of this form (docs/benchmarks.md).
      */
     private String depthwise(String x, String key, int d, int k) {
         Tensor w = weights.require(key + ".weight", d, 1, k, 7, 7);
@@ -259,34 +348,26 @@ public final class BranchGraph {
         if (k > 1) {
             y = g.node(OnnxOp.PAD, List.of(y, g.longs("pad_t", 0, k / 2, 0, 0, 0, 0, k / 2, 0, 0, 0)), Map.of());
         }
-        y = g.node(OnnxOp.RESHAPE, List.of(y, g.node(OnnxOp.CONCAT, List.of(g.longs("shape", -1, d), hw), Map.of("axis", 0L))),
-                Map.of());
-        // weight [d,1,k,7,7] -> [d*k,1,7,7]: output channel c*k + j is tap j of channel c, as group conv orders them.
-        float[] bias = k == 1 ? b : new float[d * k];
-        if (k > 1) {
+        String sum = null;
+        for (int j = 0; j < k; j++) {
+            String frames = y;
+            if (k > 1) {
+                frames = g.node(OnnxOp.SLICE, List.of(y, g.longs("starts", j), g.longs("ends", j - (k - 1) == 0
+                        ? Long.MAX_VALUE : j - (k - 1)), g.longs("axes", 1)), Map.of());
+            }
+            frames = g.node(OnnxOp.RESHAPE, List.of(frames, g.node(OnnxOp.CONCAT, List.of(g.longs("shape", -1, d), hw),
+                    Map.of("axis", 0L))), Map.of());
+            float[] tap = new float[d * 49]; // w[c, 0, j] for every channel c: [d, 1, 7, 7]
             for (int c = 0; c < d; c++) {
-                bias[c * k + k / 2] = b[c];
+                System.arraycopy(w.data(), (c * k + j) * 49, tap, c * 49, 49);
             }
+            String conv = g.node(OnnxOp.CONV, List.of(frames, g.floats(key + ".weight", new long[] {d, 1, 7, 7}, tap),
+                    g.floats(key + ".bias", new long[] {d}, j == k / 2 ? b : new float[d])),
+                    Map.of("kernel_shape", new long[] {7, 7}, "pads", new long[] {3, 3, 3, 3}, "group", (long) d));
+            sum = sum == null ? conv : g.node(OnnxOp.ADD, List.of(sum, conv), Map.of());
         }
-        y = g.node(OnnxOp.CONV, List.of(y, g.floats(key + ".weight", new long[] {(long) d * k, 1, 7, 7}, w.data()),
-                g.floats(key + ".bias", new long[] {(long) d * k}, bias)),
-                Map.of("kernel_shape", new long[] {7, 7}, "pads", new long[] {3, 3, 3, 3}, "group", (long) d));
-        if (k == 1) {
-            y = g.node(OnnxOp.RESHAPE, List.of(y, g.node(OnnxOp.CONCAT, List.of(nt, g.longs("c", d), hw), Map.of("axis", 0L))),
-                    Map.of());
-        } else {
-            String n = slice(shape, 0, 1, 0);
-            y = g.node(OnnxOp.RESHAPE, List.of(y, g.node(OnnxOp.CONCAT, List.of(n, g.longs("tck", -1, d, k), hw),
-                    Map.of("axis", 0L))), Map.of()); // N, T+k-1, C, k, H, W
-            String sum = null;
-            for (int j = 0; j < k; j++) {
-                String tap = g.node(OnnxOp.SLICE, List.of(y, g.longs("starts", j, j), g.longs("ends", j - (k - 1) == 0
-                        ? Long.MAX_VALUE : j - (k - 1), j + 1), g.longs("axes", 1, 3)), Map.of());
-                sum = sum == null ? tap : g.node(OnnxOp.ADD, List.of(sum, tap), Map.of());
-            }
-            y = g.node(OnnxOp.RESHAPE, List.of(sum, g.node(OnnxOp.CONCAT, List.of(nt, g.longs("c", d), hw), Map.of("axis", 0L))),
-                    Map.of());
-        }
+        y = g.node(OnnxOp.RESHAPE, List.of(sum, g.node(OnnxOp.CONCAT, List.of(nt, g.longs("c", d), hw), Map.of("axis", 0L))),
+                Map.of());
         return g.node(OnnxOp.TRANSPOSE, List.of(y), Map.of("perm", new long[] {0, 1, 3, 4, 2})); // N,T,H,W,C
     }
 
