@@ -18,23 +18,16 @@ import dev.vqamini.video.synth.SynthVideo;
 import dev.vqamini.wire.TopicCatalog;
 import dev.vqamini.kafka.serde.WireSerdes;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -43,8 +36,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.Set;
 
 /** {@code vqa faults}: the fault matrix, with the broker and the services as separate processes killed with -9. */
 @Command(name = "faults", mixinStandardHelpOptions = true,
@@ -121,7 +112,6 @@ public final class FaultsCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One scenario's counts. */
     public record Result(String scenario, int accepted, int scored, int duplicates, int deadLetters, int counted, int lost,
@@ -203,6 +193,7 @@ public final class FaultsCommand implements Callable<Integer> {
         /** The scorers running, oldest first, and how many were ever started (for new instance names). */
         private final List<String> scorers = new ArrayList<>(LocalPipeline.SCORERS);
         private int scorersStarted = LocalPipeline.SCORERS.size();
+        private final UploadTally tally;
 
         Scenarios(LocalPipeline pipeline, List<SynthVideo> synth) {
             this.pipeline = pipeline;
@@ -212,10 +203,11 @@ public final class FaultsCommand implements Callable<Integer> {
             this.synth = synth;
             this.work = pipeline.work();
             this.model = pipeline.stable().name();
+            this.tally = new UploadTally(kafka, () -> services.url("metrics"), timeout);
         }
 
         Result run(String scenario) throws Exception {
-            countedAtStart = totalCounted();
+            countedAtStart = tally.totalCounted();
             return switch (scenario) {
                 case "ingest" -> fault(scenario, () -> restart("ingest"), "");
                 case "scorer-one" -> fault(scenario, () -> {
@@ -257,7 +249,7 @@ public final class FaultsCommand implements Callable<Integer> {
 
         private void awaitFirstScore(String scenario) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (counts(id -> id.startsWith(scenario + "-")).scored == 0 && System.nanoTime() < deadline) {
+            while (tally.counts(id -> id.startsWith(scenario + "-")).scored() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
         }
@@ -276,7 +268,7 @@ public final class FaultsCommand implements Callable<Integer> {
         }
 
         private Result settle(String scenario, List<String> ids, long t0, String note) throws Exception {
-            Counts c = awaitCounts(ids);
+            UploadTally.Counts c = tally.awaitCounts(ids);
             double seconds = (System.nanoTime() - t0) / 1e9;
             boolean ready = true;
             try {
@@ -285,10 +277,10 @@ public final class FaultsCommand implements Callable<Integer> {
                 ready = false;
                 note = (note.isEmpty() ? "" : note + "; ") + e.getMessage();
             }
-            int counted = awaitCounted(countedAtStart + c.scored) - countedAtStart;
+            int counted = tally.awaitCounted(countedAtStart + c.scored()) - countedAtStart;
             long faultMs = System.currentTimeMillis() - (System.nanoTime() - t0) / 1_000_000;
-            return new Result(scenario, ids.size(), c.scored, c.duplicates, c.deadLetters, counted,
-                    ids.size() - c.scored - c.deadLetters, seconds, c.longestGapSeconds(faultMs), ready, note);
+            return new Result(scenario, ids.size(), c.scored(), c.duplicates(), c.deadLetters(), counted,
+                    ids.size() - c.scored() - c.deadLetters(), seconds, c.longestGapSeconds(faultMs), ready, note);
         }
 
         /**
@@ -422,21 +414,21 @@ public final class FaultsCommand implements Callable<Integer> {
         /** metrics-service killed and its local state deleted: the per-version table comes back equal. */
         private Result metricsState() throws Exception {
             List<String> ids = upload("metrics-state", videos);
-            awaitCounts(ids);
-            JsonNode before = versionCounts();
-            while (!before.equals(versionCounts())) { // settled: every score counted
+            tally.awaitCounts(ids);
+            JsonNode before = tally.versionCounts();
+            while (!before.equals(tally.versionCounts())) { // settled: every score counted
                 Thread.sleep(1000);
-                before = versionCounts();
+                before = tally.versionCounts();
             }
             long t0 = System.nanoTime();
             services.kill("metrics");
             deleteTree(work.resolve("streams"));
             services.restart("metrics");
             services.awaitReady("metrics", Duration.ofMinutes(3));
-            JsonNode after = versionCounts();
+            JsonNode after = tally.versionCounts();
             for (long deadline = System.nanoTime() + timeout.toNanos(); !before.equals(after) && System.nanoTime() < deadline; ) {
                 Thread.sleep(1000);
-                after = versionCounts();
+                after = tally.versionCounts();
             }
             Result r = settle("metrics-state", ids, t0, "");
             boolean equal = before.equals(after);
@@ -486,7 +478,7 @@ public final class FaultsCommand implements Callable<Integer> {
             Result r = settle("half-version", ids, System.nanoTime(), "");
             writeRollout(before.toBuilder().setRevision(named.getRevision() + 1).build());
             return r.withNote(true, version + ": " + (chunks.size() / 2) + " of " + chunks.size()
-                    + " chunks; " + refusal + "; named at 50 % past it, never served; " + scoredBy(ids));
+                    + " chunks; " + refusal + "; named at 50 % past it, never served; " + tally.scoredBy(ids));
         }
 
         private void writeRollout(Rollout r) throws Exception {
@@ -502,18 +494,7 @@ public final class FaultsCommand implements Callable<Integer> {
             List<String> ids = upload(scenario, videos);
             Result r = settle(scenario, ids, System.nanoTime(), "");
             rollouts.apply(model, RolloutEdits.canary(version, 0.0));
-            return r.withNote(true, version + " at 50 %, " + what + "; " + scoredBy(ids));
-        }
-
-        private String scoredBy(List<String> ids) {
-            Map<String, Integer> byVersion = new LinkedHashMap<>();
-            kafka.topicReader("faults").readToEnd(TopicCatalog.VIDEO_SCORES.name(), WireSerdes.videoScores().deserializer(),
-                    (k, v) -> {
-                        if (ids.contains(v.getVideoId())) {
-                            byVersion.merge(v.getModelVersion(), 1, Integer::sum);
-                        }
-                    });
-            return "scored by " + byVersion;
+            return r.withNote(true, version + " at 50 %, " + what + "; " + tally.scoredBy(ids));
         }
 
         private void poison() throws Exception {
@@ -540,91 +521,6 @@ public final class FaultsCommand implements Callable<Integer> {
             return ids;
         }
 
-        /** @param scoredAtMs when each video was first scored (its ingest time plus its end-to-end time) */
-        private record Counts(int scored, int duplicates, int deadLetters, List<Long> scoredAtMs) {
-
-            /** The longest wait, from the fault on, for the next video to be scored. */
-            double longestGapSeconds(long faultMs) {
-                long gap = 0;
-                long previous = faultMs;
-                for (long t : scoredAtMs.stream().filter(t -> t >= faultMs).sorted().toList()) {
-                    gap = Math.max(gap, t - previous);
-                    previous = t;
-                }
-                return gap / 1000.0;
-            }
-        }
-
-        /** Reads the topics until every upload is scored or dead-lettered, or the timeout passes. */
-        private Counts awaitCounts(List<String> ids) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                Counts c = counts(ids::contains);
-                if (c.scored + c.deadLetters >= ids.size() || System.nanoTime() > deadline) {
-                    return c;
-                }
-                Thread.sleep(1000);
-            }
-        }
-
-        private Counts counts(Predicate<String> ours) {
-            Map<String, Integer> scores = new HashMap<>(); // upload id -> video-score records
-            Map<String, String> videoOf = new HashMap<>();
-            Map<String, Long> scoredAt = new HashMap<>(); // video id -> first score
-            kafka.topicReader("faults").readToEnd(TopicCatalog.VIDEO_SCORES.name(), WireSerdes.videoScores().deserializer(),
-                    (k, v) -> {
-                        if (ours.test(v.getVideoId()) && !v.getShadow()) {
-                            scores.merge(v.getUploadId(), 1, Integer::sum);
-                            videoOf.put(v.getUploadId(), v.getVideoId());
-                            scoredAt.merge(v.getVideoId(), v.getIngestTimeMs() + (long) v.getEndToEndMs(), Math::min);
-                        }
-                    });
-            Set<String> dead = new HashSet<>();
-            kafka.topicReader("faults").readToEnd(TopicCatalog.DLQ.name(), WireSerdes.deadLetters().deserializer(),
-                    (k, d) -> {
-                        if (k != null && ours.test(k)) {
-                            dead.add(k);
-                        }
-                    });
-            long scoredVideos = videoOf.values().stream().distinct().count();
-            int duplicates = scores.values().stream().mapToInt(n -> n - 1).sum()
-                    + (int) (videoOf.size() - scoredVideos); // the same video scored under two upload ids
-            return new Counts((int) scoredVideos, duplicates, dead.size(), List.copyOf(scoredAt.values()));
-        }
-
-        /** Videos metrics-service counted, all versions together. */
-        private int totalCounted() throws Exception {
-            int total = 0;
-            for (JsonNode n : versionCounts()) {
-                total += n.asInt();
-            }
-            return total;
-        }
-
-        /** Waits (up to a minute) for metrics-service to count {@code expected} videos; returns what it counts. */
-        private int awaitCounted(int expected) throws Exception {
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            int counted = totalCounted();
-            while (counted < expected && System.nanoTime() < deadline) {
-                Thread.sleep(1000);
-                counted = totalCounted();
-            }
-            Thread.sleep(2000); // then a moment more, so that one counted twice would show
-            return totalCounted();
-        }
-
-        /** Videos per version in metrics-service's table. */
-        private JsonNode versionCounts() throws Exception {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(services.url("metrics") + "/versions"))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            var counts = JSON.createObjectNode();
-            if (r.statusCode() == 200) {
-                for (JsonNode row : JSON.readTree(r.body())) {
-                    counts.put(row.path("model_version").asText(), row.path("videos").asInt());
-                }
-            }
-            return counts;
-        }
     }
 
     /** Every topic a service reads, each sent a record that no reader can decode. */
