@@ -53,9 +53,9 @@ public final class PruneCommand implements Callable<Integer> {
     Double targetFlops;
 
     @Option(names = "--target-latency", paramLabel = "F",
-            description = {"Instead of --target-params/--target-flops: the fraction of the unpruned model's latency to keep, as the",
-                    "latency table predicts it on the table's hardware (recipe layer-specific+channel by default). The result is",
-                    "timed against the parent and re-planned up to twice if the measured ratio misses."})
+            description = "Instead of --target-params/--target-flops: the fraction of the unpruned model's latency to keep, as the "
+                    + "latency table predicts it on the table's hardware (recipe layer-specific+channel by default). The result is "
+                    + "timed against the parent, interleaved, and re-planned up to twice if the measured ratio misses.")
     Double targetLatency;
 
     @Option(names = "--latency-table", paramLabel = "FILE",

@@ -10,7 +10,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 
 /**
  * Plans a pruning that meets a latency target: per branch, the prunable layers (each stage's residual width, each
@@ -20,15 +19,6 @@ import java.util.stream.IntStream;
  * result costs no second scan.
  */
 public final class LatencyPlanner {
-
-    /**
-     * Whether a stage's residual width is a layer: as in layer-specific+channel, only the early stages'. The last
-     * stages' channels are the features the heads read; measured on the bootstrap model, letting the planner narrow
-     * them too (it did: stage 2 to 48 of 192 channels at target 0.25) gave SRCC 0.86 against the unpruned model.
-     */
-    static boolean residualPrunable(int stage) {
-        return stage < StructuralPlanner.RESIDUAL_EXPONENTS.length && StructuralPlanner.RESIDUAL_EXPONENTS[stage] > 0;
-    }
 
     /** Residual keep fractions a stage's width may take (rounded to the channel multiple). */
     static final double[] RESIDUAL_LEVELS = {0.75, 0.5, 0.375, 0.25};
@@ -64,9 +54,7 @@ public final class LatencyPlanner {
         Map<View, BranchLayers> out = new EnumMap<>(View.class);
         int total = 0;
         for (View v : View.values()) {
-            BranchSpec b = full.spec().branch(v);
-            total += (int) IntStream.range(0, b.stages().size()).filter(LatencyPlanner::residualPrunable).count()
-                    + b.blockCount();
+            total += full.spec().branch(v).stages().size() + full.spec().branch(v).blockCount();
         }
         int done = 0;
         for (View v : View.values()) {
@@ -75,9 +63,6 @@ public final class LatencyPlanner {
             List<List<LatencyAllocator.Level>> levels = new ArrayList<>();
             List<List<PruneStep>> steps = new ArrayList<>();
             for (int s = 0; s < branch.stages().size(); s++) {
-                if (!residualPrunable(s)) {
-                    continue;
-                }
                 progress.accept(String.format("sensitivity scan %d/%d: %s.stages.%d.residual", ++done, total, v.key(), s));
                 residualLevels(full, v, s, baseFeatures, levels, steps);
             }

@@ -62,7 +62,8 @@ class PruningJobTest {
         // the greedy pass only takes levels the table says save time: never above the unpruned prediction (the tiny
         // table's numbers are noise, so whether the fraction itself was reachable is not asserted)
         assertTrue(l.predictedRatio() > 0 && l.predictedRatio() <= 1 + 1e-9, l.summary());
-        assertTrue(l.measuredRatio() > 0 && l.measuredMs() > 0 && l.parentMeasuredMs() > 0 && l.cpuSecondsPerClip() > 0, l.summary());
+        // CPU-seconds of sub-millisecond tiny runs may round to 0 (process CPU time is coarse)
+        assertTrue(l.measuredRatio() > 0 && l.measuredMs() > 0 && l.parentMeasuredMs() > 0 && l.cpuSecondsPerClip() >= 0, l.summary());
         assertTrue(l.correctionRounds() >= 0 && l.correctionRounds() <= PruningJob.CORRECTION_ROUNDS);
         assertEquals(out.history().size(), out.provenance().history().size());
         assertEquals(out.model().spec(), SpecInference.infer(out.model().weights()));
