@@ -52,7 +52,8 @@ public record LatencyTable(Header header, List<Entry> entries, Calibration calib
 
         /**
          * The least-squares line; with fewer than two references, or a line that does not rise, scale 1 and the median
-         * of (measured - segment sum) instead.
+         * of (measured - segment sum) instead. A negative offset would predict nothing, or less than nothing, for a
+         * small enough graph (noisy references of a tiny model did): then the line through the origin that fits best.
          */
         public static Calibration fit(List<Reference> refs) {
             double[] d = refs.stream().mapToDouble(r -> r.measuredMs() - r.segmentSumMs()).sorted().toArray();
@@ -69,10 +70,17 @@ public record LatencyTable(Header header, List<Entry> entries, Calibration calib
                 sxx += (r.segmentSumMs() - mx) * (r.segmentSumMs() - mx);
             }
             if (sxx <= 0 || sxy <= 0) {
-                return new Calibration(median, 1, refs);
+                return median >= 0 ? new Calibration(median, 1, refs) : throughOrigin(refs);
             }
             double scale = sxy / sxx;
-            return new Calibration(my - scale * mx, scale, refs);
+            double offset = my - scale * mx;
+            return offset >= 0 ? new Calibration(offset, scale, refs) : throughOrigin(refs);
+        }
+
+        private static Calibration throughOrigin(List<Reference> refs) {
+            double sxy = refs.stream().mapToDouble(r -> r.segmentSumMs() * r.measuredMs()).sum();
+            double sxx = refs.stream().mapToDouble(r -> r.segmentSumMs() * r.segmentSumMs()).sum();
+            return new Calibration(0, sxx > 0 && sxy > 0 ? sxy / sxx : 1, refs);
         }
     }
 

@@ -165,6 +165,11 @@ class LatencyTableTest {
         assertEquals(1, falling.scale(), 1e-9);
         assertEquals(80, falling.offsetMs(), 1e-9);
         assertEquals(0, LatencyTable.Calibration.fit(List.of()).offsetMs(), 1e-9);
+        // a line that would predict a negative time for a small graph: the best line through the origin instead
+        LatencyTable.Calibration steep = LatencyTable.Calibration.fit(List.of(new LatencyTable.Reference("a", 1.0, 1.3),
+                new LatencyTable.Reference("b", 0.9, 0.8), new LatencyTable.Reference("c", 0.8, 0.3)));
+        assertEquals(0, steep.offsetMs(), 1e-9);
+        assertTrue(steep.apply(0.05) > 0, "never a time at or below zero: " + steep);
     }
 
     @Test
