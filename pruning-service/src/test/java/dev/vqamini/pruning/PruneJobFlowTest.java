@@ -252,6 +252,17 @@ class PruneJobFlowTest {
                 {"recipe":"channel","targetParams":0.5,"weights":"%s","fragmentSample":0}""".formatted(weights))
                 .when().post("/prune-jobs").then().statusCode(400)
                 .body("error", containsString("fragmentSample must be at least 1"));
+        Path notATable = Files.writeString(Files.createTempFile("prune-flow-table", ".json"), "{\"header\": null, \"entries\": []}");
+        given().contentType(ContentType.JSON).body("""
+                {"recipe":"layer-specific+channel","targetLatency":0.5,"weights":"%s","latencyTable":"%s"}"""
+                .formatted(weights, json(notATable.toString())))
+                .when().post("/prune-jobs").then().statusCode(400)
+                .body("error", containsString("latencyTable: " + notATable + " is not a latency table"));
+        given().contentType(ContentType.JSON).body("""
+                {"recipe":"layer-specific+channel","targetParams":0.5,"weights":"%s","latencyTable":"%s"}"""
+                .formatted(weights, json(notATable.toString())))
+                .when().post("/prune-jobs").then().statusCode(400)
+                .body("error", containsString("latencyTable is only used with targetLatency"));
         given().when().get("/prune-jobs/no-such-job").then().statusCode(404);
         // No server path outside vqa.prune.allowed-roots (java.io.tmpdir in tests): refused before anything is read.
         given().contentType(ContentType.JSON).body("""
@@ -266,6 +277,10 @@ class PruneJobFlowTest {
                 {"recipe":"channel","targetParams":0.5,"weights":"%s","dataset":"../etc"}""".formatted(weights))
                 .when().post("/prune-jobs").then().statusCode(403)
                 .body("error", containsString("is not a dataset name"));
+        given().contentType(ContentType.JSON).body("""
+                {"recipe":"layer-specific+channel","targetLatency":0.5,"weights":"%s","latencyTable":"/etc/passwd"}""".formatted(weights))
+                .when().post("/prune-jobs").then().statusCode(403)
+                .body("error", containsString("latencyTable: /etc/passwd is outside the allowed folders"));
 
         // Valid requests that fail while running: nothing may reach vqa.models or vqa.rollouts.
         long modelsEnd = endOffset(TopicCatalog.MODELS.name());

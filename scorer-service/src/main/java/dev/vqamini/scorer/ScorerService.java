@@ -111,11 +111,7 @@ public class ScorerService {
 
     private synchronized void start() {
         ClipShape clip = clip();
-        RunnerOptions options = RunnerOptions.defaults().withThreads(settings.threads()).withSpinning(settings.spinning());
-        if (settings.provider() == ScorerSettings.Provider.CPU) {
-            options = options.cpuOnly();
-        }
-        RunnerOptions runner = options;
+        RunnerOptions runner = runnerOptions();
         producer = new KafkaProducer<>(producerSettings(), new StringSerializer(), new ByteArraySerializer());
         batcher = new DynamicBatcher(new DynamicBatcher.Settings(settings.maxBatch(), settings.maxQueueDelay(), settings.concurrentRuns()), clip,
                 metrics);
@@ -200,7 +196,14 @@ public class ScorerService {
         }
     }
 
-    private ClipShape clip() {
+    /** How this scorer runs models: its provider, threads and spinning. */
+    RunnerOptions runnerOptions() {
+        RunnerOptions options = RunnerOptions.defaults().withThreads(settings.threads()).withSpinning(settings.spinning());
+        return settings.provider() == ScorerSettings.Provider.CPU ? options.cpuOnly() : options;
+    }
+
+    /** The clip shape this scorer's models take. */
+    ClipShape clip() {
         return new ClipShape(settings.clip().frames(), settings.clip().height(), settings.clip().width());
     }
 

@@ -71,6 +71,23 @@ public interface ScorerSettings {
     /** Instance name written into clip scores (default: the host name). */
     Optional<String> instanceId();
 
+    /** The latency table this scorer measures on request ({@code POST /latency-table}). */
+    LatencyTable latencyTable();
+
+    interface LatencyTable {
+        /** Passes over all segments (each segment's runs are spread over them). */
+        @WithDefault("3")
+        int passes();
+
+        /** Timed runs per segment per pass. */
+        @WithDefault("3")
+        int repeats();
+
+        /** Grid steps per width axis. */
+        @WithDefault("4")
+        int gridPoints();
+    }
+
     interface Clip {
         @WithDefault("32")
         int frames();

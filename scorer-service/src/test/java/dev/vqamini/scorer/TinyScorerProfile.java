@@ -8,8 +8,17 @@ public class TinyScorerProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("vqa.scorer.clip.frames", "4", "vqa.scorer.clip.height", "64", "vqa.scorer.clip.width", "64",
-                "vqa.scorer.max-batch", "4", "vqa.scorer.threads", "1", "vqa.scorer.video-timeout", "20s",
-                "vqa.scorer.commit-interval", "200ms", "vqa.scorer.provider", "cpu");
+        return Map.ofEntries(
+                Map.entry("vqa.scorer.clip.frames", "4"),
+                Map.entry("vqa.scorer.clip.height", "64"),
+                Map.entry("vqa.scorer.clip.width", "64"),
+                Map.entry("vqa.scorer.max-batch", "4"),
+                Map.entry("vqa.scorer.threads", "1"),
+                Map.entry("vqa.scorer.video-timeout", "20s"),
+                Map.entry("vqa.scorer.commit-interval", "200ms"),
+                Map.entry("vqa.scorer.provider", "cpu"),
+                Map.entry("vqa.scorer.latency-table.passes", "1"),
+                Map.entry("vqa.scorer.latency-table.repeats", "1"),
+                Map.entry("vqa.scorer.latency-table.grid-points", "1"));
     }
 }

@@ -15,19 +15,22 @@ import java.util.List;
  * @param canaryWeight when set, a vqa.rollouts entry sends this share of traffic to the new version
  * @param rolloutPlan  instead of a fixed canary: the new version walks this plan, stepped by the rollout controller
  * @param targetLatency instead of targetParams: the fraction of the parent's latency to keep, planned with a latency
- *                     table measured on the pruning-service's host when the job starts (targetParams is then left out, 0)
+ *                     table (targetParams is then left out, 0)
+ * @param latencyTable with targetLatency: a latency table (a path below the allowed roots) measured on the hardware
+ *                     that will serve the version, e.g. by {@code vqa latency-table --out FILE} on a scorer host; null: one
+ *                     is measured on the pruning-service's own host when the job starts
  */
 public record PruneJobRequest(String recipe, double targetParams, Double targetFlops, String weights, String calibrationDir,
                               String labels, Integer fragmentSample, String importance, String refitTarget, String version,
                               Boolean publish, Double canaryWeight, String dataset, RolloutPlanRequest rolloutPlan,
-                              Double targetLatency) {
+                              Double targetLatency, String latencyTable) {
 
     /** A request with parameter (and FLOP) targets. */
     public PruneJobRequest(String recipe, double targetParams, Double targetFlops, String weights, String calibrationDir,
                            String labels, Integer fragmentSample, String importance, String refitTarget, String version,
                            Boolean publish, Double canaryWeight, String dataset, RolloutPlanRequest rolloutPlan) {
         this(recipe, targetParams, targetFlops, weights, calibrationDir, labels, fragmentSample, importance, refitTarget,
-                version, publish, canaryWeight, dataset, rolloutPlan, null);
+                version, publish, canaryWeight, dataset, rolloutPlan, null, null);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.model.bundle.ModelBundle;
 import dev.vqamini.model.runtime.RunnerOptions;
 import dev.vqamini.dataset.CalibrationVideo;
+import dev.vqamini.model.latency.LatencyTable;
 import dev.vqamini.prune.PruneConfig;
 import dev.vqamini.prune.PruningJob;
 import dev.vqamini.views.ViewSampler;
@@ -77,6 +78,7 @@ public class PruneJobs {
      */
     public PruneJobStatus submit(PruneJobRequest request) {
         PruneConfig config = config(request);
+        LatencyTable table = latencyTable(request);
         if (request.weights() != null && !Files.exists(paths.check("weights", request.weights()))) {
             throw new IllegalArgumentException("weights " + request.weights() + " do not exist");
         }
@@ -104,7 +106,7 @@ public class PruneJobs {
             }
             request.rolloutPlan().edit("checked"); // bad steps are refused now, not after the job's work
         }
-        Job job = new Job(UUID.randomUUID().toString(), request, config);
+        Job job = new Job(UUID.randomUUID().toString(), request, config, table);
         jobs.put(job.id, job);
         meters.counter("vqa.prune.jobs.submitted", "recipe", config.recipe().cliName()).increment();
         executor.submit(() -> run(job));
@@ -117,6 +119,21 @@ public class PruneJobs {
 
     public List<PruneJobStatus> all() {
         return jobs.values().stream().map(Job::status).toList();
+    }
+
+    /** The request's latency table, read now so that a missing or malformed one is refused before any work; null: none. */
+    private LatencyTable latencyTable(PruneJobRequest r) {
+        if (r.latencyTable() == null) {
+            return null;
+        }
+        if (r.targetLatency() == null) {
+            throw new IllegalArgumentException("latencyTable is only used with targetLatency");
+        }
+        try {
+            return LatencyTable.read(paths.check("latencyTable", r.latencyTable()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("latencyTable: " + e.getMessage(), e);
+        }
     }
 
     static PruneConfig config(PruneJobRequest r) {
@@ -139,7 +156,7 @@ public class PruneJobs {
             String version = r.version() != null ? r.version()
                     : parent.version() + "-" + job.config.recipe().cliName().replace('+', '-') + "-" + job.id.substring(0, 8);
             RunnerOptions options = threads > 0 ? RunnerOptions.defaults().withThreads(threads) : RunnerOptions.defaults();
-            PruningJob.Outcome outcome = new PruningJob(job.config, options, job::log).run(parent, version, videos);
+            PruningJob.Outcome outcome = new PruningJob(job.config, options, job::log, job.latencyTable).run(parent, version, videos);
             Path bundle = workDir.resolve(version);
             Map<String, Object> evaluation = new LinkedHashMap<>(
                     new ObjectMapper().convertValue(outcome.report(), Map.class));
@@ -217,6 +234,7 @@ public class PruneJobs {
         final String id;
         final PruneJobRequest request;
         final PruneConfig config;
+        final LatencyTable latencyTable;
         final String createdAt = Instant.now().toString();
         final List<String> progress = Collections.synchronizedList(new ArrayList<>());
         volatile PruneJobStatus.State state = PruneJobStatus.State.QUEUED;
@@ -227,10 +245,11 @@ public class PruneJobs {
         volatile PruneReport report;
         volatile String finishedAt;
 
-        Job(String id, PruneJobRequest request, PruneConfig config) {
+        Job(String id, PruneJobRequest request, PruneConfig config, LatencyTable latencyTable) {
             this.id = id;
             this.request = request;
             this.config = config;
+            this.latencyTable = latencyTable;
         }
 
         void log(String line) {
