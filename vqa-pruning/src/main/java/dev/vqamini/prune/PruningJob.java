@@ -59,7 +59,7 @@ public final class PruningJob {
     /** Interleaved rounds (parent, pruned) per latency measurement. */
     static final int TIMING_ROUNDS = 15;
     /** Plans after the first when the measured latency ratio misses the target. */
-    static final int CORRECTION_ROUNDS = 2;
+    static final int CORRECTION_ROUNDS = 3;
 
     public PruningJob(PruneConfig config, RunnerOptions options, Consumer<String> progress) {
         this(config, options, progress, null);
@@ -234,9 +234,8 @@ public final class PruningJob {
 
     /**
      * Plans to the target, times the result against the parent (technical graphs, interleaved: the median of the
-     * per-round ratios) and, while
-     * the measured ratio misses by more than {@link #LATENCY_TOLERANCE}, plans again at the fraction scaled by the miss
-     * (up to {@link #CORRECTION_ROUNDS} times); keeps the plan whose measured ratio came closest.
+     * per-round ratios) and, while the measured ratio misses by more than {@link #LATENCY_TOLERANCE}, plans again at
+     * {@link #nextFraction} (up to {@link #CORRECTION_ROUNDS} times); keeps the plan whose measured ratio came closest.
      */
     private LatencyPlanned planToLatency(LatencyPlanner planner, LatencyPlanner.Scanned scanned, ChannelSurgery.Pruned full,
                                          LatencyTable table) {
@@ -246,6 +245,7 @@ public final class PruningJob {
         double fraction = target;
         LatencyPlanned best = null;
         double bestMiss = Double.POSITIVE_INFINITY;
+        List<double[]> rounds = new ArrayList<>();
         for (int round = 0; round <= CORRECTION_ROUNDS; round++) {
             LatencyPlanner.Plan plan = planner.plan(scanned, fraction);
             ChannelSurgery.Pruned model = ChannelSurgery.apply(full.spec(), full.weights(), plan.steps());
@@ -268,9 +268,36 @@ public final class PruningJob {
             if (miss <= LATENCY_TOLERANCE) {
                 break;
             }
-            fraction = Math.max(0.01, Math.min(1, fraction * target / measured));
+            rounds.add(new double[] {fraction, measured});
+            fraction = nextFraction(rounds, target);
         }
         return best;
+    }
+
+    /**
+     * The fraction to plan at next, from the rounds so far ({planned fraction, measured ratio}): between the closest
+     * rounds on either side of the target, the straight line through them (plans change in steps, so scaling the last
+     * round alone can jump back and forth over the target); with all rounds on one side, the closest one scaled by
+     * its miss.
+     */
+    static double nextFraction(List<double[]> rounds, double target) {
+        double[] below = null;
+        double[] above = null;
+        for (double[] r : rounds) {
+            if (r[1] < target && (below == null || r[1] > below[1])) {
+                below = r;
+            } else if (r[1] >= target && (above == null || r[1] < above[1])) {
+                above = r;
+            }
+        }
+        double next;
+        if (below != null && above != null && above[1] > below[1]) {
+            next = below[0] + (above[0] - below[0]) * (target - below[1]) / (above[1] - below[1]);
+        } else {
+            double[] closest = below != null ? below : above;
+            next = closest[0] * target / closest[1];
+        }
+        return Math.max(0.01, Math.min(1, next));
     }
 
     private static byte[] technicalGraph(ChannelSurgery.Pruned model) {

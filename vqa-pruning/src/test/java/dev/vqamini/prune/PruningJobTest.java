@@ -44,6 +44,17 @@ class PruningJobTest {
     }
 
     @Test
+    void aMissedLatencyTargetIsReplannedBetweenTheRoundsOnEitherSideOfIt() {
+        // every round so far below the target: the closest one scaled by its miss
+        assertEquals(0.4 * 0.32 / 0.28, PruningJob.nextFraction(List.of(new double[] {0.3, 0.2}, new double[] {0.4, 0.28}), 0.32), 1e-12);
+        assertEquals(0.3 * 0.32 / 0.35, PruningJob.nextFraction(List.of(new double[] {0.3, 0.35}, new double[] {0.5, 0.6}), 0.32), 1e-12);
+        // rounds on both sides: the line through the closest on each side, not a jump from the last round
+        assertEquals(0.35, PruningJob.nextFraction(List.of(new double[] {0.2, 0.1}, new double[] {0.30, 0.27},
+                new double[] {0.40, 0.37}, new double[] {0.6, 0.5}), 0.32), 1e-12);
+        assertEquals(1.0, PruningJob.nextFraction(List.of(new double[] {0.9, 0.5}), 0.9), 1e-12);
+    }
+
+    @Test
     void aLatencyTargetIsPlannedWithTheTableAndRecordedWithIt() throws Exception {
         ModelDefinition parent = TinyModels.model("random");
         RunnerOptions options = new RunnerOptions(2, false, 0);
