@@ -296,8 +296,9 @@ public final class FaultsCommand implements Callable<Integer> {
             node.kill();
             Thread.sleep(down.toMillis());
             node.restart();
+            long back = System.nanoTime();
             Result r = settle(scenario, ids, faultAt, "node " + node.nodeId() + " killed, back after " + down.toSeconds() + " s");
-            return fullyReplicated(r);
+            return fullyReplicated(r, back);
         }
 
         /** A node that is not the active controller (nor, when it can be helped, the leader of vqa.fragments-0). */
@@ -308,12 +309,14 @@ public final class FaultsCommand implements Callable<Integer> {
                     .orElseGet(() -> brokers.nodes().stream().filter(n -> n.nodeId() != active).findFirst().orElseThrow());
         }
 
-        /** Every partition of every topic (Kafka's and Streams' internal ones too) back to three in-sync replicas. */
-        private Result fullyReplicated(Result r) throws Exception {
-            long t0 = System.nanoTime();
+        /**
+         * Every partition of every topic (Kafka's and Streams' internal ones too) back to three in-sync replicas; the note
+         * says how long after the node came back ({@code backAt}, nanoTime).
+         */
+        private Result fullyReplicated(Result r, long backAt) throws Exception {
             var behind = brokers.awaitFullyReplicated(kafka, Duration.ofMinutes(2));
             return r.withNote(behind.isEmpty(), behind.orElse(String.format(Locale.ROOT,
-                    "every partition back to 3 in-sync replicas %.0f s after the videos", (System.nanoTime() - t0) / 1e9)));
+                    "every partition back to 3 in-sync replicas at most %.0f s after the node came back", (System.nanoTime() - backAt) / 1e9)));
         }
 
         /**
@@ -352,8 +355,9 @@ public final class FaultsCommand implements Callable<Integer> {
             node.pause();
             Thread.sleep(PAUSE.toMillis());
             node.resume();
+            long back = System.nanoTime();
             Result r = settle(scenario, ids, faultAt, "node " + node.nodeId() + " paused " + PAUSE.toSeconds() + " s");
-            return fullyReplicated(r);
+            return fullyReplicated(r, back);
         }
 
         /**
