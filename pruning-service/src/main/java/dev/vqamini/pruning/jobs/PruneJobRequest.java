@@ -16,18 +16,28 @@ import java.util.List;
  * @param rolloutPlan  instead of a fixed canary: the new version walks this plan, stepped by the rollout controller
  * @param targetLatency instead of targetParams: the fraction of the parent's latency to keep, planned with a latency
  *                     table measured on the pruning-service's host when the job starts (targetParams is then left out, 0)
+ * @param channelMultiple pruned channel counts are rounded to multiples of this; null: {@code PruneConfig}'s default
  */
 public record PruneJobRequest(String recipe, double targetParams, Double targetFlops, String weights, String calibrationDir,
                               String labels, Integer fragmentSample, String importance, String refitTarget, String version,
                               Boolean publish, Double canaryWeight, String dataset, RolloutPlanRequest rolloutPlan,
-                              Double targetLatency) {
+                              Double targetLatency, Integer channelMultiple) {
 
     /** A request with parameter (and FLOP) targets. */
     public PruneJobRequest(String recipe, double targetParams, Double targetFlops, String weights, String calibrationDir,
                            String labels, Integer fragmentSample, String importance, String refitTarget, String version,
                            Boolean publish, Double canaryWeight, String dataset, RolloutPlanRequest rolloutPlan) {
         this(recipe, targetParams, targetFlops, weights, calibrationDir, labels, fragmentSample, importance, refitTarget,
-                version, publish, canaryWeight, dataset, rolloutPlan, null);
+                version, publish, canaryWeight, dataset, rolloutPlan, null, null);
+    }
+
+    /** A request with the default channel multiple. */
+    public PruneJobRequest(String recipe, double targetParams, Double targetFlops, String weights, String calibrationDir,
+                           String labels, Integer fragmentSample, String importance, String refitTarget, String version,
+                           Boolean publish, Double canaryWeight, String dataset, RolloutPlanRequest rolloutPlan,
+                           Double targetLatency) {
+        this(recipe, targetParams, targetFlops, weights, calibrationDir, labels, fragmentSample, importance, refitTarget,
+                version, publish, canaryWeight, dataset, rolloutPlan, targetLatency, null);
     }
 
     /**
