@@ -64,6 +64,7 @@ public final class QualityModel implements AutoCloseable {
     /** Runs the branch of {@code clips.view()} on uint8 clips. */
     public BranchOutput run(ViewClips clips) {
         long[] shape = {clips.clips(), 3, clips.frames(), clips.height(), clips.width()};
+        BranchGraph.checkInputShape(definition.spec().branch(clips.view()), shape);
         try {
             return runner(clips.view(), InputFormat.RGB_UINT8).runPixels(clips.pixels(), shape);
         } catch (OrtException e) {
@@ -74,6 +75,7 @@ public final class QualityModel implements AutoCloseable {
 
     /** Runs a branch on normalised float32 input N x 3 x T x H x W (upstream's input; used for parity). */
     public BranchOutput runNormalised(View view, float[] input, long[] shape) {
+        BranchGraph.checkInputShape(definition.spec().branch(view), shape);
         try {
             return runner(view, InputFormat.NORMALISED_FLOAT).runFloats(input, shape);
         } catch (OrtException e) {

@@ -4,6 +4,7 @@ import dev.vqamini.model.bundle.ModelLoader;
 import dev.vqamini.spec.FusionConstants;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,6 +65,19 @@ class TinyParityTest {
                 assertEquals(scores.get(view.key()).get(i).asDouble(), out.scores()[i], 5e-6, view + " clip " + i);
             }
         }
+    }
+
+    @Test
+    void sizesWhoseStagesAreNotEvenAreRefusedNamingTheMultiple() {
+        // 48 = 4 x 12: the stem takes it, but stage 2's 6 x 6 halves to 3 x 3, whose downsampling has no 2 x 2 patches
+        int n = 1, t = 4, h = 48, w = 64;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> model.run(new ViewClips(View.TECHNICAL, n, t, h, w, new byte[n * 3 * t * h * w], new int[n][t])));
+        assertTrue(e.getMessage().contains("multiples of 32"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> model.runNormalised(View.TECHNICAL, new float[n * 3 * t * h * w], new long[] {n, 3, t, h, w}));
+        assertThrows(IllegalArgumentException.class,
+                () -> model.runNormalised(View.TECHNICAL, new float[n * 3 * 3 * 64 * 64], new long[] {n, 3, 3, 64, 64}));
     }
 
     @Test

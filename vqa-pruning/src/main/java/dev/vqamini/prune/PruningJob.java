@@ -209,7 +209,7 @@ public final class PruningJob {
         PruneReport report = new PruneReport(config.recipe().cliName(), costs, parentCosts, train.size(), test.size(),
                 mos == null ? Double.NaN : srcc(studentScores, mos), mos == null ? Double.NaN : plcc(studentScores, mos),
                 mos == null ? Double.NaN : srcc(parentScores, mos), mos == null ? Double.NaN : plcc(parentScores, mos),
-                srcc(studentScores, parentScores), config.refitTarget(), latency);
+                srcc(studentScores, parentScores), config.refitTarget(), latency, config.channelMultiple());
         progress.accept(report.summary());
         Provenance typed = new Provenance(Provenance.specHash(result.spec()), parentVersion, parentSpecHash,
                 config.recipe().cliName(), CONFIG_JSON.convertValue(config, CONFIG_MAP), history.stream().map(PruneStep::toData).toList(),

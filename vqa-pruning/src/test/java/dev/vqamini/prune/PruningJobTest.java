@@ -38,6 +38,8 @@ class PruningJobTest {
             assertTrue(!out.history().isEmpty());
         }
         assertEquals(PruneConfig.RefitTarget.TEACHER, r.refitTarget());
+        assertEquals(4, r.channelMultiple());
+        assertTrue(r.summary().contains("channels in multiples of 4"), r.summary());
         assertTrue(Double.isFinite(r.srccVsParent()) && Double.isFinite(r.srccLabels()), r.summary());
         assertTrue(out.parent().version().endsWith("-fitted"));
         assertTrue(log.stream().anyMatch(l -> l.contains("refitting heads")), String.join("\n", log));

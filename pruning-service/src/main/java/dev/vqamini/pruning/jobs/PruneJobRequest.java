@@ -19,18 +19,19 @@ import java.util.List;
  * @param latencyTable with targetLatency: a latency table (a path below the allowed roots) measured on the hardware
  *                     that will serve the version, e.g. by {@code vqa latency-table --out FILE} on a scorer host; null: one
  *                     is measured on the pruning-service's own host when the job starts
+ * @param channelMultiple pruned channel counts are rounded to multiples of this; null: {@code PruneConfig}'s default
  */
 public record PruneJobRequest(String recipe, double targetParams, Double targetFlops, String weights, String calibrationDir,
                               String labels, Integer fragmentSample, String importance, String refitTarget, String version,
                               Boolean publish, Double canaryWeight, String dataset, RolloutPlanRequest rolloutPlan,
-                              Double targetLatency, String latencyTable) {
+                              Double targetLatency, String latencyTable, Integer channelMultiple) {
 
     /** A request with parameter (and FLOP) targets. */
     public PruneJobRequest(String recipe, double targetParams, Double targetFlops, String weights, String calibrationDir,
                            String labels, Integer fragmentSample, String importance, String refitTarget, String version,
                            Boolean publish, Double canaryWeight, String dataset, RolloutPlanRequest rolloutPlan) {
         this(recipe, targetParams, targetFlops, weights, calibrationDir, labels, fragmentSample, importance, refitTarget,
-                version, publish, canaryWeight, dataset, rolloutPlan, null, null);
+                version, publish, canaryWeight, dataset, rolloutPlan, null, null, null);
     }
 
     /**

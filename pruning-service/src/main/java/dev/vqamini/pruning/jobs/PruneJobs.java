@@ -139,7 +139,7 @@ public class PruneJobs {
     static PruneConfig config(PruneJobRequest r) {
         Double params = r.targetLatency() != null && r.targetParams() == 0 ? null : r.targetParams();
         return PruneConfig.builder(r.recipe(), params).targetFlops(r.targetFlops()).targetLatency(r.targetLatency()).importance(r.importance())
-                .refitTarget(r.refitTarget()).build();
+                .refitTarget(r.refitTarget()).channelMultiple(r.channelMultiple()).build();
     }
 
     private void run(Job job) {

@@ -33,4 +33,18 @@ class PruneJobConfigTest {
                 PruneJobRequest.class);
         assertThrows(IllegalArgumentException.class, () -> PruneJobs.config(both));
     }
+
+    @Test
+    void aRequestMayNameTheChannelMultiple() throws Exception {
+        PruneJobRequest r = JSON.readValue("{\"recipe\": \"channel\", \"targetParams\": 0.5, \"channelMultiple\": 16}",
+                PruneJobRequest.class);
+        PruneConfig c = PruneJobs.config(r);
+        assertEquals(16, c.channelMultiple());
+        assertEquals(32, c.keepCount(48, 0.5));
+        PruneJobRequest plain = JSON.readValue("{\"recipe\": \"channel\", \"targetParams\": 0.5}", PruneJobRequest.class);
+        assertEquals(PruneConfig.defaultChannelMultiple(), PruneJobs.config(plain).channelMultiple());
+        PruneJobRequest bad = JSON.readValue("{\"recipe\": \"channel\", \"targetParams\": 0.5, \"channelMultiple\": 0}",
+                PruneJobRequest.class);
+        assertThrows(IllegalArgumentException.class, () -> PruneJobs.config(bad));
+    }
 }

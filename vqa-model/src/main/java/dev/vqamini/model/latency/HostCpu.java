@@ -39,7 +39,9 @@ public record HostCpu(String model, String simd, int cores) {
 
     /**
      * Channels a vectorised fp32 kernel processes at once: 16 floats per AVX-512 register, 8 per AVX2 register.
-     * Pruned widths that are multiples of it leave no partial vector.
+     * Pruned widths that are multiples of it leave no partial vector; but on this project's AVX-512 host widths at
+     * multiples of 16 measured no faster than their neighbouring multiples of 8, so pruning rounds to 8 unless told
+     * otherwise ({@code PruneConfig.defaultChannelMultiple()}, docs/benchmarks.md).
      */
     public int channelMultiple() {
         return simd.equals("AVX-512") ? 16 : 8;

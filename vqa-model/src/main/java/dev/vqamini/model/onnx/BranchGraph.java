@@ -19,7 +19,10 @@ import java.util.TreeMap;
  * Builds one DOVER-Mobile branch (backbone + head) as an ONNX graph from a spec and a state_dict.
  *
  * <p>The residual stream stays channels-last (N,T,H,W,C) so LayerNorm, the pointwise layers, GRN and the
- * head need no transposes; only the depthwise and downsampling convs are framed by a pair of transposes.
+ * head need no transposes; only the depthwise convs are framed by a pair of transposes. The stem and the (1,2,2)
+ * downsampling convs, whose windows do not overlap, are patch embeddings: Reshape/Transpose cuts the patches
+ * channels-last and one MatMul applies the conv, so the input's T must be even and H and W multiples of
+ * {@link #spatialMultiple} (32 for four stages).
  * Exact rewrites keep the work small: GRN's {@code gamma*(x*Nx)+beta+x} becomes {@code x*(gamma*Nx+1)} with
  * {@code beta} folded into pwconv2's bias, and for uint8 input the normalisation is folded into the stem conv.
  * Outputs: {@code head_map} N x 1 x T' x H' x W' (the head before pooling), {@code score} N (its mean) and
@@ -30,7 +33,6 @@ import java.util.TreeMap;
 public final class BranchGraph {
 
     private static final float EPS = 1e-6f;
-    private static final long[] TO_CHANNELS_LAST = {0, 2, 3, 4, 1};
     private static final long[] TO_CHANNELS_FIRST = {0, 4, 1, 2, 3};
 
     private final GraphBuilder g;
@@ -217,10 +219,62 @@ public final class BranchGraph {
     /** Values per stem patch: 3 channels x 2 frames x 4 x 4 pixels. */
     public static final int STEM_PATCH = BranchSpec.IN_CHANNELS * 2 * 4 * 4;
 
+    /**
+     * A stage's LayerNorm and its (1,2,2) conv with stride (1,2,2). That conv's windows do not overlap, so it is a patch
+     * embedding on channels-last data, like the stem: x (N,T,H,W,C) -> Reshape (N,T,H/2,2,W/2,2,C) -> Transpose
+     * (N,T,H/2,W/2,2,2,C) -> Reshape (N,T,H/2,W/2,4C) -> MatMul with the conv weight [out, C, 1, 2, 2] rearranged to
+     * [4C, out], the 4C axis in (kh, kw, c) order like the transposed patches, + bias. The transpose moves runs of 2C
+     * contiguous floats; no im2col buffer, no transposes to channels-first and back. H and W must be even (the input's
+     * height and width multiples of {@link #spatialMultiple}); N, T, H and W stay symbolic (Shape/Slice/Div).
+     * Measured against LayerNorm + Transpose + 3-D Conv + Transpose, interleaved: 0.975-0.99 of the full branch's time,
+     * 0.76-0.97 of the downsampling segments' (docs/benchmarks.md).
+     */
     private String downsample(String x, int s, int in) {
         String y = layerNorm(x, keys.downNorm(s), in);
-        return conv(y, keys.downConv(s), spec.stage(s).width(), in, new long[] {1, 2, 2}, new long[] {1, 2, 2},
-                new long[] {0, 0, 0, 0, 0, 0}, 1);
+        String key = keys.downConv(s);
+        int out = spec.stage(s).width();
+        Tensor w = weights.require(key + ".weight", out, in, 1, 2, 2);
+        float[] b = weights.require(key + ".bias", out).data();
+        float[] wt = new float[4 * in * out]; // [(kh, kw, c), out]: MatMul layout
+        for (int o = 0; o < out; o++) {
+            for (int c = 0; c < in; c++) {
+                for (int k = 0; k < 4; k++) { // k = kh * 2 + kw, the conv weight's innermost two axes
+                    wt[(k * in + c) * out + o] = w.data()[(o * in + c) * 4 + k];
+                }
+            }
+        }
+        String shape = g.node(OnnxOp.SHAPE, List.of(y), Map.of());
+        String nt = slice(shape, 0, 2, 0);
+        String h2 = g.node(OnnxOp.DIV, List.of(slice(shape, 2, 3, 0), g.longs("two", 2)), Map.of());
+        String w2 = g.node(OnnxOp.DIV, List.of(slice(shape, 3, 4, 0), g.longs("two", 2)), Map.of());
+        y = g.node(OnnxOp.RESHAPE, List.of(y, g.node(OnnxOp.CONCAT, List.of(nt, h2, g.longs("kh", 2), w2, g.longs("kw", 2),
+                g.longs("c", in)), Map.of("axis", 0L))), Map.of());
+        y = g.node(OnnxOp.TRANSPOSE, List.of(y), Map.of("perm", new long[] {0, 1, 2, 4, 3, 5, 6}));
+        y = g.node(OnnxOp.RESHAPE, List.of(y, g.node(OnnxOp.CONCAT, List.of(nt, h2, w2, g.longs("k", 4L * in)),
+                Map.of("axis", 0L))), Map.of());
+        y = g.node(OnnxOp.MATMUL, List.of(y, g.floats(key + ".weight_t", new long[] {4L * in, out}, wt)), Map.of());
+        return g.node(OnnxOp.ADD, List.of(y, g.floats(key + ".bias", new long[] {out}, b)), Map.of());
+    }
+
+    /**
+     * What the input's height and width must be multiples of for {@code spec}: the stem takes 4 x 4 pixels, and each
+     * downsampling after it halves H and W, which must be even there: 4 x 2^(stages - 1) (32 for four stages).
+     */
+    public static int spatialMultiple(BranchSpec spec) {
+        return 4 << (spec.stages().size() - 1);
+    }
+
+    /**
+     * The input's shape N x 3 x T x H x W checked against what the graph takes: an error naming the required
+     * multiples (T even, H and W multiples of {@link #spatialMultiple}) instead of ONNX Runtime's reshape error.
+     */
+    public static void checkInputShape(BranchSpec spec, long[] shape) {
+        int m = spatialMultiple(spec);
+        if (shape.length != 5 || shape[2] % 2 != 0 || shape[3] % m != 0 || shape[4] % m != 0) {
+            throw new IllegalArgumentException("a " + spec.stages().size() + "-stage branch takes N x 3 x T x H x W clips"
+                    + " with T even and H and W multiples of " + m + " (the stem's 4 pixels, then " + (spec.stages().size() - 1)
+                    + " downsamplings by 2), got " + java.util.Arrays.toString(shape));
+        }
     }
 
     /**
@@ -317,17 +371,6 @@ public final class BranchGraph {
         String mean = g.node(OnnxOp.REDUCE_MEAN, List.of(g.node(OnnxOp.ABS, List.of(x), Map.of())),
                 Map.of("axes", new long[] {1, 2, 3}, "keepdims", 0L));
         g.output(mean, name, DataType.FLOAT, "N", channels);
-    }
-
-    /** A conv on channels-last data: transpose in, conv, transpose out. */
-    private String conv(String x, String key, int out, int in, long[] kernel, long[] strides, long[] pads, int groups) {
-        long[] shape = {out, in / groups, kernel[0], kernel[1], kernel[2]};
-        String w = g.floats(key + ".weight", shape, weights.require(key + ".weight", shape).data());
-        String b = g.floats(key + ".bias", new long[] {out}, weights.require(key + ".bias", out).data());
-        String y = g.node(OnnxOp.TRANSPOSE, List.of(x), Map.of("perm", TO_CHANNELS_FIRST));
-        y = g.node(OnnxOp.CONV, List.of(y, w, b), Map.of("kernel_shape", kernel, "strides", strides, "pads", pads,
-                "group", (long) groups));
-        return g.node(OnnxOp.TRANSPOSE, List.of(y), Map.of("perm", TO_CHANNELS_LAST));
     }
 
     /**
