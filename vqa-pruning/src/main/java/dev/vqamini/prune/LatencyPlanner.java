@@ -180,8 +180,7 @@ public final class LatencyPlanner {
      * damaged of its {@link #candidates}: residual steps first (hidden and block steps keep their indices through them).
      */
     public Plan plan(Scanned scanned, double fraction) {
-        List<PruneStep> residual = new ArrayList<>();
-        List<PruneStep> rest = new ArrayList<>();
+        List<PruneStep> steps = new ArrayList<>();
         Map<View, Double> ratios = new EnumMap<>(View.class);
         Map<View, String> architectures = new EnumMap<>(View.class);
         for (View v : scanned.branches().keySet()) {
@@ -192,9 +191,7 @@ public final class LatencyPlanner {
                 progress.accept(String.format("%s candidate %s: predicted %.3f, damage %.4f%s%s", v.key(), c.shape(),
                         c.predictedMs() / parentMs, c.damage(), c.met() ? "" : " (misses the budget)", c == chosen ? " <- chosen" : ""));
             }
-            for (PruneStep step : chosen.steps()) {
-                (step.group().kind() == PruneGroup.Kind.RESIDUAL ? residual : rest).add(step);
-            }
+            steps.addAll(chosen.steps());
             if (!chosen.met()) {
                 progress.accept(String.format("%s: %.3f of the predicted time cannot be reached by these levels; the most pruned"
                         + " plan predicts %.3f", v.key(), fraction, chosen.predictedMs() / parentMs));
@@ -204,9 +201,17 @@ public final class LatencyPlanner {
             progress.accept(String.format("%s: predicted %.1f of %.1f ms (%.3f, budget %.3f), %s: %s", v.key(),
                     chosen.predictedMs(), parentMs, chosen.predictedMs() / parentMs, fraction, chosen.shape(), chosen.spec().describe()));
         }
-        List<PruneStep> steps = new ArrayList<>(residual);
-        steps.addAll(rest);
-        return new Plan(steps, ratios, architectures);
+        return new Plan(residualFirst(steps), ratios, architectures);
+    }
+
+    /**
+     * The steps with every residual step first, each group in its own order: hidden and block steps keep their indices
+     * through residual ones.
+     */
+    static List<PruneStep> residualFirst(List<PruneStep> steps) {
+        List<PruneStep> out = new ArrayList<>(steps.stream().filter(p -> p.group().kind() == PruneGroup.Kind.RESIDUAL).toList());
+        steps.stream().filter(p -> p.group().kind() != PruneGroup.Kind.RESIDUAL).forEach(out::add);
+        return List.copyOf(out);
     }
 
     /** The least damaged candidate that fits the budget; if none fits, the one predicted fastest. */
@@ -253,17 +258,15 @@ public final class LatencyPlanner {
     private Candidate candidate(Scanned scanned, View v, String shape, List<PruneStep> fixed, BranchSpec base,
                                 List<List<LatencyAllocator.Level>> levels, List<List<PruneStep>> levelSteps, double budgetMs) {
         LatencyAllocator.Allocation a = LatencyAllocator.allocate(base, levels, table, budgetMs);
-        List<PruneStep> residual = new ArrayList<>(fixed);
-        List<PruneStep> rest = new ArrayList<>();
+        List<PruneStep> steps = new ArrayList<>(fixed);
         for (int l = 0; l < a.chosen().length; l++) {
             PruneStep step = levelSteps.get(l).get(a.chosen()[l]);
             if (step != null) {
-                (step.group().kind() == PruneGroup.Kind.RESIDUAL ? residual : rest).add(step);
+                steps.add(step);
             }
         }
-        residual.addAll(rest);
-        double damage = residual.isEmpty() ? 0
-                : scan.sensitivity(scanned.full(), scanned.branches().get(v).baseFeatures(), v, residual);
-        return new Candidate(shape, List.copyOf(residual), a.spec(), a.predictedMs(), a.met(), damage);
+        steps = residualFirst(steps);
+        double damage = steps.isEmpty() ? 0 : scan.sensitivity(scanned.full(), scanned.branches().get(v).baseFeatures(), v, steps);
+        return new Candidate(shape, steps, a.spec(), a.predictedMs(), a.met(), damage);
     }
 }

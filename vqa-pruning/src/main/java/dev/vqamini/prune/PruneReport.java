@@ -26,14 +26,6 @@ public record PruneReport(String recipe, ModelCosts costs, ModelCosts parentCost
                 parentPlccLabels, srccVsParent, refitTarget, null, 0);
     }
 
-    /** A report that does not record the channel multiple. */
-    public PruneReport(String recipe, ModelCosts costs, ModelCosts parentCosts, int calibrationVideos, int heldOutVideos,
-                       double srccLabels, double plccLabels, double parentSrccLabels, double parentPlccLabels,
-                       double srccVsParent, PruneConfig.RefitTarget refitTarget, LatencyTarget latency) {
-        this(recipe, costs, parentCosts, calibrationVideos, heldOutVideos, srccLabels, plccLabels, parentSrccLabels,
-                parentPlccLabels, srccVsParent, refitTarget, latency, 0);
-    }
-
     public double paramsRatio() {
         return (double) costs.parametersPresent() / parentCosts.parametersPresent();
     }
